@@ -1,0 +1,152 @@
+"""The facts the rules engine sees, and their schema.
+
+durable_rules compares loosely (`"5" == 5` matches, `"10" > 5` is false), so every fact type has
+a typed schema here; rules are checked against it when they load and facts are validated before
+they are asserted. Facts are compact summaries (hundreds, not the raw estate); absence is data
+(a count of 0, a `false`), never negation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+Scalar = str | int | bool
+
+
+class FactSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class EnhancementFact(FactSchema):
+    """The enhancement being planned: one per plan."""
+
+    name: str
+    category: str
+    scope: str
+    pattern: str
+    touches_prod: bool
+    multi_cluster_scope: bool
+    environment_count: int
+    cluster_count: int
+    repo_count: int
+    agent_count: int
+    phase_count: int
+    security_agent_count: int
+    has_declared_risk: bool
+    declared_risk: str
+    has_declared_strategy: bool
+    declared_strategy: str
+    has_rollback: bool
+    has_feature_flag: bool
+    has_change_window: bool
+    has_owners: bool
+    compliance_count: int
+
+
+class AgentFact(FactSchema):
+    """A planning agent named by the spec."""
+
+    name: str
+    security: bool
+
+
+class PhaseFact(FactSchema):
+    """An implementation phase and the kind of work it is (knowledge/phases.yaml)."""
+
+    name: str
+    kind: str
+
+
+class TraitFact(FactSchema):
+    """A trait the knowledge base knows (e.g. node-disruption), and whether this enhancement has it.
+
+    One fact per known trait, present or not, so that absence is data.
+    """
+
+    name: str
+    present: bool
+    source: str
+
+
+class PhaseKindFact(FactSchema):
+    """How many implementation phases are of a kind (knowledge/phases.yaml); 0 is a fact too."""
+
+    kind: str
+    count: int
+
+
+class EnvironmentFact(FactSchema):
+    """An environment the enhancement is rolled out to."""
+
+    name: str
+    prod: bool
+
+
+class ComplianceFact(FactSchema):
+    """A compliance regime the spec declares (e.g. ITCG)."""
+
+    name: str
+
+
+class DecisionFact(FactSchema):
+    """A conclusion: a value of a decision dimension. `rank` orders ordered dimensions."""
+
+    dimension: str
+    value: str
+    rank: int
+
+
+class DeclarationFact(FactSchema):
+    """A value the spec declares for a dimension, compared with the value the rules decided."""
+
+    dimension: str
+    value: str
+    rank: int
+    decided: str
+    below_decision: bool
+
+
+FACT_TYPES: dict[str, type[FactSchema]] = {
+    "enhancement": EnhancementFact,
+    "agent": AgentFact,
+    "phase": PhaseFact,
+    "trait": TraitFact,
+    "phase_kind": PhaseKindFact,
+    "environment": EnvironmentFact,
+    "compliance": ComplianceFact,
+    "decision": DecisionFact,
+    "declaration": DeclarationFact,
+}
+
+
+class Fact(BaseModel):
+    """One fact: its type, a unique id, typed fields, and where each field came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    id: str
+    fields: dict[str, Scalar]
+    origins: dict[str, str] = {}
+
+    def payload(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, **self.fields}
+
+
+def make_fact(
+    fact_type: str, fact_id: str, origins: dict[str, str] | None = None, **fields: Scalar
+) -> Fact:
+    """Validate fields against the fact type's schema and build the fact."""
+    schema = FACT_TYPES[fact_type]
+    checked = schema(**fields).model_dump()
+    return Fact(type=fact_type, id=f"{fact_type}:{fact_id}", fields=checked, origins=origins or {})
+
+
+def field_type(fact_type: str, field: str) -> type | None:
+    schema = FACT_TYPES.get(fact_type)
+    if schema is None or field not in schema.model_fields:
+        return None
+    annotation = schema.model_fields[field].annotation
+    return annotation if isinstance(annotation, type) else None

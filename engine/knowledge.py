@@ -1,0 +1,325 @@
+"""The knowledge base: what infraplan knows, as data (categories, experts, patterns, ...).
+
+Knowledge describes the world (a Karpenter upgrade disrupts nodes); rules decide from it
+(node disruption → canary). Loading validates every file and every cross-reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from engine.errors import InputError, Problem, did_you_mean
+from engine.models import Assignment, Phase, Strict, WithAssignments
+from engine.validation import validate
+from engine.yamlsrc import SourceMap, load_file
+
+STAGE_IDS = ("assessment", "design", "implementation", "development", "testing", "deployment")
+
+
+class DimensionValue(Strict):
+    id: str
+    means: str = Field(
+        description="What this branch of the decision tree requires (from the seed)."
+    )
+
+
+class Dimension(Strict):
+    """One decision of the seed's decision tree."""
+
+    id: str
+    title: str
+    stage: Literal["assessment", "design", "implementation", "development", "testing", "deployment"]
+    kind: Literal["ordered", "set", "single"]
+    description: str
+    values: list[DimensionValue] = Field(default_factory=list)
+    values_from: Literal["categories", ""] = ""
+
+
+class Category(Strict):
+    id: str
+    title: str
+    description: str
+    triggers: list[str] = Field(default_factory=list)
+    common_patterns: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
+
+
+class Scope(Strict):
+    id: str
+    description: str
+    touches_prod: bool
+    multi_cluster: bool = False
+
+
+class Expert(Strict):
+    id: str
+    title: str
+    covers: list[str]
+    security: bool = False
+
+
+class Environment(Strict):
+    id: str
+    aliases: list[str] = Field(default_factory=list)
+    prod: bool = False
+
+
+class PhaseKind(Strict):
+    id: str
+    description: str
+    names: list[str]
+
+
+class TaskGroup(Strict):
+    title: str
+    agents: list[str] = Field(default_factory=list)
+    tasks: list[str]
+
+
+class Stage(Strict):
+    id: Literal["assessment", "design", "implementation", "development", "testing", "deployment"]
+    number: int
+    title: str
+    timebox: str
+    agents: list[str]
+    groups: list[TaskGroup]
+    output: str
+
+
+class Pattern(WithAssignments):
+    """An enhancement pattern: how a kind of change is planned."""
+
+    id: str
+    title: str
+    description: str
+    source: str = ""
+    name: str
+    category: str
+    scope: str
+    triggers: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
+    feature_flag: bool = False
+    planning_agents: list[Assignment]
+    implementation_phases: list[Phase] = Field(default_factory=list)
+    suggested_phases: list[Phase] = Field(
+        default_factory=list,
+        description="Phases the plan uses when neither the spec nor the seed example lists any.",
+    )
+    stages: dict[str, list[str]] = Field(default_factory=dict)
+    risks: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+    rollback: list[str] = Field(default_factory=list)
+    acceptance_criteria: list[str] = Field(default_factory=list)
+
+
+class SourceFile(Strict):
+    path: str
+    sha256: str
+
+
+class Knowledge(Strict):
+    dimensions: list[Dimension]
+    categories: list[Category]
+    scopes: list[Scope]
+    experts: list[Expert]
+    environments: list[Environment]
+    phase_kinds: list[PhaseKind]
+    stages: list[Stage]
+    patterns: list[Pattern]
+    files: list[SourceFile]
+
+    def dimension(self, dim_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dim_id)
+
+    def vocabulary(self, dim_id: str) -> list[str]:
+        dim = self.dimension(dim_id)
+        if dim.values_from == "categories":
+            return [c.id for c in self.categories]
+        return [v.id for v in dim.values]
+
+    def rank(self, dim_id: str, value: str) -> int:
+        return self.vocabulary(dim_id).index(value)
+
+    def expert(self, expert_id: str) -> Expert | None:
+        return next((e for e in self.experts if e.id == expert_id), None)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def scope(self, scope_id: str) -> Scope | None:
+        return next((s for s in self.scopes if s.id == scope_id), None)
+
+    def pattern(self, pattern_id: str) -> Pattern | None:
+        return next((p for p in self.patterns if p.id == pattern_id), None)
+
+    def environment(self, name: str) -> Environment | None:
+        key = name.strip().lower()
+        return next((e for e in self.environments if key == e.id or key in e.aliases), None)
+
+    def phase_kind(self, phase_name: str) -> str:
+        key = phase_name.strip().lower()
+        return next((k.id for k in self.phase_kinds if key in k.names), "other")
+
+    @property
+    def digest(self) -> str:
+        return digest_files(self.files)
+
+    @property
+    def traits(self) -> list[str]:
+        """Every trait a category or pattern names: the trait vocabulary of the rules."""
+        names = {t for c in self.categories for t in c.traits} | {
+            t for p in self.patterns for t in p.traits
+        }
+        return sorted(names)
+
+
+def digest_files(files: Sequence[SourceFile]) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.path):
+        h.update(f"{f.path}\0{f.sha256}\n".encode())
+    return "sha256:" + h.hexdigest()
+
+
+# file name → (Knowledge field, model); each file holds a list of entries
+_LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
+    "decision-tree.yaml": ("dimensions", Dimension),
+    "categories.yaml": ("categories", Category),
+    "scopes.yaml": ("scopes", Scope),
+    "experts.yaml": ("experts", Expert),
+    "environments.yaml": ("environments", Environment),
+    "phases.yaml": ("phase_kinds", PhaseKind),
+    "stages.yaml": ("stages", Stage),
+}
+
+
+def _rel(path: Path, root: Path, label: str) -> str:
+    return f"{label}/{path.relative_to(root).as_posix()}"
+
+
+def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
+    """Load and cross-check the knowledge folders (the bundled one first, overlays after)."""
+    from engine.resources import bundled
+
+    entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]] = {
+        f: [] for f, _ in _LIST_FILES.values()
+    }
+    entries["patterns"] = []
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    for index, root in enumerate(dirs):
+        label = "knowledge" if root == bundled("knowledge") else f"knowledge-overlay-{index}"
+        if not root.is_dir():
+            problems.append(Problem(str(root), 0, 0, "knowledge folder not found"))
+            continue
+        for path in sorted(root.rglob("*.yaml")):
+            display = _rel(path, root, label)
+            files.append(
+                SourceFile(path=display, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+            )
+            try:
+                data, smap = load_file(path, display)
+                rel = path.relative_to(root).as_posix()
+                if rel.startswith("patterns/"):
+                    entries["patterns"].append((validate(Pattern, data, smap), smap, ()))
+                elif rel in _LIST_FILES:
+                    field, model = _LIST_FILES[rel]
+                    if not isinstance(data, list):
+                        raise InputError([smap.problem((), "expected a list of entries")])
+                    for i, item in enumerate(data):
+                        try:
+                            entries[field].append((validate(model, item, smap, (i,)), smap, (i,)))
+                        except InputError as exc:
+                            problems.extend(exc.problems)
+                else:
+                    problems.append(
+                        Problem(
+                            display,
+                            1,
+                            1,
+                            f"unknown knowledge file; expected one of {', '.join(sorted(_LIST_FILES))} or patterns/*.yaml",
+                        )
+                    )
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    knowledge = Knowledge(
+        **{field: _unique(items, problems) for field, items in entries.items()},
+        files=sorted(files, key=lambda f: f.path),
+    )
+    problems.extend(_cross_check(knowledge, entries))
+    if problems:
+        raise InputError(problems)
+    return knowledge
+
+
+def _unique(
+    items: list[tuple[Strict, SourceMap, tuple[str | int, ...]]], problems: list[Problem]
+) -> list[Strict]:
+    seen: dict[str, Strict] = {}
+    for item, smap, path in items:
+        item_id = getattr(item, "id")  # noqa: B009 - every knowledge entry has an id
+        if item_id in seen:
+            problems.append(smap.problem((*path, "id"), f'duplicate id "{item_id}"'))
+            continue
+        seen[item_id] = item
+    return list(seen.values())
+
+
+def _cross_check(
+    k: Knowledge, entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    experts = {e.id for e in k.experts}
+    categories = {c.id for c in k.categories}
+    scopes = {s.id for s in k.scopes}
+    for pattern, smap, _path in entries["patterns"]:
+        assert isinstance(pattern, Pattern)
+        if pattern.category not in categories:
+            problems.append(
+                smap.problem(
+                    ("category",),
+                    f'unknown category "{pattern.category}"{did_you_mean(pattern.category, categories)}',
+                )
+            )
+        if pattern.scope not in scopes:
+            problems.append(
+                smap.problem(
+                    ("scope",),
+                    f'unknown scope "{pattern.scope}"{did_you_mean(pattern.scope, scopes)}',
+                )
+            )
+        for i, a in enumerate(pattern.planning_agents):
+            if a.agent not in experts:
+                problems.append(
+                    smap.problem(
+                        ("planning_agents", i),
+                        f'unknown expert "{a.agent}"{did_you_mean(a.agent, experts)}',
+                    )
+                )
+        for stage in pattern.stages:
+            if stage not in STAGE_IDS:
+                problems.append(
+                    smap.problem(
+                        ("stages", stage),
+                        f'unknown stage "{stage}"; expected one of {", ".join(STAGE_IDS)}',
+                        key=True,
+                    )
+                )
+    for stage_entry, smap, path in entries["stages"]:
+        assert isinstance(stage_entry, Stage)
+        for agent in stage_entry.agents:
+            if agent not in experts:
+                problems.append(smap.problem((*path, "agents"), f'unknown expert "{agent}"'))
+    if sorted(s.id for s in k.stages) != sorted(STAGE_IDS):
+        problems.append(
+            Problem(
+                "knowledge/stages.yaml", 1, 1, f"expected the six stages {', '.join(STAGE_IDS)}"
+            )
+        )
+    return problems

@@ -1,0 +1,227 @@
+"""Match an enhancement to a knowledge pattern, and turn the spec into facts for the rules."""
+
+from __future__ import annotations
+
+import re
+
+from engine.facts import Fact, make_fact
+from engine.knowledge import Knowledge, Pattern
+from engine.models import Out, Phase
+from engine.spec import LoadedSpec
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> set[str]:
+    """Lower-case words, with a trailing plural `s` removed (rotations → rotation)."""
+    out = set()
+    for w in _WORD.findall(text.lower()):
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+class PatternMatch(Out):
+    pattern: str
+    score: int
+    reason: str
+
+
+def match_pattern(
+    loaded: LoadedSpec, knowledge: Knowledge
+) -> tuple[Pattern | None, list[PatternMatch]]:
+    """The pattern for a spec: named explicitly, else the best-scoring one of its category.
+
+    Returns the chosen pattern and every candidate with its score, best first (ties broken by
+    pattern id, so the choice never depends on file order).
+    """
+    e = loaded.spec.enhancement
+    if e.pattern:
+        chosen = knowledge.pattern(e.pattern)
+        return chosen, [PatternMatch(pattern=e.pattern, score=100, reason="named in the spec")]
+    text = words(" ".join([e.name.replace("-", " "), e.summary]))
+    candidates = []
+    for p in knowledge.patterns:
+        if p.category != e.category:
+            continue
+        score, reasons = 0, []
+        if p.name == e.name:
+            score += 50
+            reasons.append(f'spec name equals the pattern\'s example name "{p.name}"')
+        for trigger in p.triggers:
+            tw = words(trigger)
+            if tw and tw <= text:
+                score += 10 * len(tw)
+                reasons.append(f'trigger "{trigger}"')
+        overlap = sorted(text & words(" ".join([p.id.replace("-", " "), p.title])))
+        if overlap:
+            score += len(overlap)
+            reasons.append("shared words: " + ", ".join(overlap))
+        if score:
+            candidates.append(PatternMatch(pattern=p.id, score=score, reason="; ".join(reasons)))
+    candidates.sort(key=lambda m: (-m.score, m.pattern))
+    chosen = knowledge.pattern(candidates[0].pattern) if candidates else None
+    return chosen, candidates
+
+
+def phases_for(loaded: LoadedSpec, pattern: Pattern | None) -> tuple[list[Phase], str]:
+    """The implementation phases the plan follows and where they came from."""
+    if loaded.spec.implementation_phases:
+        return list(loaded.spec.implementation_phases), "spec"
+    if pattern is not None and pattern.implementation_phases:
+        return list(pattern.implementation_phases), f"pattern {pattern.id}"
+    if pattern is not None and pattern.suggested_phases:
+        return list(pattern.suggested_phases), f"pattern {pattern.id} (suggested)"
+    return [], "none"
+
+
+def spec_facts(loaded: LoadedSpec, knowledge: Knowledge, pattern: Pattern | None) -> list[Fact]:
+    """Compact, typed facts about the enhancement for the rules engine."""
+    spec, e = loaded.spec, loaded.spec.enhancement
+    at = loaded.origin
+    scope = knowledge.scope(e.scope)
+    envs = [knowledge.environment(name) for name in e.environments]
+    env_ids = sorted({x.id for x in envs if x is not None})
+    touches_prod = (
+        any(x.prod for x in envs if x is not None) if envs else bool(scope and scope.touches_prod)
+    )
+    agents = [(a, knowledge.expert(a.agent)) for a in spec.planning_agents]
+    phases, phase_source = phases_for(loaded, pattern)
+    facts = [
+        make_fact(
+            "enhancement",
+            e.name,
+            origins={
+                "name": at("enhancement", "name"),
+                "category": at("enhancement", "category"),
+                "scope": at("enhancement", "scope"),
+                "pattern": at("enhancement", "pattern") if e.pattern else at("enhancement"),
+                "touches_prod": at("enhancement", "environments")
+                if e.environments
+                else at("enhancement", "scope"),
+                "multi_cluster_scope": at("enhancement", "scope"),
+                "environment_count": at("enhancement", "environments"),
+                "cluster_count": at("enhancement", "clusters"),
+                "repo_count": at("enhancement", "repos"),
+                "agent_count": at("planning_agents"),
+                "phase_count": at("implementation_phases"),
+                "security_agent_count": at("planning_agents"),
+                "has_declared_risk": at("risk"),
+                "declared_risk": at("risk"),
+                "has_declared_strategy": at("strategy"),
+                "declared_strategy": at("strategy"),
+                "has_rollback": at("rollback"),
+                "has_feature_flag": at("feature_flag"),
+                "has_change_window": at("change_window"),
+                "has_owners": at("owners"),
+                "compliance_count": at("compliance"),
+            },
+            name=e.name,
+            category=e.category,
+            scope=e.scope,
+            pattern=pattern.id if pattern else "",
+            touches_prod=touches_prod,
+            multi_cluster_scope=bool(scope and scope.multi_cluster),
+            environment_count=len(env_ids),
+            cluster_count=len(set(e.clusters)),
+            repo_count=len(set(e.repos)),
+            agent_count=len({a.agent for a in spec.planning_agents}),
+            phase_count=len(phases),
+            security_agent_count=len({a.agent for a, x in agents if x is not None and x.security}),
+            has_declared_risk=spec.risk is not None,
+            declared_risk=spec.risk or "",
+            has_declared_strategy=spec.strategy is not None,
+            declared_strategy=spec.strategy or "",
+            has_rollback=bool(spec.rollback and spec.rollback.strip()),
+            has_feature_flag=bool(spec.feature_flag)
+            or bool(pattern and pattern.feature_flag and spec.feature_flag is None),
+            has_change_window=bool(spec.change_window and spec.change_window.strip()),
+            has_owners=bool(spec.owners),
+            compliance_count=len(set(spec.compliance)),
+        )
+    ]
+    for i, (a, expert) in enumerate(agents):
+        facts.append(
+            make_fact(
+                "agent",
+                a.agent,
+                origins={"name": at("planning_agents", i), "security": at("planning_agents", i)},
+                name=a.agent,
+                security=bool(expert and expert.security),
+            )
+        )
+    pattern_origin = f"pattern {pattern.id}" if pattern else ""
+
+    def phase_origin(i: int) -> str:
+        return at("implementation_phases", i) if phase_source == "spec" else pattern_origin
+
+    for i, phase in enumerate(phases):
+        kind = knowledge.phase_kind(phase.name)
+        facts.append(
+            make_fact(
+                "phase",
+                f"{i}:{phase.name}",
+                origins={"name": phase_origin(i), "kind": phase_origin(i)},
+                name=phase.name,
+                kind=kind,
+            )
+        )
+    kinds = [knowledge.phase_kind(p.name) for p in phases]
+    for kind in sorted({k.id for k in knowledge.phase_kinds} | {"other"}):
+        facts.append(
+            make_fact(
+                "phase_kind",
+                kind,
+                origins={
+                    "count": at("implementation_phases")
+                    if phase_source == "spec"
+                    else f"pattern {pattern.id if pattern else ''}"
+                },
+                kind=kind,
+                count=kinds.count(kind),
+            )
+        )
+    category = knowledge.category(e.category)
+    traits: dict[str, tuple[str, str]] = {}
+    for t in category.traits if category else []:
+        traits.setdefault(t, (f"category {e.category}", at("enhancement", "category")))
+    for t in pattern.traits if pattern else []:
+        traits.setdefault(t, (pattern_origin, pattern_origin))
+    for name in knowledge.traits:
+        source, origin = traits.get(name, ("", ""))
+        facts.append(
+            make_fact(
+                "trait",
+                name,
+                origins={"name": origin, "present": origin, "source": origin},
+                name=name,
+                present=name in traits,
+                source=source,
+            )
+        )
+    for i, env_name in enumerate(e.environments):
+        env = knowledge.environment(env_name)
+        if env is not None:
+            facts.append(
+                make_fact(
+                    "environment",
+                    env.id,
+                    origins={
+                        "name": at("enhancement", "environments", i),
+                        "prod": at("enhancement", "environments", i),
+                    },
+                    name=env.id,
+                    prod=env.prod,
+                )
+            )
+    for regime in sorted(set(spec.compliance)):
+        facts.append(
+            make_fact("compliance", regime, origins={"name": at("compliance")}, name=regime)
+        )
+    return _unique(facts)
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen: dict[str, Fact] = {}
+    for f in facts:
+        seen.setdefault(f.id, f)
+    return list(seen.values())

@@ -1,0 +1,388 @@
+"""Build the plan: one model that every renderer (Markdown, JSON) is fed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+import engine
+from engine.decide import (
+    Decision,
+    Violation,
+    combine,
+    decision_fact,
+    final_decision_facts,
+    run_rules,
+    violations,
+)
+from engine.facts import Fact, make_fact
+from engine.knowledge import Knowledge, Pattern, load_knowledge
+from engine.match import PatternMatch, match_pattern, phases_for, spec_facts
+from engine.models import Out
+from engine.resources import bundled
+from engine.rulebook import Rulebook, load_rules
+from engine.spec import LoadedSpec
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Base:
+    """The knowledge and rules a run uses (bundled, plus overlays)."""
+
+    knowledge: Knowledge
+    rulebook: Rulebook
+
+
+def load_base(
+    rules_dirs: list[Path] | None = None, knowledge_dirs: list[Path] | None = None
+) -> Base:
+    knowledge = load_knowledge([bundled("knowledge"), *(knowledge_dirs or [])])
+    rulebook = load_rules([bundled("rules"), *(rules_dirs or [])], knowledge)
+    return Base(knowledge=knowledge, rulebook=rulebook)
+
+
+class Tool(Out):
+    name: str = "infraplan"
+    version: str = engine.__version__
+
+
+class InputDigest(Out):
+    path: str
+    sha256: str
+
+
+class Inputs(Out):
+    spec: InputDigest
+    rules: str
+    knowledge: str
+    repositories: list[InputDigest] = Field(default_factory=list)
+
+
+class PhasePlan(Out):
+    name: str
+    task: str
+    kind: str
+    source: str
+
+
+class AgentTask(Out):
+    agent: str
+    task: str
+
+
+class EnhancementSummary(Out):
+    name: str
+    category: str
+    scope: str
+    summary: str
+    environments: list[str]
+    clusters: list[str]
+    repos: list[str]
+    planning_agents: list[AgentTask]
+    declared_risk: str | None
+    rollback: str | None
+    feature_flag: str | bool | None
+    change_window: str | None
+    compliance: list[str]
+    owners: list[str]
+
+
+class PatternRef(Out):
+    id: str
+    title: str
+    source: str
+    reason: str
+    runners_up: list[PatternMatch]
+
+
+class ExpertRole(Out):
+    id: str
+    title: str
+    tasks: list[str]
+    covers: list[str]
+    rules: list[str]
+
+
+class TaskGroupPlan(Out):
+    title: str
+    agents: list[str]
+    tasks: list[str]
+
+
+class StagePlan(Out):
+    id: str
+    number: int
+    title: str
+    timebox: str
+    agents: list[str]
+    groups: list[TaskGroupPlan]
+    specific: list[str]
+    decisions: list[str]
+    output: str
+
+
+class RolloutStep(Out):
+    order: int
+    environment: str
+    action: str
+    validation: str
+    rollback: str
+
+
+class Plan(Out):
+    schema_version: str = SCHEMA_VERSION
+    tool: Tool = Tool()
+    inputs: Inputs
+    enhancement: EnhancementSummary
+    pattern: PatternRef | None
+    decisions: dict[str, Decision]
+    experts: list[ExpertRole]
+    stages: list[StagePlan]
+    implementation_phases: list[PhasePlan]
+    integration_points: list[dict[str, str]] = Field(default_factory=list)
+    rollout_steps: list[RolloutStep]
+    risks: list[str]
+    tests: list[str]
+    rollback: list[str]
+    acceptance_criteria: list[str]
+    violations: list[Violation]
+    diagnostics: list[str]
+
+
+def decide_facts(
+    base: Base, facts: list[Fact]
+) -> tuple[dict[str, Decision], list[Violation], list[str]]:
+    """Run the decision rules, then the policy rules over the final decisions."""
+    k = base.knowledge
+    firings = run_rules(base.rulebook.decision_rules, facts, k)
+    decisions, diagnostics = combine(firings, k)
+    policy_facts = [
+        *facts,
+        *final_decision_facts(decisions, k),
+        *declaration_facts(facts, decisions, k),
+    ]
+    found = violations(run_rules(base.rulebook.policy_rules, _unique(policy_facts), k))
+    return decisions, found, diagnostics
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen: dict[str, Fact] = {}
+    for f in facts:
+        seen.setdefault(f.id, f)
+    return list(seen.values())
+
+
+def declaration_facts(
+    facts: list[Fact], decisions: dict[str, Decision], k: Knowledge
+) -> list[Fact]:
+    """Compare what the spec declared with what the rules decided (for policy rules)."""
+    enhancement = next(f for f in facts if f.type == "enhancement")
+    out = []
+    for dim, field in (("risk", "declared_risk"), ("implementation_strategy", "declared_strategy")):
+        declared = enhancement.fields[field]
+        decided = decisions[dim].value
+        if not declared or not isinstance(decided, str) or not isinstance(declared, str):
+            continue
+        rank = k.rank(dim, declared)
+        origin = enhancement.origins.get(field, "")
+        out.append(
+            make_fact(
+                "declaration",
+                dim,
+                origins={
+                    "value": origin,
+                    "below_decision": origin,
+                    "dimension": origin,
+                    "rank": origin,
+                    "decided": origin,
+                },
+                dimension=dim,
+                value=declared,
+                rank=rank,
+                decided=decided,
+                below_decision=rank < k.rank(dim, decided),
+            )
+        )
+    return out
+
+
+def build_plan(loaded: LoadedSpec, base: Base) -> Plan:
+    """From a validated spec to a whole plan. Pure: reads no file."""
+    k = base.knowledge
+    spec, e = loaded.spec, loaded.spec.enhancement
+    pattern, candidates = match_pattern(loaded, k)
+    facts = spec_facts(loaded, k, pattern)
+    decisions, found, diagnostics = decide_facts(base, facts)
+    phases, phase_source = phases_for(loaded, pattern)
+    envs = _environments(loaded, k)
+    return Plan(
+        inputs=Inputs(
+            spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
+            rules=base.rulebook.digest,
+            knowledge=k.digest,
+        ),
+        enhancement=EnhancementSummary(
+            name=e.name,
+            category=e.category,
+            scope=e.scope,
+            summary=e.summary or (pattern.description if pattern else ""),
+            environments=envs,
+            clusters=sorted(set(e.clusters)),
+            repos=sorted(set(e.repos)),
+            planning_agents=[AgentTask(agent=a.agent, task=a.task) for a in spec.planning_agents],
+            declared_risk=spec.risk,
+            rollback=spec.rollback,
+            feature_flag=spec.feature_flag,
+            change_window=spec.change_window,
+            compliance=sorted(set(spec.compliance)),
+            owners=sorted(set(spec.owners)),
+        ),
+        pattern=_pattern_ref(pattern, candidates),
+        decisions=decisions,
+        experts=_experts(loaded, k, decisions, pattern),
+        stages=_stages(k, decisions, pattern),
+        implementation_phases=[
+            PhasePlan(name=p.name, task=p.task, kind=k.phase_kind(p.name), source=phase_source)
+            for p in phases
+        ],
+        rollout_steps=_rollout(envs, decisions, pattern, spec.feature_flag),
+        risks=list(pattern.risks) if pattern else [],
+        tests=list(pattern.tests) if pattern else [],
+        rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
+        acceptance_criteria=list(pattern.acceptance_criteria) if pattern else [],
+        violations=found,
+        diagnostics=sorted(diagnostics),
+    )
+
+
+def _pattern_ref(pattern: Pattern | None, candidates: list[PatternMatch]) -> PatternRef | None:
+    if pattern is None:
+        return None
+    reason = next((c.reason for c in candidates if c.pattern == pattern.id), "")
+    return PatternRef(
+        id=pattern.id,
+        title=pattern.title,
+        source=pattern.source,
+        reason=reason,
+        runners_up=[c for c in candidates if c.pattern != pattern.id][:3],
+    )
+
+
+def _environments(loaded: LoadedSpec, k: Knowledge) -> list[str]:
+    order = [x.id for x in k.environments]
+    named = {
+        x.id
+        for x in (k.environment(n) for n in loaded.spec.enhancement.environments)
+        if x is not None
+    }
+    if named:
+        return sorted(named, key=order.index)
+    scope = k.scope(loaded.spec.enhancement.scope)
+    # no environments named: the usual path to production, or none beyond dev
+    default = ["dev", "staging", "prod"] if scope is None or scope.touches_prod else ["dev"]
+    return [x for x in order if x in default]
+
+
+def _experts(
+    loaded: LoadedSpec, k: Knowledge, decisions: dict[str, Decision], pattern: Pattern | None
+) -> list[ExpertRole]:
+    tasks: dict[str, list[str]] = {}
+    for a in loaded.spec.planning_agents:
+        tasks.setdefault(a.agent, []).append(a.task)
+    rules: dict[str, set[str]] = {}
+    for d in decisions.values():
+        for t in d.trace:
+            rules.setdefault(t.expert, set()).add(t.rule)
+    roles = []
+    for expert in k.experts:  # knowledge order: stable and meaningful
+        if expert.id in tasks or expert.id in rules:
+            roles.append(
+                ExpertRole(
+                    id=expert.id,
+                    title=expert.title,
+                    tasks=[t for t in tasks.get(expert.id, []) if t],
+                    covers=list(expert.covers),
+                    rules=sorted(rules.get(expert.id, set())),
+                )
+            )
+    return roles
+
+
+def _stages(
+    k: Knowledge, decisions: dict[str, Decision], pattern: Pattern | None
+) -> list[StagePlan]:
+    out = []
+    for stage in sorted(k.stages, key=lambda s: s.number):
+        out.append(
+            StagePlan(
+                id=stage.id,
+                number=stage.number,
+                title=stage.title,
+                timebox=stage.timebox,
+                agents=list(stage.agents),
+                groups=[
+                    TaskGroupPlan(title=g.title, agents=list(g.agents), tasks=list(g.tasks))
+                    for g in stage.groups
+                ],
+                specific=list(pattern.stages.get(stage.id, [])) if pattern else [],
+                decisions=[d.id for d in k.dimensions if d.stage == stage.id],
+                output=stage.output,
+            )
+        )
+    return out
+
+
+def _rollout(
+    envs: list[str],
+    decisions: dict[str, Decision],
+    pattern: Pattern | None,
+    feature_flag: str | bool | None,
+) -> list[RolloutStep]:
+    strategy = decisions["implementation_strategy"].value
+    if strategy == "direct":
+        envs = envs[-1:]
+    validation = (
+        pattern.acceptance_criteria[0]
+        if pattern and pattern.acceptance_criteria
+        else "Health checks and error rates within baseline"
+    )
+    rollback = (
+        pattern.rollback[0]
+        if pattern and pattern.rollback
+        else "Revert the change in git and let GitOps reconcile"
+    )
+    steps: list[RolloutStep] = []
+    use_flag = feature_flag if feature_flag is not None else bool(pattern and pattern.feature_flag)
+    for env in envs:
+        steps.append(
+            RolloutStep(
+                order=len(steps) + 1,
+                environment=env,
+                action=f"Deploy the change to {env}",
+                validation=validation,
+                rollback=rollback,
+            )
+        )
+        if use_flag:
+            flag = feature_flag if isinstance(feature_flag, str) else "the feature flag"
+            steps.append(
+                RolloutStep(
+                    order=len(steps) + 1,
+                    environment=env,
+                    action=f"Enable {flag} gradually in {env}",
+                    validation=validation,
+                    rollback=f"Turn {flag} off in {env}",
+                )
+            )
+    return steps
+
+
+def plan_facts_for(loaded: LoadedSpec, base: Base) -> list[Fact]:
+    pattern, _ = match_pattern(loaded, base.knowledge)
+    return spec_facts(loaded, base.knowledge, pattern)
+
+
+__all__ = ["Base", "Plan", "build_plan", "decision_fact", "load_base"]

@@ -1,0 +1,48 @@
+"""Same inputs → byte-identical output, whatever the directory, hash seed, locale or time zone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, run_cli
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_byte_identical_across_environments(tmp_path: Path, fmt: str) -> None:
+    spec = EXAMPLES / "specs" / "rds-rotation.yaml"
+    first = run_cli(
+        "plan", str(spec), "--format", fmt, env={"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"}
+    )
+    other_dir = tmp_path / "elsewhere"
+    other_dir.mkdir()
+    second = run_cli(
+        "plan",
+        str(spec),
+        "--format",
+        fmt,
+        cwd=other_dir,
+        env={"PYTHONHASHSEED": "4242", "TZ": "Asia/Kolkata", "LC_ALL": "C.UTF-8"},
+    )
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout
+
+
+def test_identical_when_the_estate_is_copied_elsewhere(tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b/c"):
+        target = tmp_path / name / "examples"
+        shutil.copytree(EXAMPLES, target)
+        result = run_cli(
+            "plan",
+            str(target / "specs" / "karpenter-upgrade.yaml"),
+            "--format",
+            "json",
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert str(tmp_path) not in outputs[0]
