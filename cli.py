@@ -52,7 +52,7 @@ def overlays(func: Any) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="infraplan", prog_name="infraplan")
+@click.version_option(version=__import__("engine").__version__, prog_name="infraplan")
 def main() -> None:
     """Plan infrastructure enhancements with deterministic, explained decisions."""
 

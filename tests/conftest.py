@@ -44,7 +44,7 @@ def infraplan_command() -> list[str]:
     found = shutil.which("infraplan")
     if found:
         return [found]
-    return [sys.executable, "-c", "import cli; cli.main()"]
+    return [sys.executable, "-m", "engine"]
 
 
 def run_cli(

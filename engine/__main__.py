@@ -1,0 +1,37 @@
+"""`python -m engine` and the `infraplan` console script: run the command line in cli.py.
+
+The command line lives in the top-level cli.py. It cannot be installed as a top-level module
+named `cli`: python-hcl2 8.x installs an unrelated package of that name, which would shadow it.
+A wheel therefore carries cli.py as engine/_cli.py; a source checkout or editable install loads
+it from next to the package, by path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+
+def _command_line() -> ModuleType:
+    try:
+        return importlib.import_module("engine._cli")
+    except ImportError:
+        source = Path(__file__).resolve().parent.parent / "cli.py"
+        spec = importlib.util.spec_from_file_location("infraplan_cli", source)
+        if spec is None or spec.loader is None:  # pragma: no cover - broken installation
+            raise SystemExit(f"infraplan: cannot find its command line ({source})") from None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["infraplan_cli"] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+def main() -> None:
+    _command_line().main()
+
+
+if __name__ == "__main__":
+    main()
