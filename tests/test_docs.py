@@ -1,0 +1,44 @@
+"""Documentation that must not drift from the code."""
+
+from __future__ import annotations
+
+from engine.facts import FACT_TYPES
+from engine.plan import Base
+from tests.conftest import ROOT
+
+
+def test_rules_doc_lists_every_fact_type_and_field() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text()
+    for name, schema in FACT_TYPES.items():
+        assert f"`{name}`" in text, name
+        for field in schema.model_fields:
+            assert f"`{field}`" in text, f"{name}.{field}"
+
+
+def test_cli_doc_lists_every_bundled_policy_rule(base: Base) -> None:
+    text = (ROOT / "docs" / "cli.md").read_text()
+    for rule in base.rulebook.policy_rules:
+        assert f"`{rule.id}`" in text, rule.id
+
+
+def test_knowledge_doc_lists_every_trait_the_rules_use(base: Base) -> None:
+    text = (ROOT / "docs" / "knowledge.md").read_text()
+    used = {
+        t.value
+        for r in base.rulebook.rules
+        for c in r.conditions
+        if c.fact_type == "trait"
+        for t in c.tests
+        if t.field == "name"
+    }
+    for trait in used:
+        assert f"`{trait}`" in text, trait
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    block = text.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    assert "infraplan plan examples/specs/rds-rotation.yaml" in commands[0]
+    assert commands[1].endswith("pytest")
