@@ -67,6 +67,21 @@ class Environment(Strict):
     id: str
     aliases: list[str] = Field(default_factory=list)
     prod: bool = False
+    needs_parent: bool = False
+
+
+class EstateReading(Strict):
+    """How infraplan reads an estate (knowledge/estate.yaml)."""
+
+    id: str
+    not_cluster_api_groups: list[str]
+    not_cluster_kinds: list[str]
+    cluster_scoped_kinds: list[str]
+    fixture_dirs: list[str]
+    environment_parents: list[str]
+    cluster_parents: list[str]
+    environment_labels: list[str]
+    cluster_labels: list[str]
 
 
 class PhaseKind(Strict):
@@ -131,7 +146,12 @@ class Knowledge(Strict):
     phase_kinds: list[PhaseKind]
     stages: list[Stage]
     patterns: list[Pattern]
+    estate: list[EstateReading]
     files: list[SourceFile]
+
+    @property
+    def reading(self) -> EstateReading:
+        return self.estate[-1]
 
     def dimension(self, dim_id: str) -> Dimension:
         return next(d for d in self.dimensions if d.id == dim_id)
@@ -194,6 +214,7 @@ _LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
     "environments.yaml": ("environments", Environment),
     "phases.yaml": ("phase_kinds", PhaseKind),
     "stages.yaml": ("stages", Stage),
+    "estate.yaml": ("estate", EstateReading),
 }
 
 

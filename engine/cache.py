@@ -1,0 +1,74 @@
+"""Facts cached by file content: a second run over an unchanged estate costs little more than
+hashing it. Keyed by (extractor version, file kind, content sha256), so an entry can never be
+stale. Entries hold extracted facts only, which never include secret values.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from engine.extract import EXTRACTOR_VERSION, FileFacts
+
+
+def default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("infraplan", appauthor=False))
+
+
+class FactCache:
+    """A sqlite file of extracted facts; any failure degrades to a cache miss."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3", timeout=30)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @staticmethod
+    def key(kind: str, sha256: str) -> str:
+        return f"{EXTRACTOR_VERSION}:{kind}:{sha256}"
+
+    def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
+        found: dict[str, FileFacts] = {}
+        if self._db is None or not keys:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, value in self._db.execute(
+                    f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk
+                ):
+                    try:
+                        found[key] = FileFacts.model_validate_json(value)
+                    except ValueError:
+                        continue
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, items: dict[str, FileFacts]) -> None:
+        if self._db is None or not items:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)",
+                    [(k, v.model_dump_json()) for k, v in items.items()],
+                )
+        except sqlite3.Error:
+            return
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,133 @@
+"""Multi-document YAML from real repositories, read defensively.
+
+Real repositories hold custom tags (`!env_var`), the `=` value tag, template syntax, alias
+bombs and broken files. Each document becomes `(line, data)`; each problem a `(line, reason)`.
+Memory stays bounded: an alias-expanded document larger than a limit is refused before anything
+walks it (PyYAML shares aliased objects, so the danger is in traversing, not constructing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_EXPANDED_NODES = 200_000
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TolerantLoader(_Base):
+    """Safe loading that turns unknown tags into plain values and remembers that it did."""
+
+    unknown_tags: list[tuple[int, str]]
+
+
+def _unknown_tag(loader: TolerantLoader, tag_suffix: str, node: yaml.Node) -> Any:
+    loader.unknown_tags.append((node.start_mark.line + 1, node.tag))
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+class RedefiningLoader(yaml.SafeLoader):
+    """The pure-Python loader, letting a later anchor redefine an earlier one (YAML 1.2 allows
+    it; libyaml refuses). Used only for files the C loader rejects for that reason."""
+
+    unknown_tags: list[tuple[int, str]]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+            self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
+
+
+for _loader in (TolerantLoader, RedefiningLoader):
+    _loader.add_multi_constructor("!", _unknown_tag)
+    _loader.add_multi_constructor("tag:", _unknown_tag)
+    _loader.add_constructor(
+        "tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node)  # type: ignore[arg-type]
+    )
+
+
+def _expanded_size(node: yaml.Node, limit: int) -> int:
+    """Nodes in the document once aliases are expanded, stopping early past `limit`."""
+    memo: dict[int, int] = {}
+
+    def size(n: yaml.Node, depth: int) -> int:
+        if depth > 500:
+            return limit + 1
+        key = id(n)
+        if key in memo:
+            return memo[key]
+        memo[key] = limit + 1  # a cycle counts as too large
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.SequenceNode):
+            for item in n.value:
+                total += size(item, depth + 1)
+                if total > limit:
+                    break
+        memo[key] = total
+        return total
+
+    return size(node, 0)
+
+
+def load_documents(text: str) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
+    """Every document of a YAML stream with its first line; problems as (line, reason)."""
+    docs, problems = _load(text, TolerantLoader)
+    if any("duplicate anchor" in reason for _, reason in problems):
+        docs, problems = _load(text, RedefiningLoader)
+    return docs, problems
+
+
+def _load(text: str, loader_class: Any) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
+    docs: list[tuple[int, Any]] = []
+    problems: list[tuple[int, str]] = []
+    loader = loader_class(text)
+    loader.unknown_tags = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            line = node.start_mark.line + 1
+            if _expanded_size(node, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+                problems.append(
+                    (
+                        line,
+                        f"document too large once YAML aliases are expanded (over {MAX_EXPANDED_NODES} nodes): skipped",
+                    )
+                )
+                continue
+            try:
+                docs.append((line, loader.construct_document(node)))
+            except yaml.YAMLError as exc:
+                problems.append((line, f"cannot construct YAML document: {_short(exc)}"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append((mark.line + 1 if mark else 0, f"not valid YAML: {_short(exc)}"))
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        problems.append((0, f"not valid YAML: {_short(exc)}"))
+    finally:
+        loader.dispose()
+    for line, tag in loader.unknown_tags:
+        problems.append((line, f"custom YAML tag {tag} read as a plain value"))
+    return docs, problems
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return (
+            " ".join(str(part) for part in (exc.context, exc.problem) if part) or type(exc).__name__
+        )
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
