@@ -51,6 +51,69 @@ def overlays(func: Any) -> Any:
     return func
 
 
+_estate_options = [
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="Where extracted facts are cached (default: the user cache folder).",
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache."),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default="one per CPU",
+        help="Parallel extraction processes.",
+    ),
+    click.option(
+        "--max-file-bytes",
+        type=click.IntRange(min=1),
+        default=5_000_000,
+        show_default=True,
+        help="Larger files are skipped with a diagnostic.",
+    ),
+]
+
+
+def estate_options(func: Any) -> Any:
+    for option in reversed(_estate_options):
+        func = option(func)
+    return func
+
+
+def _progress() -> Any:
+    """A progress line on stderr for long runs on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if total >= 500:
+            click.echo(f"\rreading files {done}/{total}", err=True, nl=done >= total)
+
+    return report
+
+
+def _scan(
+    repo_args: list[str],
+    knowledge: Any,
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int,
+    max_file_bytes: int,
+) -> Any:
+    from engine.cache import default_cache_dir
+    from engine.discover import parse_repo_args
+    from engine.estate import ScanOptions, scan_estate
+
+    repos = parse_repo_args(repo_args)
+    folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
+    options = ScanOptions(
+        cache_dir=folder, jobs=jobs, max_file_bytes=max_file_bytes, progress=_progress()
+    )
+    return scan_estate(repos, knowledge, options)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__import__("engine").__version__, prog_name="infraplan")
 def main() -> None:
@@ -59,6 +122,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="[NAME=]PATH",
+    help="A repository of the estate (repeatable).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -73,12 +143,18 @@ def main() -> None:
     help="Write the plan to a file instead of stdout.",
 )
 @overlays
+@estate_options
 def plan(
     spec: str,
+    repos: tuple[str, ...],
     fmt: str,
     output: str | None,
     rules_dirs: tuple[str, ...],
     knowledge_dirs: tuple[str, ...],
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int,
+    max_file_bytes: int,
 ) -> None:
     """Plan the enhancement described by SPEC (a YAML spec file)."""
     from engine.plan import build_plan, load_base
@@ -88,7 +164,12 @@ def plan(
     try:
         base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
         loaded = load_spec(Path(spec), base.knowledge, name_in_plan=stable_display(Path(spec)))
-        text = RENDERERS[fmt](build_plan(loaded, base))
+        estate = (
+            _scan(list(repos), base.knowledge, cache_dir, no_cache, jobs, max_file_bytes)
+            if repos
+            else None
+        )
+        text = RENDERERS[fmt](build_plan(loaded, base, estate))
     except InputError as exc:
         _fail(exc)
         return
@@ -121,6 +202,122 @@ def check(
         return
     click.echo(render_json(results) if fmt == "json" else render_text(results), nl=False)
     sys.exit(results.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--knowledge-dir",
+    "knowledge_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Add a knowledge folder (repeatable).",
+)
+@estate_options
+def facts(
+    paths: tuple[str, ...],
+    fmt: str,
+    knowledge_dirs: tuple[str, ...],
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int,
+    max_file_bytes: int,
+) -> None:
+    """What infraplan reads in the repositories (default: the current directory).
+
+    Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics.
+    Unreadable files are diagnostics, never errors: the exit code is 0 unless an argument is wrong.
+    """
+    from engine.facts_report import facts_summary, render_json, render_table
+    from engine.knowledge import load_knowledge
+    from engine.resources import bundled
+
+    try:
+        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        estate = _scan(list(paths) or ["."], knowledge, cache_dir, no_cache, jobs, max_file_bytes)
+    except InputError as exc:
+        _fail(exc)
+        return
+    summary = facts_summary(estate, knowledge)
+    click.echo(render_json(summary) if fmt == "json" else render_table(summary), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+)
+@click.option(
+    "--focus",
+    help="Show only what is near this node: an id (repo/path:line), Kind/name, a Terraform address or a name.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="How many edges away from --focus to show.",
+)
+@click.option(
+    "--knowledge-dir",
+    "knowledge_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Add a knowledge folder (repeatable).",
+)
+@estate_options
+def graph(
+    paths: tuple[str, ...],
+    fmt: str,
+    focus: str | None,
+    depth: int,
+    knowledge_dirs: tuple[str, ...],
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int,
+    max_file_bytes: int,
+) -> None:
+    """The dependency graph of the repositories (default: the current directory).
+
+    Edges point from a dependency to what depends on it: Terraform references and module calls,
+    Flux dependsOn, sourceRef and applied folders, Helm charts, External Secrets ↔ Terraform
+    secrets, Argo CD app-of-apps.
+    """
+    import json
+
+    from engine import graph as estate_graph
+    from engine.knowledge import load_knowledge
+    from engine.resources import bundled
+
+    try:
+        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        estate = _scan(list(paths) or ["."], knowledge, cache_dir, no_cache, jobs, max_file_bytes)
+    except InputError as exc:
+        _fail(exc)
+        return
+    g = estate_graph.build_graph(estate)
+    if focus:
+        nodes = estate_graph.find_nodes(g, focus)
+        if not nodes:
+            click.echo(
+                f'error: --focus "{focus}" matches no node; try an id (repo/path:line), Kind/name or a name',
+                err=True,
+            )
+            sys.exit(EXIT_INPUT)
+        g = estate_graph.focus(g, nodes, depth)
+    if fmt == "json":
+        click.echo(json.dumps(estate_graph.to_json(g), indent=2, ensure_ascii=False))
+    elif fmt == "dot":
+        click.echo(estate_graph.to_dot(g), nl=False)
+    else:
+        click.echo(estate_graph.to_mermaid(g), nl=False)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from engine.config import CONFIG_NAME, load_repo_config
 from engine.discover import (
     CODEOWNERS_PLACES,
     DEFAULT_MAX_FILE_BYTES,
@@ -26,6 +27,7 @@ from engine.discover import (
     RepoSpec,
     discover,
 )
+from engine.errors import InputError
 from engine.extract import FileFacts, extract
 from engine.extract.files import ChartInfo, OwnerRule, WorkflowInfo
 from engine.extract.kubernetes import ArtifactGenerator, Detail, FluxKustomization, Kustomize
@@ -467,7 +469,16 @@ def scan_estate(
             for p in ff.problems
         )
 
-    placer = Placer(knowledge, options.environment_aliases)
+    aliases = dict(options.environment_aliases)
+    for repo in repos:
+        try:
+            aliases.update(load_repo_config(repo.root, knowledge).environments)
+        except InputError as exc:
+            diagnostics.extend(
+                Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
+                for p in exc.problems
+            )
+    placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
     for name in sorted(per_repo):
         repo, files, skipped = per_repo[name]

@@ -324,8 +324,12 @@ def to_mermaid(g: nx.DiGraph) -> str:
     ids = _short_ids(g)
     lines = ["flowchart LR"]
     for n, d in sorted(g.nodes(data=True)):
-        label = _mermaid_text(f"{d['label']}<br/>{d['repo']}/{d['path']}:{d['line']}")
-        lines.append(f'  {ids[n]}["{label}"]'.replace("&lt;br/&gt;", "<br/>"))
+        label = (
+            _mermaid_text(d["label"])
+            + "<br/>"
+            + _mermaid_text(f"{d['repo']}/{d['path']}:{d['line']}")
+        )
+        lines.append(f'  {ids[n]}["{label}"]')
     for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
         lines.append(f"  {ids[u]} -->|{d['kind']}| {ids[v]}")
     return "\n".join(lines) + "\n"

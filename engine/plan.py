@@ -17,6 +17,8 @@ from engine.decide import (
     run_rules,
     violations,
 )
+from engine.discover import Diagnostic
+from engine.estate import Estate
 from engine.facts import Fact, make_fact
 from engine.knowledge import Knowledge, Pattern, load_knowledge
 from engine.match import PatternMatch, match_pattern, phases_for, spec_facts
@@ -54,11 +56,18 @@ class InputDigest(Out):
     sha256: str
 
 
+class RepositoryDigest(Out):
+    name: str
+    role: str
+    files: int
+    digest: str
+
+
 class Inputs(Out):
     spec: InputDigest
     rules: str
     knowledge: str
-    repositories: list[InputDigest] = Field(default_factory=list)
+    repositories: list[RepositoryDigest] = Field(default_factory=list)
 
 
 class PhasePlan(Out):
@@ -149,7 +158,7 @@ class Plan(Out):
     rollback: list[str]
     acceptance_criteria: list[str]
     violations: list[Violation]
-    diagnostics: list[str]
+    diagnostics: list[Diagnostic]
 
 
 def decide_facts(
@@ -209,8 +218,8 @@ def declaration_facts(
     return out
 
 
-def build_plan(loaded: LoadedSpec, base: Base) -> Plan:
-    """From a validated spec to a whole plan. Pure: reads no file."""
+def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> Plan:
+    """From a validated spec (and the estate's facts) to a whole plan. Pure: reads no file."""
     k = base.knowledge
     spec, e = loaded.spec, loaded.spec.enhancement
     pattern, candidates = match_pattern(loaded, k)
@@ -223,6 +232,12 @@ def build_plan(loaded: LoadedSpec, base: Base) -> Plan:
             spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
             rules=base.rulebook.digest,
             knowledge=k.digest,
+            repositories=[
+                RepositoryDigest(name=r.name, role=r.role, files=r.files, digest=r.digest)
+                for r in estate.repos
+            ]
+            if estate is not None
+            else [],
         ),
         enhancement=EnhancementSummary(
             name=e.name,
@@ -254,7 +269,8 @@ def build_plan(loaded: LoadedSpec, base: Base) -> Plan:
         rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
         acceptance_criteria=list(pattern.acceptance_criteria) if pattern else [],
         violations=found,
-        diagnostics=sorted(diagnostics),
+        diagnostics=[Diagnostic(repo="", path="", reason=d) for d in sorted(diagnostics)]
+        + (list(estate.diagnostics) if estate is not None else []),
     )
 
 

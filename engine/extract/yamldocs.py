@@ -50,7 +50,8 @@ for _loader in (TolerantLoader, RedefiningLoader):
     _loader.add_multi_constructor("!", _unknown_tag)
     _loader.add_multi_constructor("tag:", _unknown_tag)
     _loader.add_constructor(
-        "tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node)  # type: ignore[arg-type]
+        "tag:yaml.org,2002:value",
+        lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
     )
 
 

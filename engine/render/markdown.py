@@ -132,8 +132,18 @@ def render(plan: Plan) -> str:
     if plan.diagnostics:
         add("## Diagnostics")
         add("")
+        add("<details>")
+        add(f"<summary>{len(plan.diagnostics)} diagnostic(s)</summary>")
+        add("")
         for diag in plan.diagnostics:
-            add(f"- {diag}")
+            where = (
+                f"{diag.repo}/{diag.path}" + (f":{diag.line}" if diag.line else "")
+                if diag.path
+                else ""
+            )
+            add(f"- {where + ': ' if where else ''}{diag.reason}")
+        add("")
+        add("</details>")
         add("")
 
     add("## Inputs")
@@ -141,6 +151,8 @@ def render(plan: Plan) -> str:
     add(f"- spec `{plan.inputs.spec.path}` sha256:{plan.inputs.spec.sha256[:16]}")
     add(f"- rules {plan.inputs.rules[:23]}")
     add(f"- knowledge {plan.inputs.knowledge[:23]}")
+    for repo in plan.inputs.repositories:
+        add(f"- repository `{repo.name}` ({repo.role}, {repo.files} files) {repo.digest[:23]}")
     add(f"- {plan.tool.name} {plan.tool.version}, plan schema {plan.schema_version}")
     add("")
     return "\n".join(out)
