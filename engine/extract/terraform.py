@@ -136,6 +136,15 @@ def _meta(src: str, body: Any) -> list[str]:
     return meta
 
 
+def _hcl_problem(exc: Exception) -> tuple[int, str]:
+    """Where HCL failed to parse, without quoting the file: its text may hold secrets."""
+    line = getattr(exc, "line", 0) or 0
+    column = getattr(exc, "column", 0) or 0
+    token = getattr(exc, "token", None)
+    what = f"unexpected {token.type}" if token is not None and getattr(token, "type", "") else "unexpected input"
+    return line, f"not valid HCL: {what} at line {line}, column {column}"
+
+
 def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
     """Blocks of one `.tf` file, and problems as (line, reason)."""
     import hcl2
@@ -144,7 +153,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        return [], [(getattr(exc, "line", 0) or 0, f"not valid HCL: {str(exc).splitlines()[0]}")]
+        return [], [_hcl_problem(exc)]
     except (LarkError, RecursionError, ValueError) as exc:
         return [], [(0, f"not valid HCL: {type(exc).__name__}")]
     body = tree.children[0] if tree.children else None
@@ -257,7 +266,7 @@ def extract_tfvars(text: str) -> tuple[list[str], list[tuple[int, str]]]:
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        return [], [(getattr(exc, "line", 0) or 0, f"not valid HCL: {str(exc).splitlines()[0]}")]
+        return [], [_hcl_problem(exc)]
     except (LarkError, RecursionError, ValueError) as exc:
         return [], [(0, f"not valid HCL: {type(exc).__name__}")]
     body = tree.children[0] if tree.children else None
