@@ -151,7 +151,7 @@ def extract(kind: str, data: bytes, path: str) -> FileFacts:
             kind=kind,
             problems=[
                 FileProblem(
-                    line=0, reason=f"extractor failed: {type(exc).__name__}: {str(exc)[:200]}"
+                    line=0, reason=f"extractor failed: {type(exc).__name__}"
                 )
             ],
         )
