@@ -33,6 +33,10 @@ class FactCache:
         except (OSError, sqlite3.Error):
             self._db = None
 
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
     @staticmethod
     def key(kind: str, sha256: str) -> str:
         return f"{EXTRACTOR_VERSION}:{kind}:{sha256}"
@@ -56,14 +60,14 @@ class FactCache:
             return {}
         return found
 
-    def put_many(self, items: dict[str, FileFacts]) -> None:
+    def put_many(self, items: dict[str, str]) -> None:
+        """Store facts already serialized as JSON (workers serialize them)."""
         if self._db is None or not items:
             return
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)",
-                    [(k, v.model_dump_json()) for k, v in items.items()],
+                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)", sorted(items.items())
                 )
         except sqlite3.Error:
             return

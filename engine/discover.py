@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from engine.errors import InputError, Problem
 from engine.models import Out
@@ -170,9 +170,7 @@ def discover(repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Di
             candidates.append((rel, full))
 
     chart_dirs = {
-        str(PurePosixPath(rel).parent)
-        for rel, _ in candidates
-        if PurePosixPath(rel).name == "Chart.yaml"
+        rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"
     }
     for rel, full in candidates:
         kind = classify(rel, chart_dirs)
@@ -226,10 +224,8 @@ def _symlink_problem(root: Path, link: Path) -> str:
 
 def classify(rel: str, chart_dirs: set[str]) -> str | None:
     """The extractor a file goes to; 'skip:<why>' for files counted but not read; None to ignore."""
-    path = PurePosixPath(rel)
-    name = path.name
+    folder, _, name = rel.rpartition("/")
     lower = name.lower()
-    parents = [str(p) for p in path.parents]
     if rel in CODEOWNERS_PLACES:
         return "codeowners"
     if lower.endswith(".tf"):
@@ -240,15 +236,14 @@ def classify(rel: str, chart_dirs: set[str]) -> str | None:
         return "skip:terraform-json"
     if not (lower.endswith(".yaml") or lower.endswith(".yml")):
         return None
-    for parent in parents:
-        if (
-            PurePosixPath(parent).name == "templates"
-            and str(PurePosixPath(parent).parent) in chart_dirs
-        ):
-            return "skip:helm-template"
+    if "templates" in rel:
+        parts = folder.split("/")
+        for i, part in enumerate(parts):
+            if part == "templates" and "/".join(parts[:i]) in chart_dirs:
+                return "skip:helm-template"
     if name == "Chart.yaml":
         return "chart"
-    if str(path.parent) in chart_dirs and lower.startswith("values"):
+    if folder in chart_dirs and lower.startswith("values"):
         return "helm-values"
     if rel.startswith(".github/workflows/"):
         return "workflow"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -164,8 +165,13 @@ class ScanOptions:
 _INLINE_LIMIT = 64  # fewer cache misses than this are extracted in-process: no pool start-up
 
 
-def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[str]:
-    return [extract(kind, data, path).model_dump_json() for kind, data, path in batch]
+def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[tuple[FileFacts, str]]:
+    """In a worker: facts, and their JSON for the cache (so the main process does neither)."""
+    out = []
+    for kind, data, path in batch:
+        facts = extract(kind, data, path)
+        out.append((facts, facts.model_dump_json()))
+    return out
 
 
 def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
@@ -195,10 +201,13 @@ def extract_all(
     if options.progress:
         options.progress(done, len(entries))
     fresh: dict[str, FileFacts] = {}
+    to_cache: dict[str, str] = {}
     jobs = options.jobs or os.cpu_count() or 1
     if len(work) < _INLINE_LIMIT or jobs == 1:
         for (key, _), item in zip(missing, work, strict=True):
             fresh[key] = extract(*item)
+            if cache.enabled:
+                to_cache[key] = fresh[key].model_dump_json()
             done += 1
             if options.progress and done % 50 == 0:
                 options.progress(done, len(entries))
@@ -207,12 +216,13 @@ def extract_all(
         batches = _batches(work, jobs * 4)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for batch, results in zip(batches, pool.map(_extract_batch, batches), strict=True):
-                for item, result in zip(batch, results, strict=True):
-                    fresh[index[id(item)]] = FileFacts.model_validate_json(result)
+                for item, (facts, as_json) in zip(batch, results, strict=True):
+                    fresh[index[id(item)]] = facts
+                    to_cache[index[id(item)]] = as_json
                 done += len(batch)
                 if options.progress:
                     options.progress(done, len(entries))
-    cache.put_many(fresh)
+    cache.put_many(to_cache)
     cache.close()
     return [found.get(k) or fresh[k] for k in keys]
 
@@ -237,6 +247,14 @@ class Placer:
         if found is None or (found[1] and not under_parent):
             return ""
         return found[0]
+
+    def environment_of_cluster(self, cluster: str) -> str:
+        """A cluster's environment from its name or a word of it (workload-prod → prod)."""
+        whole = self.environment_of_name(cluster)
+        if whole or not cluster:
+            return whole
+        words = {self.environment_of_name(w) for w in re.split(r"[-_.]", cluster)} - {""}
+        return words.pop() if len(words) == 1 else ""
 
     def environment(self, path: str) -> str:
         parts = PurePosixPath(path).parts
@@ -270,9 +288,9 @@ class Owners:
     """CODEOWNERS: the last matching pattern decides, as on GitHub."""
 
     def __init__(self, rules: list[OwnerRule]) -> None:
-        from pathspec import PathSpec
+        from pathspec import GitIgnoreSpec
 
-        self.rules = [(PathSpec.from_lines("gitwildmatch", [r.pattern]), r.owners) for r in rules]
+        self.rules = [(GitIgnoreSpec.from_lines([r.pattern]), r.owners) for r in rules]
 
     def of(self, path: str) -> list[str]:
         owners: list[str] = []
@@ -305,6 +323,26 @@ def _flux_path(path: str) -> str:
 
 
 @dataclass
+class _Layout:
+    """The YAML files of a repository by folder, and each folder's sub-folders."""
+
+    files: set[str]
+    files_in: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: set[str]) -> _Layout:
+        layout = cls(files=files)
+        for f in sorted(files):
+            parts = f.split("/")
+            layout.files_in.setdefault("/".join(parts[:-1]), []).append(f)
+            for i in range(1, len(parts)):
+                parent, child = "/".join(parts[: i - 1]), "/".join(parts[:i])
+                layout.children.setdefault(parent, set()).add(child)
+        return layout
+
+
+@dataclass
 class _Kustomizations:
     """kustomization.yaml files of one repository: who includes what, namespaces, patches."""
 
@@ -324,12 +362,11 @@ class _Kustomizations:
         for ref in config.patch_paths:
             self.patches.add(_norm(folder, ref))
 
-    def build(self, folder: str, files: set[str]) -> set[str]:
+    def build(self, folder: str, layout: _Layout) -> set[str]:
         """The files `kustomize build folder` reads, as Flux runs it (a folder without a
         kustomization.yaml gets one listing its YAML files and sub-folders)."""
         out: set[str] = set()
         seen: set[str] = set()
-        folders = {str(PurePosixPath(f).parent) if "/" in f else "" for f in files}
 
         def visit(current: str) -> None:
             if current in seen:
@@ -339,22 +376,14 @@ class _Kustomizations:
             if config is not None:
                 for ref in config.resources + config.components + config.patch_paths:
                     target = _norm(current, ref)
-                    if target in files:
+                    if target in layout.files:
                         out.add(target)
-                    elif target in folders or any(f.startswith(target + "/") for f in folders):
+                    elif target in layout.children or target in layout.files_in:
                         visit(target)
                 return
-            prefix = current + "/" if current else ""
-            for f in files:
-                if f.startswith(prefix) and "/" not in f[len(prefix) :]:
-                    out.add(f)
-            children = {
-                f[len(prefix) :].split("/", 1)[0]
-                for f in folders
-                if f.startswith(prefix) and f != current
-            }
-            for child in sorted(children):
-                visit(prefix + child)
+            out.update(layout.files_in.get(current, ()))
+            for child in sorted(layout.children.get(current, ())):
+                visit(child)
 
         visit(folder)
         return out
@@ -560,7 +589,7 @@ def _place_objects(
     placer: Placer,
     owners: Owners,
 ) -> list[K8sObject]:
-    yaml_files = {e.path for e, _, _ in items if e.kind == "yaml"}
+    layout = _Layout.of({e.path for e, _, _ in items if e.kind == "yaml"})
     copies = [
         (str(PurePosixPath(e.path).parent), c)
         for e, ff, _ in items
@@ -593,10 +622,10 @@ def _place_objects(
     for entry, ff, _ in items:
         for doc in ff.objects:
             if isinstance(doc.detail, FluxKustomization) and doc.detail.path and not doc.partial:
-                built = kustomizations.build(repo_path(entry.path, doc.detail), yaml_files)
+                built = kustomizations.build(repo_path(entry.path, doc.detail), layout)
                 builds[(entry.path, doc.line)] = built
                 cluster = placer.cluster(entry.path)
-                env = placer.environment(entry.path) or placer.environment_of_name(cluster)
+                env = placer.environment(entry.path) or placer.environment_of_cluster(cluster)
                 for f in built:
                     appliers.setdefault(f, []).append(
                         (entry.path, doc.detail.target_namespace, cluster, env)
@@ -654,7 +683,7 @@ def _place_objects(
                 env
                 or path_env
                 or agreed([p[3] for p in parents])
-                or placer.environment_of_name(cluster)
+                or placer.environment_of_cluster(cluster)
             )
             out.append(
                 K8sObject(

@@ -149,9 +149,5 @@ def extract(kind: str, data: bytes, path: str) -> FileFacts:
     except Exception as exc:  # an extractor bug must not stop a run over a whole estate
         return FileFacts(
             kind=kind,
-            problems=[
-                FileProblem(
-                    line=0, reason=f"extractor failed: {type(exc).__name__}"
-                )
-            ],
+            problems=[FileProblem(line=0, reason=f"extractor failed: {type(exc).__name__}")],
         )

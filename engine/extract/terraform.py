@@ -41,7 +41,7 @@ NAME_ATTRIBUTES = (
 )
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
-_COMMENT = re.compile(r"(?m)^\s*(#|//).*$")
+_COMMENT = re.compile(r"(#|//).*$", re.MULTILINE)
 _REF = re.compile(
     r"(?<![\w.\-])(?:(?P<kw>var|local|module)\.(?P<kwname>[A-Za-z_][\w-]*)"
     r"|data\.(?P<dtype>[A-Za-z_]\w*)\.(?P<dname>[A-Za-z_][\w-]*)"
@@ -77,8 +77,9 @@ def _label(node: Any) -> str:
 
 def references(code: str) -> list[str]:
     """Addresses an expression refers to: `aws_iam_role.x`, `module.m`, `var.v`, `data.t.n`, `local.l`."""
+    # strings first (a `#` inside a string is no comment), keeping their interpolations
+    code = _STRING.sub(lambda m: " " + " ".join(_INTERPOLATION.findall(m.group(0))) + " ", code)
     code = _COMMENT.sub("", code)
-    code = _STRING.sub(lambda m: " ".join(_INTERPOLATION.findall(m.group(0))), code)
     found = set()
     for m in _REF.finditer(code):
         if m.group("kw"):
@@ -141,7 +142,8 @@ def _hcl_problem(exc: Exception) -> tuple[int, str]:
     line = getattr(exc, "line", 0) or 0
     column = getattr(exc, "column", 0) or 0
     token = getattr(exc, "token", None)
-    what = f"unexpected {token.type}" if token is not None and getattr(token, "type", "") else "unexpected input"
+    kind = str(getattr(token, "type", "")) if token is not None else ""
+    what = f"unexpected {kind}" if kind else "unexpected input"
     return line, f"not valid HCL: {what} at line {line}, column {column}"
 
 

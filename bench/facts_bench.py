@@ -1,0 +1,138 @@
+"""Measure `infraplan facts` on an estate: cold with 1 and N workers, then warm (cached).
+
+    python bench/facts_bench.py [PATH ...] [--scale 10] [--jobs 2] [--repeat 3]
+
+Without PATH: ../shared/corpus (when present) and examples/estate. `--scale N` copies the
+estate N times into a temporary folder first, to measure larger estates. Each run is a fresh
+`python -m engine facts` process; peak memory is the largest resident set of any process of
+the run (the main process or a worker). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{wall} {peak_kib} {done.returncode}")
+sys.stderr.write(done.stderr[-2000:])
+"""
+
+
+def run_once(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak KiB of one fresh `facts` process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "engine", "facts", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    wall, peak, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"facts failed ({code}): {out.stderr}")
+    return float(wall), int(peak)
+
+
+def estate_args(paths: list[Path], scale: int, work: Path) -> tuple[list[str], int, int]:
+    repos: list[str] = []
+    files = size = 0
+    for copy in range(scale):
+        for path in paths:
+            for repo in (
+                sorted(p for p in path.iterdir() if p.is_dir())
+                if (path / ".").is_dir() and not _is_repo(path)
+                else [path]
+            ):
+                target = work / f"{repo.name}-{copy}"
+                if not target.exists():
+                    shutil.copytree(repo, target, symlinks=True)
+                repos.append(f"{repo.name}-{copy}={target}")
+                for f in target.rglob("*"):
+                    if f.is_file():
+                        files += 1
+                        size += f.stat().st_size
+    return repos, files, size
+
+
+def _is_repo(path: Path) -> bool:
+    """A folder of repositories (like shared/corpus) or one repository?"""
+    return (
+        any(p.is_file() and p.suffix in {".tf", ".yaml", ".yml"} for p in path.iterdir())
+        or (path / ".git").exists()
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    opts = parser.parse_args()
+    paths = opts.paths or [
+        p for p in (ROOT.parent / "shared" / "corpus", ROOT / "examples" / "estate") if p.is_dir()
+    ]
+    with tempfile.TemporaryDirectory(prefix="infraplan-bench-") as tmp:
+        work = Path(tmp)
+        repos, files, size = estate_args(paths, opts.scale, work / "estate")
+        rows = []
+        for label, jobs, warm in (
+            ("cold, 1 worker", 1, False),
+            (f"cold, {opts.jobs} workers", opts.jobs, False),
+            (f"warm, {opts.jobs} workers", opts.jobs, True),
+        ):
+            walls, peaks = [], []
+            for i in range(opts.repeat):
+                cache = work / f"cache-{label}-{i}"
+                if warm:
+                    run_once(
+                        [*repos, "--format", "json", "--cache-dir", str(cache), "--jobs", str(jobs)]
+                    )
+                wall, peak = run_once(
+                    [*repos, "--format", "json", "--cache-dir", str(cache), "--jobs", str(jobs)]
+                )
+                walls.append(wall)
+                peaks.append(peak)
+            rows.append((label, statistics.median(walls), max(peaks) / 1024))
+        cold1 = rows[0][1]
+        print(
+            f"estate: {len(repos)} repositories, {files} files, {size / 1e6:.1f} MB ({', '.join(str(p) for p in paths)} ×{opts.scale}); median of {opts.repeat}"
+        )
+        print()
+        print("| run | wall (s) | vs cold 1 worker | peak memory (MB) |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, wall, peak in rows:
+            print(f"| {label} | {wall:.2f} | {cold1 / wall:.1f}× | {peak:.0f} |")
+        print()
+        print(
+            json.dumps(
+                {
+                    "files": files,
+                    "bytes": size,
+                    "runs": {
+                        label: {"wall_s": round(wall, 3), "peak_mb": round(peak, 1)}
+                        for label, wall, peak in rows
+                    },
+                }
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
