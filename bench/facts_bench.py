@@ -1,9 +1,12 @@
 """Measure `infraplan facts` on an estate: cold with 1 and N workers, then warm (cached).
 
     python bench/facts_bench.py [PATH ...] [--scale 10] [--jobs 2] [--repeat 3]
+    python bench/facts_bench.py --terraform-mb 2 --repeat 1
 
 Without PATH: ../shared/corpus (when present) and examples/estate. `--scale N` copies the
-estate N times into a temporary folder first, to measure larger estates. Each run is a fresh
+estate N times into a temporary folder first, to measure larger estates. `--terraform-mb M`
+measures instead a generated Terraform estate of about M megabytes (real estates are dominated
+by Terraform parsing: python-hcl2 reads ~0.15 MB/s). Each run is a fresh
 `python -m engine facts` process; peak memory is the largest resident set of any process of
 the run (the main process or a worker). Prints a Markdown table.
 """
@@ -76,6 +79,73 @@ def _is_repo(path: Path) -> bool:
     )
 
 
+_MODULE = """
+resource "aws_security_group" "sg_{i}" {{
+  name   = "${{var.env}}-svc-{i}"
+  vpc_id = var.vpc_id
+  dynamic "ingress" {{
+    for_each = var.ports
+    content {{
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = [var.cidr]
+    }}
+  }}
+  tags = merge(local.tags, {{ Name = "svc-{i}" }})
+}}
+
+resource "aws_iam_role" "role_{i}" {{
+  count              = var.enabled ? 1 : 0
+  name               = "svc-{i}-${{var.env}}"
+  assume_role_policy = data.aws_iam_policy_document.assume_{i}.json
+}}
+
+data "aws_iam_policy_document" "assume_{i}" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_lambda_function" "fn_{i}" {{
+  for_each      = toset(var.regions)
+  function_name = "svc-{i}-${{each.key}}"
+  role          = aws_iam_role.role_{i}[0].arn
+  handler       = "main.handler"
+  runtime       = "python3.12"
+  vpc_config {{
+    security_group_ids = [aws_security_group.sg_{i}.id]
+    subnet_ids         = var.subnet_ids
+  }}
+  environment {{
+    variables = {{ TABLE = "t-{i}", STAGE = var.env }}
+  }}
+}}
+"""
+
+
+def write_terraform(root: Path, megabytes: float) -> tuple[list[str], int, int]:
+    files = size = 0
+    block = 0
+    module = 0
+    while size < megabytes * 1e6:
+        folder = root / f"tf-{module // 20}" / f"module-{module}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = "".join(_MODULE.format(i=block + j) for j in range(12))
+        text += 'locals {\n  tags = { team = "platform" }\n}\n'
+        (folder / "main.tf").write_text(text)
+        block += 12
+        module += 1
+        files += 1
+        size += len(text)
+    repos = [f"{p.name}={p}" for p in sorted(root.iterdir())]
+    return repos, files, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -84,13 +154,18 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--terraform-mb", type=float, default=0.0)
     opts = parser.parse_args()
     paths = opts.paths or [
         p for p in (ROOT.parent / "shared" / "corpus", ROOT / "examples" / "estate") if p.is_dir()
     ]
     with tempfile.TemporaryDirectory(prefix="infraplan-bench-") as tmp:
         work = Path(tmp)
-        repos, files, size = estate_args(paths, opts.scale, work / "estate")
+        if opts.terraform_mb:
+            repos, files, size = write_terraform(work / "estate", opts.terraform_mb)
+            paths = [Path(f"generated Terraform, {opts.terraform_mb} MB")]
+        else:
+            repos, files, size = estate_args(paths, opts.scale, work / "estate")
         rows = []
         for label, jobs, warm in (
             ("cold, 1 worker", 1, False),
@@ -111,8 +186,9 @@ def main() -> None:
                 peaks.append(peak)
             rows.append((label, statistics.median(walls), max(peaks) / 1024))
         cold1 = rows[0][1]
+        scale = "" if opts.terraform_mb else f" x{opts.scale}"
         print(
-            f"estate: {len(repos)} repositories, {files} files, {size / 1e6:.1f} MB ({', '.join(str(p) for p in paths)} ×{opts.scale}); median of {opts.repeat}"
+            f"estate: {len(repos)} repositories, {files} files, {size / 1e6:.1f} MB ({', '.join(str(p) for p in paths)}{scale}); median of {opts.repeat}"
         )
         print()
         print("| run | wall (s) | vs cold 1 worker | peak memory (MB) |")
