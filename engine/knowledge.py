@@ -40,13 +40,83 @@ class Dimension(Strict):
     values_from: Literal["categories", ""] = ""
 
 
-class Category(Strict):
+class Category(WithAssignments):
     id: str
     title: str
     description: str
     triggers: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(
+        default_factory=list, description="Vocabulary concepts that point at this category."
+    )
     common_patterns: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
+    default_scope: str = "multi-environment"
+    planning_agents: list[Assignment] = Field(default_factory=list)
+    implementation_phases: list[Phase] = Field(default_factory=list)
+
+
+class Term(Strict):
+    """A vocabulary concept and the words and vendor names that mean it."""
+
+    id: str
+    terms: list[str]
+
+
+class Probe(Strict):
+    """A question a pattern asks the estate: which facts match, counted per environment and cluster."""
+
+    name: str
+    description: str
+    kinds: list[str] = Field(default_factory=list)
+    api_groups: list[str] = Field(default_factory=list)
+    terraform: list[str] = Field(default_factory=list)
+    modules: list[str] = Field(default_factory=list)
+    helm_charts: list[str] = Field(default_factory=list)
+    charts: list[str] = Field(default_factory=list)
+    workflows: list[str] = Field(default_factory=list)
+    encrypted: bool = False
+    enforcing_policies: bool = False
+
+
+class Upgrade(Strict):
+    """A known breaking change: objects on `api_version` (and `kind`, `*` for any) must move."""
+
+    tool: str
+    api_version: str
+    kind: str
+    replacement: str
+    status: Literal["deprecated", "removed"]
+    since: str
+    note: str = ""
+
+
+class LayerMatch(Strict):
+    terraform: bool = False
+    kinds: list[str] = Field(default_factory=list)
+    charts: bool = False
+    workflows: bool = False
+
+
+class RolloutLayer(Strict):
+    """A kind of change in rollout order within an environment (knowledge/rollout.yaml)."""
+
+    id: str
+    order: int
+    title: str
+    matches: LayerMatch
+    action: str
+    validation: str
+    rollback: str
+    per_environment: bool = True
+
+
+class StrategySteps(Strict):
+    """Steps a deployment strategy adds around each environment's rollout."""
+
+    id: str
+    before: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    emergency_stop: list[str] = Field(default_factory=list)
 
 
 class Scope(Strict):
@@ -119,6 +189,22 @@ class Pattern(WithAssignments):
     triggers: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     feature_flag: bool = False
+    probes: list[str] = Field(
+        default_factory=list,
+        description="Probes (knowledge/probes.yaml) whose counts the rules see.",
+    )
+    integration: list[str] = Field(
+        default_factory=list,
+        description="Probes whose matches are the change's integration points.",
+    )
+    creates: list[str] = Field(
+        default_factory=list,
+        description="Kinds the change creates (checked against enforcing policies).",
+    )
+    upgrade_tools: list[str] = Field(
+        default_factory=list,
+        description="Tools whose upgrade notes apply (knowledge/upgrades.yaml).",
+    )
     planning_agents: list[Assignment]
     implementation_phases: list[Phase] = Field(default_factory=list)
     suggested_phases: list[Phase] = Field(
@@ -147,6 +233,12 @@ class Knowledge(Strict):
     stages: list[Stage]
     patterns: list[Pattern]
     estate: list[EstateReading]
+    terms: list[Term]
+
+    probes: list[Probe]
+    upgrades: list[Upgrade]
+    rollout: list[RolloutLayer]
+    strategies: list[StrategySteps]
     files: list[SourceFile]
 
     @property
@@ -215,6 +307,11 @@ _LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
     "phases.yaml": ("phase_kinds", PhaseKind),
     "stages.yaml": ("stages", Stage),
     "estate.yaml": ("estate", EstateReading),
+    "vocabulary.yaml": ("terms", Term),
+    "probes.yaml": ("probes", Probe),
+    "upgrades.yaml": ("upgrades", Upgrade),
+    "rollout.yaml": ("rollout", RolloutLayer),
+    "strategies.yaml": ("strategies", StrategySteps),
 }
 
 
@@ -284,7 +381,12 @@ def _unique(
 ) -> list[Strict]:
     seen: dict[str, Strict] = {}
     for item, smap, path in items:
-        item_id = getattr(item, "id")  # noqa: B009 - every knowledge entry has an id
+        # every knowledge entry has an id; probes are named, upgrades keyed by what they match
+        item_id = (
+            getattr(item, "id", None)
+            or getattr(item, "name", None)
+            or f"{getattr(item, 'api_version', '')}/{getattr(item, 'kind', '')}"
+        )
         if item_id in seen:
             problems.append(smap.problem((*path, "id"), f'duplicate id "{item_id}"'))
             continue
@@ -299,6 +401,30 @@ def _cross_check(
     experts = {e.id for e in k.experts}
     categories = {c.id for c in k.categories}
     scopes = {s.id for s in k.scopes}
+    probes = {p.name for p in k.probes}
+    concepts = {t.id for t in k.terms}
+    for category, smap, path in entries["categories"]:
+        assert isinstance(category, Category)
+        for word in category.keywords:
+            if word not in concepts:
+                problems.append(
+                    smap.problem(
+                        (*path, "keywords"),
+                        f'unknown vocabulary concept "{word}"{did_you_mean(word, concepts)}',
+                    )
+                )
+        for i, a in enumerate(category.planning_agents):
+            if a.agent not in experts:
+                problems.append(
+                    smap.problem(
+                        (*path, "planning_agents", i),
+                        f'unknown expert "{a.agent}"{did_you_mean(a.agent, experts)}',
+                    )
+                )
+        if category.default_scope not in scopes:
+            problems.append(
+                smap.problem((*path, "default_scope"), f'unknown scope "{category.default_scope}"')
+            )
     for pattern, smap, _path in entries["patterns"]:
         assert isinstance(pattern, Pattern)
         if pattern.category not in categories:
@@ -321,6 +447,22 @@ def _cross_check(
                     smap.problem(
                         ("planning_agents", i),
                         f'unknown expert "{a.agent}"{did_you_mean(a.agent, experts)}',
+                    )
+                )
+        for field_name in ("probes", "integration"):
+            for i, name in enumerate(getattr(pattern, field_name)):
+                if name not in probes:
+                    problems.append(
+                        smap.problem(
+                            (field_name, i),
+                            f'unknown probe "{name}"{did_you_mean(name, probes)}; probes are defined in knowledge/probes.yaml',
+                        )
+                    )
+        for i, name in enumerate(pattern.integration):
+            if name not in pattern.probes:
+                problems.append(
+                    smap.problem(
+                        ("integration", i), f'probe "{name}" must also be listed in probes'
                     )
                 )
         for stage in pattern.stages:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from engine.facts import Fact, make_fact
 from engine.knowledge import Knowledge, Pattern
 from engine.models import Out, Phase
 from engine.spec import LoadedSpec
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def words(text: str) -> set[str]:
-    """Lower-case words, with a trailing plural `s` removed (rotations → rotation)."""
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return out
 
 
 class PatternMatch(Out):
@@ -31,34 +19,32 @@ def match_pattern(
 ) -> tuple[Pattern | None, list[PatternMatch]]:
     """The pattern for a spec: named explicitly, else the best-scoring one of its category.
 
-    Returns the chosen pattern and every candidate with its score, best first (ties broken by
-    pattern id, so the choice never depends on file order).
+    Scoring is the free-text intake's (engine/intake.py) over the spec's name and summary, plus
+    50 when the spec's name is the pattern's example name. Returns the chosen pattern and every
+    candidate, best first (ties broken by pattern id, never by file order).
     """
+    from engine.intake import concepts, score_patterns
+
     e = loaded.spec.enhancement
     if e.pattern:
         chosen = knowledge.pattern(e.pattern)
         return chosen, [PatternMatch(pattern=e.pattern, score=100, reason="named in the spec")]
-    text = words(" ".join([e.name.replace("-", " "), e.summary]))
-    candidates = []
+    found = concepts(" ".join([e.name.replace("-", " "), e.summary]), knowledge)
+    scored = {c.id: (c.score, c.reason) for c in score_patterns(found, knowledge, e.category)}
     for p in knowledge.patterns:
-        if p.category != e.category:
-            continue
-        score, reasons = 0, []
-        if p.name == e.name:
-            score += 50
-            reasons.append(f'spec name equals the pattern\'s example name "{p.name}"')
-        for trigger in p.triggers:
-            tw = words(trigger)
-            if tw and tw <= text:
-                score += 10 * len(tw)
-                reasons.append(f'trigger "{trigger}"')
-        overlap = sorted(text & words(" ".join([p.id.replace("-", " "), p.title])))
-        if overlap:
-            score += len(overlap)
-            reasons.append("shared words: " + ", ".join(overlap))
-        if score:
-            candidates.append(PatternMatch(pattern=p.id, score=score, reason="; ".join(reasons)))
-    candidates.sort(key=lambda m: (-m.score, m.pattern))
+        if p.category == e.category and p.name == e.name:
+            score, reason = scored.get(p.id, (0, ""))
+            scored[p.id] = (
+                score + 50,
+                "; ".join(r for r in (f'spec name is the example name "{p.name}"', reason) if r),
+            )
+    candidates = sorted(
+        (
+            PatternMatch(pattern=pid, score=score, reason=reason)
+            for pid, (score, reason) in scored.items()
+        ),
+        key=lambda m: (-m.score, m.pattern),
+    )
     chosen = knowledge.pattern(candidates[0].pattern) if candidates else None
     return chosen, candidates
 
