@@ -35,6 +35,7 @@ class MatchedFact(Out):
     id: str
     fields: dict[str, str | int | bool]
     at: str = ""
+    evidence: list[str] = []
 
 
 class Firing(Out):
@@ -47,6 +48,7 @@ class Firing(Out):
     facts: list[MatchedFact]
     conclusions: list[tuple[str, str]]
     violation: str = ""
+    finding: str = ""
     severity: str = ""
     at: str = ""
 
@@ -128,18 +130,24 @@ def _action(
                 fact = by_id.get(payload["id"])
                 cond = rule.conditions[int(alias[1:])]
                 tested = sorted({t.field for t in cond.tests})
-                fields = (
-                    {k: payload[k] for k in tested if k in payload and k != "dimension"}
-                    if cond.fact_type == "decision"
-                    else {k: payload[k] for k in tested if k in payload}
-                )
                 if cond.fact_type == "decision":
                     fields = {"dimension": payload["dimension"], "value": payload["value"]}
+                else:
+                    fields = {k: payload[k] for k in tested if k in payload}
                 at = ""
+                evidence: list[str] = []
                 if fact is not None:
                     at = next((fact.origins[k] for k in tested if k in fact.origins), "")
+                    evidence = list(fact.evidence)
+                    at = at or (evidence[0] if evidence else "")
                 matched.append(
-                    MatchedFact(type=payload["type"], id=payload["id"], fields=fields, at=at)
+                    MatchedFact(
+                        type=payload["type"],
+                        id=payload["id"],
+                        fields=fields,
+                        at=at,
+                        evidence=evidence,
+                    )
                 )
             conclusions: list[tuple[str, str]] = []
             for conclusion in rule.conclusions:
@@ -163,6 +171,7 @@ def _action(
                     facts=matched,
                     conclusions=conclusions,
                     violation=_fill(rule.violation, c._m),
+                    finding=_fill(rule.finding, c._m),
                     severity=rule.severity if rule.violation else "",
                     at=_violation_at(rule, c._m, by_id),
                 )
@@ -237,6 +246,31 @@ class TraceEntry(Out):
 class Decision(Out):
     value: str | list[str] | None
     trace: list[TraceEntry]
+
+
+class Finding(Out):
+    """Something a rule found in the estate or the spec, with the facts behind it."""
+
+    rule: str
+    expert: str
+    source: str
+    message: str
+    evidence: list[str]
+
+
+def findings(firings: Sequence[Firing]) -> list[Finding]:
+    merged: dict[tuple[str, str], Finding] = {}
+    for f in firings:
+        if not f.finding:
+            continue
+        evidence = sorted({e for m in f.facts for e in (m.evidence or ([m.at] if m.at else []))})
+        key = (f.rule, f.finding)
+        if key in merged:
+            evidence = sorted({*merged[key].evidence, *evidence})
+        merged[key] = Finding(
+            rule=f.rule, expert=f.expert, source=f.source, message=f.finding, evidence=evidence
+        )
+    return sorted(merged.values(), key=lambda x: (x.rule, x.message))
 
 
 class Violation(Out):

@@ -54,6 +54,7 @@ class K8sObject(Out):
     environment: str = ""  # the environment, when the object is in exactly one
     cluster: str = ""  # the cluster, when the object is applied to exactly one
     clusters: list[str] = Field(default_factory=list)  # every cluster it is applied to
+    environments: list[str] = Field(default_factory=list)  # every environment it reaches
     owners: list[str] = Field(default_factory=list)
     detail: Detail | None = None
     applies: list[str] = Field(
@@ -685,6 +686,11 @@ def _place_objects(
                 or agreed([p[3] for p in parents])
                 or placer.environment_of_cluster(cluster)
             )
+            environments = sorted(
+                {env} - {""}
+                or {placer.environment_of_cluster(c) for c in clusters} - {""}
+                or {p[3] for p in parents} - {""}
+            )
             out.append(
                 K8sObject(
                     repo=repo,
@@ -701,6 +707,7 @@ def _place_objects(
                     environment=env,
                     cluster=cluster,
                     clusters=clusters,
+                    environments=environments,
                     owners=file_owners,
                     detail=doc.detail,
                     applies=sorted(builds.get((entry.path, doc.line), set())),

@@ -108,6 +108,43 @@ class DeclarationFact(FactSchema):
     below_decision: bool
 
 
+class EstateFact(FactSchema):
+    """What the repositories hold, in summary; `read` is false when no repository was given."""
+
+    read: bool
+    repos: int
+    environments: int
+    has_dev: bool
+    has_staging: bool
+    has_prod: bool
+    clusters: int
+    owners: int
+    has_codeowners: bool
+    diagnostics: int
+
+
+class ProbeFact(FactSchema):
+    """A pattern's probe answered: how many facts match in one environment (or `all`)."""
+
+    name: str
+    environment: str
+    count: int
+    environments: int
+    clusters: int
+
+
+class ImpactFact(FactSchema):
+    """What the change touches: integration points and everything that depends on them."""
+
+    integration_points: int
+    environments: int
+    clusters: int
+    owners: int
+    repos: int
+    dependents: int
+    prod_points: int
+
+
 FACT_TYPES: dict[str, type[FactSchema]] = {
     "enhancement": EnhancementFact,
     "agent": AgentFact,
@@ -118,6 +155,9 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
     "compliance": ComplianceFact,
     "decision": DecisionFact,
     "declaration": DeclarationFact,
+    "estate": EstateFact,
+    "probe": ProbeFact,
+    "impact": ImpactFact,
 }
 
 
@@ -130,18 +170,29 @@ class Fact(BaseModel):
     id: str
     fields: dict[str, Scalar]
     origins: dict[str, str] = {}
+    evidence: list[str] = []  # repo/path:line of the estate facts behind a summary fact
 
     def payload(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, **self.fields}
 
 
 def make_fact(
-    fact_type: str, fact_id: str, origins: dict[str, str] | None = None, **fields: Scalar
+    fact_type: str,
+    fact_id: str,
+    origins: dict[str, str] | None = None,
+    evidence: list[str] | None = None,
+    **fields: Scalar,
 ) -> Fact:
     """Validate fields against the fact type's schema and build the fact."""
     schema = FACT_TYPES[fact_type]
     checked = schema(**fields).model_dump()
-    return Fact(type=fact_type, id=f"{fact_type}:{fact_id}", fields=checked, origins=origins or {})
+    return Fact(
+        type=fact_type,
+        id=f"{fact_type}:{fact_id}",
+        fields=checked,
+        origins=origins or {},
+        evidence=evidence or [],
+    )
 
 
 def field_type(fact_type: str, field: str) -> type | None:

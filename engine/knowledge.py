@@ -157,6 +157,7 @@ class EstateReading(Strict):
 class PhaseKind(Strict):
     id: str
     description: str
+    layer: str = "workload"
     names: list[str]
 
 

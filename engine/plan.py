@@ -10,10 +10,12 @@ from pydantic import Field
 import engine
 from engine.decide import (
     Decision,
+    Finding,
     Violation,
     combine,
     decision_fact,
     final_decision_facts,
+    findings,
     run_rules,
     violations,
 )
@@ -23,7 +25,16 @@ from engine.facts import Fact, make_fact
 from engine.knowledge import Knowledge, Pattern, load_knowledge
 from engine.match import PatternMatch, match_pattern, phases_for, spec_facts
 from engine.models import Out
+from engine.probe import (
+    Impact,
+    IntegrationPoint,
+    ProbeReport,
+    UpgradeFinding,
+    estate_facts,
+    run_probes,
+)
 from engine.resources import bundled
+from engine.rollout import Rollout, RolloutStep, plan_phase_rollout, plan_rollout
 from engine.rulebook import Rulebook, load_rules
 from engine.spec import LoadedSpec
 
@@ -133,12 +144,15 @@ class StagePlan(Out):
     output: str
 
 
-class RolloutStep(Out):
-    order: int
-    environment: str
-    action: str
-    validation: str
-    rollback: str
+class ProbeSummary(Out):
+    """A probe's answer in the plan (evidence capped; counts are complete)."""
+
+    name: str
+    description: str
+    count: int
+    by_environment: dict[str, int]
+    by_cluster: dict[str, int]
+    evidence: list[str]
 
 
 class Plan(Out):
@@ -151,8 +165,14 @@ class Plan(Out):
     experts: list[ExpertRole]
     stages: list[StagePlan]
     implementation_phases: list[PhasePlan]
-    integration_points: list[dict[str, str]] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    probes: list[ProbeSummary] = Field(default_factory=list)
+    integration_points: list[IntegrationPoint] = Field(default_factory=list)
+    impact: Impact | None = None
+    upgrade_findings: list[UpgradeFinding] = Field(default_factory=list)
     rollout_steps: list[RolloutStep]
+    rollback_steps: list[RolloutStep] = Field(default_factory=list)
+    emergency_stop: list[str] = Field(default_factory=list)
     risks: list[str]
     tests: list[str]
     rollback: list[str]
@@ -163,18 +183,19 @@ class Plan(Out):
 
 def decide_facts(
     base: Base, facts: list[Fact]
-) -> tuple[dict[str, Decision], list[Violation], list[str]]:
+) -> tuple[dict[str, Decision], list[Violation], list[Finding], list[str]]:
     """Run the decision rules, then the policy rules over the final decisions."""
     k = base.knowledge
     firings = run_rules(base.rulebook.decision_rules, facts, k)
     decisions, diagnostics = combine(firings, k)
+    found_findings = findings(firings)
     policy_facts = [
         *facts,
         *final_decision_facts(decisions, k),
         *declaration_facts(facts, decisions, k),
     ]
     found = violations(run_rules(base.rulebook.policy_rules, _unique(policy_facts), k))
-    return decisions, found, diagnostics
+    return decisions, found, found_findings, diagnostics
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:
@@ -220,13 +241,44 @@ def declaration_facts(
 
 def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> Plan:
     """From a validated spec (and the estate's facts) to a whole plan. Pure: reads no file."""
+    from engine.graph import build_graph
+
     k = base.knowledge
     spec, e = loaded.spec, loaded.spec.enhancement
     pattern, candidates = match_pattern(loaded, k)
-    facts = spec_facts(loaded, k, pattern)
-    decisions, found, diagnostics = decide_facts(base, facts)
+    graph = build_graph(estate) if estate is not None else None
+    report = (
+        run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
+    )
+    facts = [*spec_facts(loaded, k, pattern), *estate_facts(estate, k, report)]
+    decisions, found, found_findings, diagnostics = decide_facts(base, facts)
     phases, phase_source = phases_for(loaded, pattern)
-    envs = _environments(loaded, k)
+    envs = _environments(loaded, k, report)
+    strategy = str(decisions["implementation_strategy"].value or "direct")
+    deployment = str(decisions["deployment_strategy"].value or "phased")
+    rollout: Rollout
+    if (
+        estate is not None
+        and graph is not None
+        and report is not None
+        and report.integration_points
+    ):
+        rollout = plan_rollout(
+            report.integration_points,
+            estate,
+            k,
+            graph,
+            strategy,
+            deployment,
+            pattern,
+            spec.feature_flag,
+            envs,
+        )
+    else:
+        layered = [(p.name, p.task, _phase_layer(k, p.name)) for p in phases]
+        rollout = plan_phase_rollout(
+            layered, k, envs, strategy, deployment, pattern, spec.feature_flag
+        )
     return Plan(
         inputs=Inputs(
             spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
@@ -263,7 +315,26 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
             PhasePlan(name=p.name, task=p.task, kind=k.phase_kind(p.name), source=phase_source)
             for p in phases
         ],
-        rollout_steps=_rollout(envs, decisions, pattern, spec.feature_flag),
+        findings=found_findings,
+        probes=[
+            ProbeSummary(
+                name=r.name,
+                description=r.description,
+                count=r.count,
+                by_environment=r.by_environment,
+                by_cluster=r.by_cluster,
+                evidence=[x.id for x in r.evidence][:MAX_EVIDENCE],
+            )
+            for r in report.results
+        ]
+        if report is not None
+        else [],
+        integration_points=report.integration_points if report is not None else [],
+        impact=report.impact if report is not None else None,
+        upgrade_findings=report.upgrades if report is not None else [],
+        rollout_steps=rollout.steps,
+        rollback_steps=rollout.rollback,
+        emergency_stop=rollout.emergency_stop,
         risks=list(pattern.risks) if pattern else [],
         tests=list(pattern.tests) if pattern else [],
         rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
@@ -272,6 +343,14 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
         diagnostics=[Diagnostic(repo="", path="", reason=d) for d in sorted(diagnostics)]
         + (list(estate.diagnostics) if estate is not None else []),
     )
+
+
+MAX_EVIDENCE = 50
+
+
+def _phase_layer(k: Knowledge, phase_name: str) -> str:
+    kind = k.phase_kind(phase_name)
+    return next((pk.layer for pk in k.phase_kinds if pk.id == kind), "workload")
 
 
 def _pattern_ref(pattern: Pattern | None, candidates: list[PatternMatch]) -> PatternRef | None:
@@ -287,7 +366,8 @@ def _pattern_ref(pattern: Pattern | None, candidates: list[PatternMatch]) -> Pat
     )
 
 
-def _environments(loaded: LoadedSpec, k: Knowledge) -> list[str]:
+def _environments(loaded: LoadedSpec, k: Knowledge, report: ProbeReport | None) -> list[str]:
+    """Rollout environments: the spec's, else those the change touches, else the usual path."""
     order = [x.id for x in k.environments]
     named = {
         x.id
@@ -296,6 +376,8 @@ def _environments(loaded: LoadedSpec, k: Knowledge) -> list[str]:
     }
     if named:
         return sorted(named, key=order.index)
+    if report is not None and report.impact.environments:
+        return [x for x in order if x in report.impact.environments]
     scope = k.scope(loaded.spec.enhancement.scope)
     # no environments named: the usual path to production, or none beyond dev
     default = ["dev", "staging", "prod"] if scope is None or scope.touches_prod else ["dev"]
@@ -349,51 +431,6 @@ def _stages(
             )
         )
     return out
-
-
-def _rollout(
-    envs: list[str],
-    decisions: dict[str, Decision],
-    pattern: Pattern | None,
-    feature_flag: str | bool | None,
-) -> list[RolloutStep]:
-    strategy = decisions["implementation_strategy"].value
-    if strategy == "direct":
-        envs = envs[-1:]
-    validation = (
-        pattern.acceptance_criteria[0]
-        if pattern and pattern.acceptance_criteria
-        else "Health checks and error rates within baseline"
-    )
-    rollback = (
-        pattern.rollback[0]
-        if pattern and pattern.rollback
-        else "Revert the change in git and let GitOps reconcile"
-    )
-    steps: list[RolloutStep] = []
-    use_flag = feature_flag if feature_flag is not None else bool(pattern and pattern.feature_flag)
-    for env in envs:
-        steps.append(
-            RolloutStep(
-                order=len(steps) + 1,
-                environment=env,
-                action=f"Deploy the change to {env}",
-                validation=validation,
-                rollback=rollback,
-            )
-        )
-        if use_flag:
-            flag = feature_flag if isinstance(feature_flag, str) else "the feature flag"
-            steps.append(
-                RolloutStep(
-                    order=len(steps) + 1,
-                    environment=env,
-                    action=f"Enable {flag} gradually in {env}",
-                    validation=validation,
-                    rollback=f"Turn {flag} off in {env}",
-                )
-            )
-    return steps
 
 
 def plan_facts_for(loaded: LoadedSpec, base: Base) -> list[Fact]:

@@ -67,6 +67,7 @@ class Rule(Strict):
     conditions: list[Condition]
     conclusions: list[Conclusion] = Field(default_factory=list)
     violation: str = ""
+    finding: str = ""  # a message for the plan's findings, with {fact_type.field} placeholders
     severity: Literal["error", "warning"] = "error"
     at: str = ""  # "fact_type.field" whose origin locates a violation
     source: str  # file:line where the rule is defined
@@ -205,27 +206,34 @@ def compile_rule(
 
     conclusions: list[Conclusion] = []
     violation = ""
+    finding = ""
     matched_types = {c.fact_type for c in conditions}
     for dim_id, value in raw.then.items():
         tpath = (*path, "then", dim_id)
-        if dim_id == "violation":
+        if dim_id in {"violation", "finding"}:
             if not isinstance(value, str) or not value.strip():
-                problems.append(smap.problem(tpath, "expected the violation message as a string"))
-            violation = str(value)
+                problems.append(smap.problem(tpath, f"expected the {dim_id} message as a string"))
+            if dim_id == "violation":
+                violation = str(value)
+            else:
+                finding = str(value)
             continue
         conclusion = _conclusion(dim_id, value, smap, tpath, knowledge, matched_types)
         if isinstance(conclusion, Problem):
             problems.append(conclusion)
         else:
             conclusions.append(conclusion)
-    for ref in re.findall(r"\{([a-z_]+\.[a-z_]+)\}", violation):
-        if not _field_ref_ok(ref, matched_types):
-            problems.append(
-                smap.problem(
-                    (*path, "then", "violation"),
-                    f"placeholder {{{ref}}} does not name a field of a matched fact",
+    for key, message in (("violation", violation), ("finding", finding)):
+        for ref in re.findall(r"\{([a-z_]+\.[a-z_]+)\}", message):
+            if not _field_ref_ok(ref, matched_types):
+                problems.append(
+                    smap.problem(
+                        (*path, "then", key),
+                        f"placeholder {{{ref}}} does not name a field of a matched fact",
+                    )
                 )
-            )
+    if violation and finding:
+        problems.append(smap.problem((*path, "then"), "a policy rule concludes only `violation`"))
     if violation and conclusions:
         problems.append(
             smap.problem((*path, "then"), "a policy rule concludes only `violation`, not decisions")
@@ -246,6 +254,7 @@ def compile_rule(
         conditions=conditions,
         conclusions=conclusions,
         violation=" ".join(violation.split()),
+        finding=" ".join(finding.split()),
         severity=raw.severity,
         at=raw.at,
         source=f"{smap.file}:{pos.line}",
@@ -270,7 +279,7 @@ def _conclusion(
     if dim_id not in dims:
         return smap.problem(
             tpath,
-            f'unknown decision "{dim_id}"{did_you_mean(dim_id, list(dims))}; expected one of {", ".join(sorted(dims))} or violation',
+            f'unknown decision "{dim_id}"{did_you_mean(dim_id, [*dims, "finding", "violation"])}; expected one of {", ".join(sorted(dims))}, finding or violation',
             key=True,
         )
     dim = dims[dim_id]
