@@ -19,6 +19,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
+
 from engine.facts import Fact, make_fact
 from engine.knowledge import Knowledge
 from engine.models import Out
@@ -35,7 +37,7 @@ class MatchedFact(Out):
     id: str
     fields: dict[str, str | int | bool]
     at: str = ""
-    evidence: list[str] = []
+    evidence: list[str] = Field(default_factory=list)
 
 
 class Firing(Out):

@@ -137,8 +137,14 @@ class RepoSummary(Out):
     skipped: dict[str, int] = Field(default_factory=dict)
 
 
+class ClusterInfo(Out):
+    name: str
+    environment: str  # from the cluster's name or folder; "" when unknown
+
+
 class Estate(Out):
     repos: list[RepoSummary] = Field(default_factory=list)
+    clusters: list[ClusterInfo] = Field(default_factory=list)
     objects: list[K8sObject] = Field(default_factory=list)
     terraform: list[TerraformFact] = Field(default_factory=list)
     tfvars: list[TfvarsFact] = Field(default_factory=list)
@@ -577,6 +583,10 @@ def scan_estate(
                     )
                 )
     estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line)))
+    estate.clusters.extend(
+        ClusterInfo(name=c, environment=placer.environment_of_cluster(c))
+        for c in sorted({c for o in objects for c in o.clusters})
+    )
     estate.diagnostics.extend(
         sorted(set(diagnostics), key=lambda d: (d.repo, d.path, d.line, d.reason))
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Scalar = str | int | bool
 
@@ -143,6 +143,16 @@ class ImpactFact(FactSchema):
     repos: int
     dependents: int
     prod_points: int
+    clusters_per_environment: int  # most clusters touched within one environment
+
+
+class ToolFact(FactSchema):
+    """Whether the tool a pattern introduces or changes already runs in the estate."""
+
+    pattern: str
+    probe: str
+    count: int
+    present: bool
 
 
 FACT_TYPES: dict[str, type[FactSchema]] = {
@@ -158,6 +168,7 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
     "estate": EstateFact,
     "probe": ProbeFact,
     "impact": ImpactFact,
+    "tool": ToolFact,
 }
 
 
@@ -170,7 +181,7 @@ class Fact(BaseModel):
     id: str
     fields: dict[str, Scalar]
     origins: dict[str, str] = {}
-    evidence: list[str] = []  # repo/path:line of the estate facts behind a summary fact
+    evidence: list[str] = Field(default_factory=list)  # repo/path:line behind a summary fact
 
     def payload(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, **self.fields}

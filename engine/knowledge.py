@@ -202,6 +202,9 @@ class Pattern(WithAssignments):
         default_factory=list,
         description="Kinds the change creates (checked against enforcing policies).",
     )
+    tool_probe: str = Field(
+        default="", description="The probe that finds the tool itself (absent → a new tool)."
+    )
     upgrade_tools: list[str] = Field(
         default_factory=list,
         description="Tools whose upgrade notes apply (knowledge/upgrades.yaml).",

@@ -250,7 +250,7 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
     report = (
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )
-    facts = [*spec_facts(loaded, k, pattern), *estate_facts(estate, k, report)]
+    facts = [*spec_facts(loaded, k, pattern), *estate_facts(estate, k, report, pattern)]
     decisions, found, found_findings, diagnostics = decide_facts(base, facts)
     phases, phase_source = phases_for(loaded, pattern)
     envs = _environments(loaded, k, report)

@@ -341,8 +341,22 @@ def _impact(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowle
     )
 
 
+def _clusters_per_environment(points: list[IntegrationPoint], estate: Estate) -> int:
+    """The most clusters the change touches within one environment (a cluster counts in its own
+    environment; one cluster per environment is a multi-environment change, not cross-cluster)."""
+    env_of = {c.name: c.environment for c in estate.clusters}
+    per_env: dict[str, set[str]] = defaultdict(set)
+    for p in points:
+        for c in p.clusters:
+            per_env[env_of.get(c, "") or c].add(c)
+    return max((len(cs) for cs in per_env.values()), default=0)
+
+
 def estate_facts(
-    estate: Estate | None, knowledge: Knowledge, report: ProbeReport | None
+    estate: Estate | None,
+    knowledge: Knowledge,
+    report: ProbeReport | None,
+    pattern: Pattern | None = None,
 ) -> list[Fact]:
     """`estate`, `probe` and `impact` facts for the rules. Absence is data: counts of 0."""
     if estate is None or report is None:
@@ -461,6 +475,21 @@ def estate_facts(
             repos=len(impact.repos),
             dependents=impact.dependents_total,
             prod_points=sum(1 for p in points if set(p.environments) & prod_ids),
+            clusters_per_environment=_clusters_per_environment(points, estate),
         )
     )
+    if pattern is not None and pattern.tool_probe:
+        tool = next((r for r in report.results if r.name == pattern.tool_probe), None)
+        count = tool.count if tool else 0
+        facts.append(
+            make_fact(
+                "tool",
+                pattern.tool_probe,
+                evidence=[e.id for e in tool.evidence][:MAX_EVIDENCE_IN_FACTS] if tool else [],
+                pattern=pattern.id,
+                probe=pattern.tool_probe,
+                count=count,
+                present=count > 0,
+            )
+        )
     return facts
