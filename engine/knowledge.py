@@ -117,6 +117,7 @@ class StrategySteps(Strict):
     before: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     emergency_stop: list[str] = Field(default_factory=list)
+    replaced_by_feature_flag: bool = False
 
 
 class Scope(Strict):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 MAX_EVIDENCE_IN_FACTS = 10
+MAX_GRAPH_NODES = 40
 
 
 class Evidence(Out):
@@ -76,6 +77,18 @@ class Dependent(Out):
     owners: list[str]
 
 
+class GraphNode(Out):
+    id: str
+    label: str
+    integration_point: bool
+
+
+class GraphEdge(Out):
+    source: str
+    target: str
+    kind: str
+
+
 class Impact(Out):
     environments: list[str]
     clusters: list[str]
@@ -83,6 +96,8 @@ class Impact(Out):
     repos: list[str]
     dependents: list[Dependent]
     dependents_total: int
+    graph_nodes: list[GraphNode] = Field(default_factory=list)
+    graph_edges: list[GraphEdge] = Field(default_factory=list)
 
 
 def _object_evidence(o: K8sObject) -> Evidence:
@@ -318,26 +333,41 @@ def _impact(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowle
             descendants |= nx.descendants(graph, node)
     descendants -= ids
     order = [e.id for e in knowledge.environments]
+    nodes = graph.nodes
     envs = {e for p in points for e in p.environments} | {
-        graph.nodes[d]["environment"] for d in descendants if graph.nodes[d]["environment"]
+        nodes[d]["environment"] for d in descendants if nodes[d]["environment"]
     }
     clusters = {c for p in points for c in p.clusters} | {
-        graph.nodes[d]["cluster"] for d in descendants if graph.nodes[d]["cluster"]
+        nodes[d]["cluster"] for d in descendants if nodes[d]["cluster"]
     }
     owners = {o for p in points for o in p.owners} | {
-        o for d in descendants for o in graph.nodes[d]["owners"]
+        o for d in descendants for o in nodes[d]["owners"]
     }
     dependents = [
-        Dependent(id=d, what=graph.nodes[d]["label"], owners=list(graph.nodes[d]["owners"]))
+        Dependent(id=d, what=nodes[d]["label"], owners=list(nodes[d]["owners"]))
         for d in sorted(descendants)
     ]
+    # the affected part of the graph, for diagrams: integration points and their nearest dependents
+    near = ids & set(graph.nodes)
+    for node in sorted(near):
+        near = near | set(sorted(graph.successors(node))[:8])
+    shown = (sorted(ids & near) + sorted(near - ids))[:MAX_GRAPH_NODES]
+    sub = graph.subgraph(shown)
     return Impact(
         environments=sorted(envs, key=lambda e: (order.index(e) if e in order else len(order), e)),
         clusters=sorted(clusters),
         owners=sorted(owners),
-        repos=sorted({p.repo for p in points} | {graph.nodes[d]["repo"] for d in descendants}),
+        repos=sorted({p.repo for p in points} | {nodes[d]["repo"] for d in descendants}),
         dependents=dependents[:50],
         dependents_total=len(dependents),
+        graph_nodes=[
+            GraphNode(id=n, label=nodes[n]["label"], integration_point=n in ids)
+            for n in sorted(sub.nodes)
+        ],
+        graph_edges=[
+            GraphEdge(source=u, target=v, kind=d["kind"])
+            for u, v, d in sorted(sub.edges(data=True), key=lambda e: (e[0], e[1]))
+        ],
     )
 
 

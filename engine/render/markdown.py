@@ -1,9 +1,19 @@
-"""The plan as Markdown, for people reading it in a pull request."""
+"""The plan as Markdown, for people reading it in a pull request.
+
+A one-screen summary first, then findings, decisions with their reasons, the estate (integration
+points, impact, upgrade findings), the six stages, the rollout with validation and rollback,
+and Mermaid diagrams (the affected dependency graph and a timeline). Long lists fold.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from engine.decide import Decision
 from engine.plan import Plan
+
+FOLD_AFTER = 10
 
 
 def _cell(text: object) -> str:
@@ -14,6 +24,29 @@ def _value(decision: Decision) -> str:
     if isinstance(decision.value, list):
         return ", ".join(decision.value) if decision.value else "—"
     return decision.value or "—"
+
+
+def _mermaid_label(text: str) -> str:
+    return re.sub(r'["<>{}\[\]|`#;]', "", text)
+
+
+def _table(
+    add: Callable[[str], None], header: list[str], rows: list[list[str]], fold_title: str = ""
+) -> None:
+    """A table, folded into <details> when long."""
+    fold = len(rows) > FOLD_AFTER
+    if fold:
+        add("<details>")
+        add(f"<summary>{fold_title or 'Show'} ({len(rows)})</summary>")
+        add("")
+    add("| " + " | ".join(header) + " |")
+    add("| " + " | ".join("---" for _ in header) + " |")
+    for row in rows:
+        add("| " + " | ".join(_cell(c) for c in row) + " |")
+    add("")
+    if fold:
+        add("</details>")
+        add("")
 
 
 def render(plan: Plan) -> str:
@@ -34,32 +67,68 @@ def render(plan: Plan) -> str:
     add(f"| Implementation strategy | {_cell(_value(d['implementation_strategy']))} |")
     add(f"| Deployment strategy | {_cell(_value(d['deployment_strategy']))} |")
     add(f"| Assessment | {_cell(_value(d['assessment']))} |")
+    add(f"| Design | {_cell(_value(d['design']))} |")
     add(f"| Reviews | {_cell(_value(d['reviews']))} |")
     add(f"| Environments | {_cell(' → '.join(e.environments) or '—')} |")
+    if plan.impact is not None:
+        add(
+            f"| Touches | {len(plan.integration_points)} integration points in {', '.join(plan.impact.repos) or '—'}; {plan.impact.dependents_total} dependents |"
+        )
+        add(f"| Owners | {_cell(', '.join(plan.impact.owners) or '—')} |")
     if plan.pattern:
         add(f"| Pattern | `{plan.pattern.id}` — {_cell(plan.pattern.title)} |")
     add("")
+    if plan.pattern and plan.pattern.runners_up:
+        add(
+            "Also considered: "
+            + ", ".join(f"`{r.pattern}` ({r.score})" for r in plan.pattern.runners_up)
+            + "."
+        )
+        add("")
+
     if plan.violations:
         add("## Policy findings")
         add("")
-        add("| Severity | Rule | Where | Message |")
-        add("| --- | --- | --- | --- |")
-        for v in plan.violations:
-            add(f"| {v.severity} | `{v.rule}` | {_cell(v.at)} | {_cell(v.message)} |")
+        _table(
+            add,
+            ["Severity", "Rule", "Where", "Message"],
+            [[v.severity, f"`{v.rule}`", v.at, v.message] for v in plan.violations],
+        )
+
+    if plan.findings:
+        add("## Findings")
+        add("")
+        for f in plan.findings:
+            where = ", ".join(f"`{x}`" for x in f.evidence[:3]) + (
+                f" and {len(f.evidence) - 3} more" if len(f.evidence) > 3 else ""
+            )
+            add(f"- **{f.message}** ({f.expert}, `{f.rule}`){' — ' + where if where else ''}")
         add("")
 
     add("## Decisions")
     add("")
-    add("| Decision | Value | Why | Rule | Expert |")
-    add("| --- | --- | --- | --- | --- |")
+    rows: list[list[str]] = []
     for dim, decision in d.items():
         if not decision.trace:
-            add(f"| {dim} | — | no rule decided this | | |")
+            rows.append([dim, "—", "no rule decided this", "", "", ""])
             continue
         for i, t in enumerate(decision.trace):
             label = dim if i == 0 else ""
             value = _value(decision) if i == 0 and not isinstance(decision.value, list) else t.value
-            add(f"| {label} | {_cell(value)} | {_cell(t.because)} | `{t.rule}` | {t.expert} |")
+            facts = "; ".join(
+                sorted(
+                    {
+                        m.at or f"{m.fields.get('dimension')}={m.fields.get('value')}"
+                        for m in t.facts
+                        if m.at or m.type == "decision"
+                    }
+                )
+            )[:160]
+            rows.append([label, value, t.because, f"`{t.rule}`", t.expert, facts])
+    add("| Decision | Value | Why | Rule | Expert | Facts |")
+    add("| --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        add("| " + " | ".join(_cell(c) for c in row) + " |")
     add("")
 
     add("## Experts")
@@ -72,11 +141,84 @@ def render(plan: Plan) -> str:
     if plan.implementation_phases:
         add("## Implementation phases")
         add("")
-        add("| # | Phase | Task | Kind | From |")
-        add("| --- | --- | --- | --- | --- |")
-        for i, p in enumerate(plan.implementation_phases, 1):
-            add(f"| {i} | {_cell(p.name)} | {_cell(p.task)} | {p.kind} | {_cell(p.source)} |")
+        _table(
+            add,
+            ["#", "Phase", "Task", "Kind", "From"],
+            [
+                [str(i), p.name, p.task, p.kind, p.source]
+                for i, p in enumerate(plan.implementation_phases, 1)
+            ],
+        )
+
+    if plan.integration_points:
+        add("## Integration points")
         add("")
+        _table(
+            add,
+            ["Where", "What", "Found by", "Environments", "Owners"],
+            [
+                [
+                    f"`{p.id}`",
+                    p.what,
+                    ", ".join(p.probes),
+                    ", ".join(p.environments) or ", ".join(p.clusters) or "—",
+                    ", ".join(p.owners) or "—",
+                ]
+                for p in plan.integration_points
+            ],
+            "Integration points",
+        )
+    if plan.impact is not None:
+        impact = plan.impact
+        add("## Impact")
+        add("")
+        add(f"- Environments: {', '.join(impact.environments) or '—'}")
+        add(f"- Clusters: {', '.join(impact.clusters) or '—'}")
+        add(f"- Owners: {', '.join(impact.owners) or '—'}")
+        add(f"- Repositories: {', '.join(impact.repos) or '—'}")
+        add(f"- Dependents (transitive, from the dependency graph): {impact.dependents_total}")
+        add("")
+        if impact.dependents:
+            _table(
+                add,
+                ["Dependent", "What", "Owners"],
+                [[f"`{x.id}`", x.what, ", ".join(x.owners) or "—"] for x in impact.dependents],
+                "Dependents",
+            )
+        if impact.graph_nodes:
+            ids = {n.id: f"n{i}" for i, n in enumerate(impact.graph_nodes)}
+            add("```mermaid")
+            add("flowchart LR")
+            for n in impact.graph_nodes:
+                add(f'  {ids[n.id]}["{_mermaid_label(n.label)}<br/>{_mermaid_label(n.id)}"]')
+            for edge in impact.graph_edges:
+                add(f"  {ids[edge.source]} -->|{edge.kind}| {ids[edge.target]}")
+            points = [ids[n.id] for n in impact.graph_nodes if n.integration_point]
+            if points:
+                add("  classDef touched fill:#ffe8a3,stroke:#b58900")
+                add(f"  class {','.join(points)} touched")
+            add("```")
+            add("")
+    if plan.upgrade_findings:
+        add("## Upgrade findings")
+        add("")
+        _table(
+            add,
+            ["Where", "Object", "API version", "Status", "Replacement", "Since", "Note"],
+            [
+                [
+                    f"`{u.id}`",
+                    f"{u.kind} {u.name}",
+                    u.api_version,
+                    u.status,
+                    u.replacement,
+                    u.since,
+                    u.note,
+                ]
+                for u in plan.upgrade_findings
+            ],
+            "Objects on deprecated or removed API versions",
+        )
 
     for stage in plan.stages:
         add(f"## Stage {stage.number}: {stage.title} ({stage.timebox})")
@@ -108,18 +250,68 @@ def render(plan: Plan) -> str:
     if plan.rollout_steps:
         add("## Rollout")
         add("")
-        add("| # | Environment | Action | Validation | Rollback |")
-        add("| --- | --- | --- | --- | --- |")
-        for s in plan.rollout_steps:
+        _table(
+            add,
+            ["#", "Stage", "Layer", "Action", "Validation", "Rollback"],
+            [
+                [str(s.order), s.stage, s.layer, s.action, s.validation, s.rollback]
+                for s in plan.rollout_steps
+            ],
+            "Rollout steps",
+        )
+        add("```mermaid")
+        add("gantt")
+        add("  title Plan timeline")
+        add("  dateFormat HH:mm")
+        add("  axisFormat %H:%M")
+        add("  section Planning")
+        spans = {
+            "assessment": 20,
+            "design": 20,
+            "implementation": 20,
+            "development": 30,
+            "testing": 30,
+        }
+        previous = ""
+        for stage in plan.stages:
+            if stage.id == "deployment":
+                break
+            task_id = f"s{stage.number}"
+            start = "00:00" if not previous else f"after {previous}"
+            add(f"  {_mermaid_label(stage.title)} :{task_id}, {start}, {spans.get(stage.id, 20)}m")
+            previous = task_id
+        current = ""
+        for step in plan.rollout_steps:
+            if step.stage != current:
+                current = step.stage
+                add(f"  section {_mermaid_label('Rollout ' + current)}")
+            task_id = f"r{step.order}"
             add(
-                f"| {s.order} | {s.environment} | {_cell(s.action)} | {_cell(s.validation)} | {_cell(s.rollback)} |"
+                f"  {_mermaid_label(step.layer + ': ' + step.action)[:70]} :{task_id}, after {previous}, 15m"
             )
+            previous = task_id
+        add("```")
+        add("")
+    if plan.rollback_steps:
+        add("## Rollback (reverse order)")
+        add("")
+        _table(
+            add,
+            ["#", "Stage", "Undo", "Rollback"],
+            [[str(s.order), s.stage, s.action, s.rollback] for s in plan.rollback_steps],
+            "Rollback steps",
+        )
+    if plan.emergency_stop:
+        add("## Emergency stop")
+        add("")
+        for item in plan.emergency_stop:
+            add(f"- {item}")
         add("")
 
     for title, items in (
         ("Risks", plan.risks),
         ("Tests", plan.tests),
-        ("Rollback", plan.rollback),
+        ("Rollback plan", plan.rollback),
         ("Acceptance criteria", plan.acceptance_criteria),
     ):
         if items:
@@ -128,6 +320,25 @@ def render(plan: Plan) -> str:
             for item in items:
                 add(f"- {item}")
             add("")
+
+    if plan.probes:
+        add("## What infraplan looked for")
+        add("")
+        _table(
+            add,
+            ["Probe", "Looks for", "Found", "Per environment", "Per cluster"],
+            [
+                [
+                    f"`{p.name}`",
+                    p.description,
+                    str(p.count),
+                    ", ".join(f"{k} {v}" for k, v in p.by_environment.items()) or "—",
+                    ", ".join(f"{k} {v}" for k, v in p.by_cluster.items()) or "—",
+                ]
+                for p in plan.probes
+            ],
+            "Probes",
+        )
 
     if plan.diagnostics:
         add("## Diagnostics")
