@@ -120,6 +120,12 @@ def plan_rollout(
         if (feature_flag or (feature_flag is None and pattern and pattern.feature_flag))
         else ""
     )
+    # with a feature flag, the flag's step is the gradual enablement of some strategies
+    after_steps = (
+        []
+        if strategy_steps is None or (flag and strategy_steps.replaced_by_feature_flag)
+        else strategy_steps.after
+    )
 
     def add(
         stage: str,
@@ -202,7 +208,7 @@ def plan_rollout(
                     layer.validation,
                     layer.rollback.format(**fmt),
                 )
-        for text in strategy_steps.after if strategy_steps else []:
+        for text in after_steps:
             add(
                 stage,
                 env,
@@ -278,6 +284,13 @@ def plan_phase_rollout(
         if (feature_flag or (feature_flag is None and pattern and pattern.feature_flag))
         else ""
     )
+    # with a feature flag, the flag's step is the gradual enablement of some strategies
+    after_steps = (
+        []
+        if strategy_steps is None or (flag and strategy_steps.replaced_by_feature_flag)
+        else strategy_steps.after
+    )
+
     steps: list[RolloutStep] = []
 
     def add(stage: str, layer: str, action: str, validation: str, rollback: str) -> None:
@@ -321,7 +334,7 @@ def plan_phase_rollout(
                 layer.validation,
                 layer.rollback.format(**fmt),
             )
-        for text in strategy_steps.after if strategy_steps else []:
+        for text in after_steps:
             add(
                 env,
                 "strategy",
