@@ -120,8 +120,39 @@ def main() -> None:
     """Plan infrastructure enhancements with deterministic, explained decisions."""
 
 
+def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
+    """A spec file, or a sentence describing the enhancement (turned into a spec)."""
+    from engine.errors import Problem
+    from engine.intake import NoMatch, spec_text
+    from engine.spec import load_spec, parse_spec, stable_display
+
+    path = Path(spec)
+    if path.is_file():
+        return load_spec(path, knowledge, name_in_plan=stable_display(path))
+    if (
+        path.suffix in {".yaml", ".yml"}
+        or (path.parent != Path(".")
+        and "/" in spec
+        and " " not in spec)
+    ):
+        raise InputError(
+            [Problem(spec, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
+        )
+    names = [
+        r.partition("=")[0]
+        if "=" in r and "/" not in r.partition("=")[0]
+        else Path(r).resolve().name
+        for r in repos
+    ]
+    try:
+        text, _ = spec_text(spec, knowledge, names)
+    except NoMatch as exc:
+        raise InputError([Problem("request", 0, 0, str(exc))]) from None
+    return parse_spec(text, knowledge, "request")
+
+
 @main.command()
-@click.argument("spec", type=click.Path(dir_okay=False))
+@click.argument("spec", metavar="SPEC|TEXT")
 @click.option(
     "--repo",
     "repos",
@@ -156,14 +187,13 @@ def plan(
     jobs: int,
     max_file_bytes: int,
 ) -> None:
-    """Plan the enhancement described by SPEC (a YAML spec file)."""
+    """Plan an enhancement: SPEC is a spec file, or TEXT a sentence ("add RDS rotation ...")."""
     from engine.plan import build_plan, load_base
     from engine.render import RENDERERS
-    from engine.spec import load_spec, stable_display
 
     try:
         base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
-        loaded = load_spec(Path(spec), base.knowledge, name_in_plan=stable_display(Path(spec)))
+        loaded = _load_request(spec, base.knowledge, repos)
         estate = (
             _scan(list(repos), base.knowledge, cache_dir, no_cache, jobs, max_file_bytes)
             if repos
@@ -177,6 +207,53 @@ def plan(
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("text")
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="[NAME=]PATH",
+    help="Repositories the spec names (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the spec to a file instead of stdout.",
+)
+@click.option(
+    "--knowledge-dir",
+    "knowledge_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Add a knowledge folder (repeatable).",
+)
+def new(
+    text: str, repos: tuple[str, ...], output: str | None, knowledge_dirs: tuple[str, ...]
+) -> None:
+    """Write the spec infraplan infers from a sentence, for a person to edit."""
+    from engine.errors import Problem
+    from engine.intake import NoMatch, spec_text
+    from engine.knowledge import load_knowledge
+    from engine.resources import bundled
+
+    try:
+        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        names = [r.partition("=")[0] if "=" in r else Path(r).resolve().name for r in repos]
+        spec, _ = spec_text(text, knowledge, names)
+    except NoMatch as exc:
+        _fail(InputError([Problem("request", 0, 0, str(exc))]))
+        return
+    except InputError as exc:
+        _fail(exc)
+        return
+    if output:
+        Path(output).write_text(spec, encoding="utf-8")
+    else:
+        click.echo(spec, nl=False)
 
 
 @main.command()
