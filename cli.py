@@ -129,11 +129,8 @@ def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
     path = Path(spec)
     if path.is_file():
         return load_spec(path, knowledge, name_in_plan=stable_display(path))
-    if (
-        path.suffix in {".yaml", ".yml"}
-        or (path.parent != Path(".")
-        and "/" in spec
-        and " " not in spec)
+    if path.suffix in {".yaml", ".yml"} or (
+        path.parent != Path(".") and "/" in spec and " " not in spec
     ):
         raise InputError(
             [Problem(spec, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
@@ -395,6 +392,40 @@ def graph(
         click.echo(estate_graph.to_dot(g), nl=False)
     else:
         click.echo(estate_graph.to_mermaid(g), nl=False)
+
+
+@main.group()
+def rules() -> None:
+    """Work on rules: run their tests."""
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+@overlays
+def rules_test(
+    paths: tuple[str, ...],
+    verbose: bool,
+    rules_dirs: tuple[str, ...],
+    knowledge_dirs: tuple[str, ...],
+) -> None:
+    """Run rule test cases (YAML) and report rule coverage.
+
+    Without PATH: the bundled cases (rules/tests). Exit 0 when every case passes, 1 when one
+    fails, 2 when a case file or rule is invalid.
+    """
+    from engine.plan import load_base
+    from engine.resources import bundled
+    from engine.ruletest import render_report, run_tests
+
+    try:
+        base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
+        report = run_tests([Path(p) for p in paths] or [bundled("rules") / "tests"], base)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(render_report(report, verbose), nl=False)
+    sys.exit(EXIT_VIOLATIONS if any(r.failures for r in report.results) else EXIT_OK)
 
 
 if __name__ == "__main__":

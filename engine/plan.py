@@ -181,21 +181,35 @@ class Plan(Out):
     diagnostics: list[Diagnostic]
 
 
-def decide_facts(
-    base: Base, facts: list[Fact]
-) -> tuple[dict[str, Decision], list[Violation], list[Finding], list[str]]:
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the rules concluded for one set of facts."""
+
+    decisions: dict[str, Decision]
+    violations: list[Violation]
+    findings: list[Finding]
+    diagnostics: list[str]
+    fired: frozenset[str]  # every rule that fired, decision and policy rules alike
+
+
+def evaluate(base: Base, facts: list[Fact]) -> Outcome:
     """Run the decision rules, then the policy rules over the final decisions."""
     k = base.knowledge
     firings = run_rules(base.rulebook.decision_rules, facts, k)
     decisions, diagnostics = combine(firings, k)
-    found_findings = findings(firings)
     policy_facts = [
         *facts,
         *final_decision_facts(decisions, k),
         *declaration_facts(facts, decisions, k),
     ]
-    found = violations(run_rules(base.rulebook.policy_rules, _unique(policy_facts), k))
-    return decisions, found, found_findings, diagnostics
+    policy_firings = run_rules(base.rulebook.policy_rules, _unique(policy_facts), k)
+    return Outcome(
+        decisions=decisions,
+        violations=violations(policy_firings),
+        findings=findings(firings),
+        diagnostics=diagnostics,
+        fired=frozenset(f.rule for f in [*firings, *policy_firings]),
+    )
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:
@@ -209,8 +223,10 @@ def declaration_facts(
     facts: list[Fact], decisions: dict[str, Decision], k: Knowledge
 ) -> list[Fact]:
     """Compare what the spec declared with what the rules decided (for policy rules)."""
-    enhancement = next(f for f in facts if f.type == "enhancement")
-    out = []
+    enhancement = next((f for f in facts if f.type == "enhancement"), None)
+    out: list[Fact] = []
+    if enhancement is None:
+        return out
     for dim, field in (("risk", "declared_risk"), ("implementation_strategy", "declared_strategy")):
         declared = enhancement.fields[field]
         decided = decisions[dim].value
@@ -251,7 +267,13 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )
     facts = [*spec_facts(loaded, k, pattern), *estate_facts(estate, k, report, pattern)]
-    decisions, found, found_findings, diagnostics = decide_facts(base, facts)
+    outcome = evaluate(base, facts)
+    decisions, found, found_findings, diagnostics = (
+        outcome.decisions,
+        outcome.violations,
+        outcome.findings,
+        outcome.diagnostics,
+    )
     phases, phase_source = phases_for(loaded, pattern)
     envs = _environments(loaded, k, report)
     strategy = str(decisions["implementation_strategy"].value or "direct")
