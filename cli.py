@@ -145,7 +145,9 @@ def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
         text, _ = spec_text(spec, knowledge, names)
     except NoMatch as exc:
         raise InputError([Problem("request", 0, 0, str(exc))]) from None
-    return parse_spec(text, knowledge, "request")
+    from dataclasses import replace
+
+    return replace(parse_spec(text, knowledge, "request"), request=" ".join(spec.split()))
 
 
 @main.command()

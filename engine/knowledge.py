@@ -76,6 +76,9 @@ class Probe(Strict):
     workflows: list[str] = Field(default_factory=list)
     encrypted: bool = False
     enforcing_policies: bool = False
+    folders: list[str] = Field(
+        default_factory=list, description="Only objects under a folder of one of these names."
+    )
 
 
 class Upgrade(Strict):

@@ -75,6 +75,7 @@ class RepositoryDigest(Out):
 
 
 class Inputs(Out):
+    request: str = ""  # the sentence, for a plan planned from free text
     spec: InputDigest
     rules: str
     knowledge: str
@@ -303,6 +304,7 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
         )
     return Plan(
         inputs=Inputs(
+            request=loaded.request,
             spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
             rules=base.rulebook.digest,
             knowledge=k.digest,

@@ -173,9 +173,13 @@ def run_probe(
     objects = estate.cluster_objects()
     if probe.kinds or probe.encrypted:
         for o in objects:
-            if (
-                o.kind in probe.kinds and (not probe.api_groups or o.group in probe.api_groups)
-            ) or (probe.encrypted and o.encrypted):
+            in_folder = not probe.folders or any(
+                part in probe.folders for part in o.path.split("/")[:-1]
+            )
+            kind_ok = o.kind in probe.kinds and (
+                not probe.api_groups or o.group in probe.api_groups
+            )
+            if in_folder and (kind_ok or (probe.encrypted and o.encrypted)):
                 evidence.append(_object_evidence(o))
     if probe.helm_charts:
         evidence.extend(

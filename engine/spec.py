@@ -76,9 +76,12 @@ class LoadedSpec:
     display: str
     smap: SourceMap
     sha256: str
+    request: str = ""  # the sentence a generated spec came from
 
     def origin(self, *path: str | int) -> str:
         """file:line of a spec field: the key's line for a mapping entry, else the value's."""
+        if self.request:
+            return "request"
         pos = self.smap.keys.get(path) or self.smap.at(path)
         return f"{self.display}:{pos.line}"
 

@@ -108,3 +108,39 @@ def test_namespaces_resolved_where_a_parent_kustomization_sets_them(
                         checked += 1
     if name in {"home-ops", "flux2-multi-tenancy"}:
         assert checked > 0
+
+
+PLANS = [
+    ("karpenter-provider-aws", "Upgrade Karpenter and use more spot capacity"),
+    ("home-ops", "Integrate Grafana Tempo as a new monitoring tool"),
+    ("home-ops", "Migrate our secrets to AWS Secrets Manager with External Secrets"),
+    ("flux2-multi-tenancy", "Need to enhance security with additional scanning tools"),
+    ("flux2-kustomize-helm-example", "Automate TLS certificates with cert-manager"),
+    ("flux2-kustomize-helm-example", "Upgrade Flux to the latest version"),
+]
+
+
+@pytest.mark.parametrize(("name", "request_text"), [p for p in PLANS if p[0] in REPOS])
+def test_plans_point_at_files_that_exist(
+    base: Base, estates: dict[str, Estate], name: str, request_text: str
+) -> None:
+    from engine.intake import spec_text
+    from engine.plan import build_plan
+    from engine.spec import parse_spec
+
+    text, _ = spec_text(request_text, base.knowledge, [name])
+    plan = build_plan(parse_spec(text, base.knowledge, "request"), base, estates[name])
+    assert plan.integration_points, "a plan on a real repository should find where the change lands"
+    for point in plan.integration_points:
+        assert point.repo == name
+        path = CORPUS / name / point.path
+        assert path.is_file(), point.id
+        lines = path.read_text(errors="replace").splitlines()
+        assert 1 <= point.line <= len(lines), point.id
+        document = "\n".join(lines[point.line - 1 : point.line + 40])
+        assert "kind:" in document or point.kind in {"terraform", "chart", "workflow"}, point.id
+    for step in plan.rollout_steps:
+        for target in step.targets:
+            assert target in {p.id for p in plan.integration_points}
+    for finding in plan.upgrade_findings:
+        assert (CORPUS / name / finding.id.split("/", 1)[1].rsplit(":", 1)[0]).is_file()

@@ -1,0 +1,87 @@
+"""Whole plans against the example estate, byte for byte (regenerate: tests/golden/regenerate.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.golden.regenerate import GOLDEN, REQUESTS, command
+
+CASES = [
+    (name, fmt, suffix)
+    for name in REQUESTS
+    for fmt, suffix in (("markdown", "md"), ("json", "json"))
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "suffix"), CASES, ids=[f"{n}.{s}" for n, _, s in CASES])
+def test_golden(name: str, fmt: str, suffix: str) -> None:
+    if name.startswith("spec-") and not (ROOT / ".git").exists():
+        pytest.skip("spec paths in plans are relative to the git work tree; this is not one")
+    out = subprocess.run(
+        [sys.executable, "-m", "engine", *command(REQUESTS[name], fmt)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    expected = (GOLDEN / f"{name}.{suffix}").read_text(encoding="utf-8")
+    assert out.stdout == expected, (
+        f"plan changed: run `python tests/golden/regenerate.py` and review the diff of tests/golden/{name}.{suffix}"
+    )
+
+
+def test_rds_walkthrough_stage_by_stage() -> None:
+    """The seed's RDS-rotation walkthrough, in the plan for the seed's sentence on the example estate."""
+    plan = json.loads((GOLDEN / "trigger-rds-rotation.json").read_text())
+    d = plan["decisions"]
+    assert (
+        d["category"]["value"],
+        d["risk"]["value"],
+        d["implementation_strategy"]["value"],
+        d["deployment_strategy"]["value"],
+    ) == ("secret-management", "medium", "staged", "phased")
+    stages = {s["id"]: s for s in plan["stages"]}
+    assert "Assessment: Medium complexity, affects all teams" in stages["assessment"]["specific"]
+    assert (
+        "terraform-auditor designs: RDS rotation Lambda, IAM policies, VPC configuration"
+        in stages["design"]["specific"]
+    )
+    assert "Rollback plan via CloudFormation stack deletion" in stages["implementation"]["specific"]
+    assert (
+        "Enhanced app-compat chart for rotation-aware secrets" in stages["development"]["specific"]
+    )
+    assert "Validate secret synchronization during rotation" in stages["testing"]["specific"]
+    assert (
+        "Monitor rotation success rates and application health" in stages["deployment"]["specific"]
+    )
+    points = {p["id"]: p for p in plan["integration_points"]}
+    # the rotation Lambda and IAM work lands next to the database secret in the Terraform repo
+    assert (
+        "infra-tf/modules/rds/main.tf:44" in points
+        and "secrets" in points["infra-tf/modules/rds/main.tf:44"]["probes"]
+    )
+    # External Secrets consume the rotated secret; the secret workflow and the app-compat chart change
+    assert "infra-flux/apps/base/orders/externalsecret.yaml:1" in points
+    assert "deployments/.github/workflows/secret-management.yaml:1" in points
+    assert "deployments/charts/app-compat/Chart.yaml:1" in points
+    steps = plan["rollout_steps"]
+    envs = [s["stage"] for s in steps if s["layer"] == "cloud"]
+    assert envs == ["dev", "staging", "prod"]
+    layers_in_dev = [s["layer"] for s in steps if s["stage"] == "dev"]
+    assert (
+        layers_in_dev.index("cloud")
+        < layers_in_dev.index("workload")
+        < layers_in_dev.index("application")
+    )
+    assert [s["layer"] for s in steps if s["stage"] == "dev"][-1] == "feature-flag"
+    assert all(s["validation"] and s["rollback"] for s in steps)
+    assert [s["action"] for s in plan["rollback_steps"]] == [s["action"] for s in reversed(steps)]
+    assert plan["emergency_stop"]
+    assert any("Kyverno" in f["message"] for f in plan["findings"])
