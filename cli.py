@@ -396,6 +396,133 @@ def graph(
         click.echo(estate_graph.to_mermaid(g), nl=False)
 
 
+@main.command("explain")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
+@click.argument("dimension", required=False)
+@click.option(
+    "--why-not",
+    "why_not",
+    metavar="DIMENSION=VALUE",
+    help="Which rules could have decided VALUE, and the first condition each failed.",
+)
+@overlays
+def explain_command(
+    plan_file: str,
+    dimension: str | None,
+    why_not: str | None,
+    rules_dirs: tuple[str, ...],
+    knowledge_dirs: tuple[str, ...],
+) -> None:
+    """Explain a plan's decisions: the rules, the facts they matched (file:line), the reasons."""
+    from engine.errors import Problem
+    from engine.explain import explain, load_plan
+    from engine.explain import why_not as why_not_text
+
+    try:
+        plan = load_plan(Path(plan_file))
+        if why_not:
+            dim, sep, value = why_not.partition("=")
+            if not sep or not dim or not value:
+                raise InputError(
+                    [
+                        Problem(
+                            "--why-not",
+                            0,
+                            0,
+                            f'expected DIMENSION=VALUE (e.g. risk=high), got "{why_not}"',
+                        )
+                    ]
+                )
+            from engine.plan import load_base
+
+            text = why_not_text(
+                plan,
+                load_base(_dirs(rules_dirs), _dirs(knowledge_dirs)),
+                dim.strip(),
+                value.strip(),
+            )
+        else:
+            text = explain(plan, dimension)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(text, nl=False)
+
+
+@main.command("verify")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="[NAME=]PATH",
+    help="The repositories the plan read, again (repeatable).",
+)
+@overlays
+@estate_options
+def verify_command(
+    plan_file: str,
+    repos: tuple[str, ...],
+    rules_dirs: tuple[str, ...],
+    knowledge_dirs: tuple[str, ...],
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int,
+    max_file_bytes: int,
+) -> None:
+    """Recompute a plan from its recorded inputs; exit 0 if identical, 1 naming what changed."""
+    from dataclasses import replace
+
+    from engine.errors import Problem
+    from engine.explain import load_plan
+    from engine.intake import NoMatch, spec_text
+    from engine.plan import build_plan, load_base
+    from engine.spec import load_spec, parse_spec, stable_display
+    from engine.verify import compare, find_spec, missing_repositories, render
+
+    try:
+        old = load_plan(Path(plan_file))
+        missing = missing_repositories(old, list(repos))
+        if missing is not None:
+            raise missing
+        base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
+        if old.inputs.request:
+            names = [r.name for r in old.inputs.repositories]
+            try:
+                text, _ = spec_text(old.inputs.request, base.knowledge, names)
+            except NoMatch as exc:
+                raise InputError([Problem("request", 0, 0, str(exc))]) from None
+            loaded = replace(
+                parse_spec(text, base.knowledge, "request"), request=old.inputs.request
+            )
+        else:
+            spec_path = find_spec(old.inputs.spec.path)
+            if spec_path is None:
+                raise InputError(
+                    [
+                        Problem(
+                            old.inputs.spec.path,
+                            0,
+                            0,
+                            "the plan's spec file is not here (run verify from the repository holding it)",
+                        )
+                    ]
+                )
+            loaded = load_spec(spec_path, base.knowledge, name_in_plan=stable_display(spec_path))
+        estate = (
+            _scan(list(repos), base.knowledge, cache_dir, no_cache, jobs, max_file_bytes)
+            if repos
+            else None
+        )
+        new = build_plan(loaded, base, estate)
+    except InputError as exc:
+        _fail(exc)
+        return
+    result = compare(old, new)
+    click.echo(render(result, plan_file), nl=False)
+    sys.exit(EXIT_OK if result.identical else EXIT_VIOLATIONS)
+
+
 @main.group()
 def rules() -> None:
     """Work on rules: run their tests."""

@@ -22,7 +22,7 @@ from engine.decide import (
 from engine.discover import Diagnostic
 from engine.estate import Estate
 from engine.facts import Fact, make_fact
-from engine.knowledge import Knowledge, Pattern, load_knowledge
+from engine.knowledge import Knowledge, Pattern, SourceFile, load_knowledge
 from engine.match import PatternMatch, match_pattern, phases_for, spec_facts
 from engine.models import Out
 from engine.probe import (
@@ -80,6 +80,18 @@ class Inputs(Out):
     rules: str
     knowledge: str
     repositories: list[RepositoryDigest] = Field(default_factory=list)
+    rule_files: list[SourceFile] = Field(default_factory=list)
+    knowledge_files: list[SourceFile] = Field(default_factory=list)
+
+
+class FactRecord(Out):
+    """A fact the rules saw: replayable by `explain --why-not`."""
+
+    type: str
+    id: str
+    fields: dict[str, str | int | bool]
+    origins: dict[str, str] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)
 
 
 class PhasePlan(Out):
@@ -179,6 +191,7 @@ class Plan(Out):
     rollback: list[str]
     acceptance_criteria: list[str]
     violations: list[Violation]
+    facts: list[FactRecord] = Field(default_factory=list)
     diagnostics: list[Diagnostic]
 
 
@@ -308,6 +321,8 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
             spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
             rules=base.rulebook.digest,
             knowledge=k.digest,
+            rule_files=list(base.rulebook.files),
+            knowledge_files=list(k.files),
             repositories=[
                 RepositoryDigest(name=r.name, role=r.role, files=r.files, digest=r.digest)
                 for r in estate.repos
@@ -364,6 +379,12 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
         rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
         acceptance_criteria=list(pattern.acceptance_criteria) if pattern else [],
         violations=found,
+        facts=[
+            FactRecord(
+                type=f.type, id=f.id, fields=f.fields, origins=f.origins, evidence=f.evidence
+            )
+            for f in sorted(facts, key=lambda f: f.id)
+        ],
         diagnostics=[Diagnostic(repo="", path="", reason=d) for d in sorted(diagnostics)]
         + (list(estate.diagnostics) if estate is not None else []),
     )

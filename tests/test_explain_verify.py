@@ -1,0 +1,190 @@
+"""explain, explain --why-not, and verify through the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, run_cli
+from tests.golden.regenerate import GOLDEN
+
+RULE = """- id: org.payments-critical
+  expert: incident-responder
+  when:
+    all:
+      - enhancement: {name: {$ne: ""}}
+  then: {testing: unit}
+  because: Org rule used by the verify test.
+"""
+PATTERN = (
+    (ROOT / "knowledge" / "patterns" / "cost-optimization.yaml")
+    .read_text()
+    .replace("id: cost-optimization", "id: acme-cost")
+    .replace("name: cost-optimization-features", "name: acme-cost")
+)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A git work tree holding a spec, the example estate, a rules and a knowledge overlay."""
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(EXAMPLES / "estate", tmp_path / "estate")
+    (tmp_path / "enhancements").mkdir()
+    shutil.copy(EXAMPLES / "specs" / "rds-rotation.yaml", tmp_path / "enhancements" / "rds.yaml")
+    (tmp_path / "org-rules").mkdir()
+    (tmp_path / "org-rules" / "org.yaml").write_text(RULE)
+    (tmp_path / "org-knowledge" / "patterns").mkdir(parents=True)
+    (tmp_path / "org-knowledge" / "patterns" / "acme-cost.yaml").write_text(PATTERN)
+    return tmp_path
+
+
+def _args(ws: Path) -> list[str]:
+    repos = [
+        a
+        for n in ("infra-tf", "infra-flux", "deployments")
+        for a in ("--repo", f"{n}={ws / 'estate' / n}")
+    ]
+    return [
+        *repos,
+        "--rules-dir",
+        str(ws / "org-rules"),
+        "--knowledge-dir",
+        str(ws / "org-knowledge"),
+        "--no-cache",
+    ]
+
+
+def _plan(ws: Path) -> Path:
+    out = ws / "plan.json"
+    result = run_cli(
+        "plan", "enhancements/rds.yaml", *_args(ws), "--format", "json", "-o", str(out), cwd=ws
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_verify_passes_on_a_fresh_plan(workspace: Path) -> None:
+    plan = _plan(workspace)
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "verified" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (
+            lambda ws: (ws / "enhancements" / "rds.yaml").write_text(
+                (ws / "enhancements" / "rds.yaml").read_text().replace("risk: medium", "risk: high")
+            ),
+            "spec enhancements/rds.yaml",
+        ),
+        (
+            lambda ws: (ws / "estate" / "infra-tf" / "modules" / "rds" / "main.tf").write_text(
+                (ws / "estate" / "infra-tf" / "modules" / "rds" / "main.tf").read_text()
+                + '\nresource "aws_db_instance" "reporting" {\n  identifier = "reporting"\n}\n'
+            ),
+            "repository infra-tf",
+        ),
+        (
+            lambda ws: (ws / "org-rules" / "org.yaml").write_text(
+                RULE.replace("then: {testing: unit}", "then: {testing: [unit, performance]}")
+            ),
+            "rules-overlay-1/org.yaml (changed)",
+        ),
+        (
+            lambda ws: (ws / "org-knowledge" / "patterns" / "acme-cost.yaml").write_text(
+                PATTERN.replace("Reduce infrastructure spend", "Reduce spend")
+            ),
+            "knowledge-overlay-1/patterns/acme-cost.yaml (changed)",
+        ),
+    ],
+    ids=["spec", "repository-file", "rule", "pattern"],
+)
+def test_verify_fails_naming_the_changed_input(workspace: Path, change, named: str) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(workspace)
+    change(workspace)
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "NOT reproducible" in result.stdout
+    assert named in result.stdout, result.stdout
+
+
+def test_verify_shows_decision_changes(workspace: Path) -> None:
+    plan = _plan(workspace)
+    spec = workspace / "enhancements" / "rds.yaml"
+    spec.write_text(spec.read_text().replace("risk: medium", "risk: high"))
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert "risk: medium → high" in result.stdout
+    assert "implementation_strategy: staged → extensive-testing" in result.stdout
+
+
+def test_verify_needs_the_repositories_again(workspace: Path) -> None:
+    plan = _plan(workspace)
+    result = run_cli("verify", str(plan), cwd=workspace)
+    assert result.returncode == 2 and "give them again: --repo deployments=PATH" in result.stderr
+
+
+def test_verify_a_plan_from_a_sentence(tmp_path: Path) -> None:
+    out = tmp_path / "p.json"
+    assert (
+        run_cli(
+            "plan",
+            "Need to enhance security with additional scanning tools",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ).returncode
+        == 0
+    )
+    result = run_cli("verify", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_explain_lists_rules_facts_and_reasons() -> None:
+    result = run_cli("explain", str(GOLDEN / "spec-rds-rotation.json"), "risk")
+    assert result.returncode == 0
+    assert result.stdout.startswith("risk = medium")
+    assert "estate.prod-databases (rules/estate.yaml:" in result.stdout
+    assert (
+        "matched probe count=1, environment=prod, name=databases  [infra-tf/modules/rds/main.tf:28]"
+        in result.stdout
+    )
+    assert "because: Production databases raise the risk to at least medium." in result.stdout
+
+
+def test_why_not_risk_high_on_the_rds_example() -> None:
+    result = run_cli("explain", str(GOLDEN / "spec-rds-rotation.json"), "--why-not", "risk=high")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Why not risk=high? It is medium.")
+    assert "- risk.node-disruption (rules/risk.yaml:" in out
+    assert (
+        "condition 1 failed: trait with name = node-disruption, present = true — trait:node-disruption has present=false [pattern rds-rotation]"
+        in out
+        or "trait:node-disruption has present=false" in out
+    )
+    assert (
+        "- risk.cross-cluster" in out
+        and "condition 1 failed: design = cross-cluster — design is application-integration" in out
+    )
+    assert "- estate.removed-apis" in out and "probe:removed-apis:all has count=0" in out
+
+
+def test_why_not_lower_value_and_errors() -> None:
+    plan = str(GOLDEN / "spec-rds-rotation.json")
+    low = run_cli("explain", plan, "--why-not", "risk=low")
+    assert "low is below medium" in low.stdout
+    same = run_cli("explain", plan, "--why-not", "risk=medium")
+    assert "medium was decided" in same.stdout
+    bad = run_cli("explain", plan, "--why-not", "risk=huge")
+    assert bad.returncode == 2 and '"huge" is not a value of risk' in bad.stderr
+    bad = run_cli("explain", plan, "--why-not", "rsk=high")
+    assert bad.returncode == 2 and 'did you mean "risk"' in bad.stderr
+    bad = run_cli("explain", plan, "--why-not", "high")
+    assert bad.returncode == 2 and "expected DIMENSION=VALUE" in bad.stderr
+    missing = run_cli("explain", "nope.json")
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
