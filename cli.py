@@ -114,6 +114,27 @@ def _scan(
     return scan_estate(repos, knowledge, options)
 
 
+def _today(value: str | None) -> Any:
+    """--today YYYY-MM-DD: the day waivers' expiry is checked against (default: today, UTC)."""
+    from datetime import date
+
+    from engine.errors import Problem
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            [Problem("--today", 0, 0, f'expected a date YYYY-MM-DD, got "{value}"')]
+        ) from None
+
+
+_today_option = click.option(
+    "--today", metavar="YYYY-MM-DD", help="Check waiver expiry against this day instead of today."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__import__("engine").__version__, prog_name="infraplan")
 def main() -> None:
@@ -172,10 +193,12 @@ def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
     type=click.Path(dir_okay=False),
     help="Write the plan to a file instead of stdout.",
 )
+@_today_option
 @overlays
 @estate_options
 def plan(
     spec: str,
+    today: str | None,
     repos: tuple[str, ...],
     fmt: str,
     output: str | None,
@@ -198,7 +221,7 @@ def plan(
             if repos
             else None
         )
-        text = RENDERERS[fmt](build_plan(loaded, base, estate))
+        text = RENDERERS[fmt](build_plan(loaded, base, estate, _today(today)))
     except InputError as exc:
         _fail(exc)
         return
@@ -258,25 +281,51 @@ def new(
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit"]),
+    default="text",
+    show_default=True,
 )
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to a file instead of stdout.",
+)
+@_today_option
 @overlays
 def check(
-    specs: tuple[str, ...], fmt: str, rules_dirs: tuple[str, ...], knowledge_dirs: tuple[str, ...]
+    specs: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    today: str | None,
+    rules_dirs: tuple[str, ...],
+    knowledge_dirs: tuple[str, ...],
 ) -> None:
     """Check enhancement specs against the spec policy rules.
 
-    Prints `file:line: rule-id: message` per finding. Exit 0 when clean (warnings allowed),
-    1 when a rule reports an error, 2 when a spec cannot be read or is invalid.
+    Text output: one `file:line: rule-id: message` per finding. Exit 0 when clean (warnings and
+    waived findings allowed), 1 when an unwaived rule reports an error, 2 when a spec cannot be
+    read or is invalid.
     """
-    from engine.check import check_specs, render_json, render_text
+    from engine.check import RENDERERS as CHECK_RENDERERS
+    from engine.check import check_specs
 
     try:
-        results = check_specs([Path(s) for s in specs], _dirs(rules_dirs), _dirs(knowledge_dirs))
+        results = check_specs(
+            [Path(s) for s in specs], _dirs(rules_dirs), _dirs(knowledge_dirs), _today(today)
+        )
     except InputError as exc:
         _fail(exc)
         return
-    click.echo(render_json(results) if fmt == "json" else render_text(results), nl=False)
+    text = CHECK_RENDERERS[fmt](results)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        if fmt != "text":
+            click.echo(CHECK_RENDERERS["text"](results).splitlines()[-1], err=True)
+    else:
+        click.echo(text, nl=False)
     sys.exit(results.exit_code)
 
 
@@ -514,13 +563,49 @@ def verify_command(
             if repos
             else None
         )
-        new = build_plan(loaded, base, estate)
+        from datetime import date
+
+        day = date.fromisoformat(old.inputs.evaluated_on) if old.inputs.evaluated_on else None
+        new = build_plan(loaded, base, estate, day)
     except InputError as exc:
         _fail(exc)
         return
     result = compare(old, new)
     click.echo(render(result, plan_file), nl=False)
     sys.exit(EXIT_OK if result.identical else EXIT_VIOLATIONS)
+
+
+@main.command("docs")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only check that the generated documents are current (exit 1 when stale).",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="The project folder holding docs/.",
+)
+def docs_command(check_only: bool, root: str) -> None:
+    """Regenerate the reference docs from rule and pattern metadata (and the plan's JSON Schema)."""
+    from engine import docgen
+    from engine.plan import load_base
+
+    try:
+        base = load_base()
+    except InputError as exc:
+        _fail(exc)
+        return
+    if check_only:
+        stale = docgen.stale(base, Path(root))
+        for rel in stale:
+            click.echo(f"stale: {rel} (run `infraplan docs`)", err=True)
+        sys.exit(EXIT_VIOLATIONS if stale else EXIT_OK)
+    for rel in docgen.write(base, Path(root)):
+        click.echo(f"wrote {rel}")
 
 
 @main.group()

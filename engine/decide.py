@@ -275,6 +275,15 @@ def findings(firings: Sequence[Firing]) -> list[Finding]:
     return sorted(merged.values(), key=lambda x: (x.rule, x.message))
 
 
+class WaivedBy(Out):
+    """The spec's waiver that excuses a violation."""
+
+    reason: str
+    owner: str
+    expires: str
+    at: str
+
+
 class Violation(Out):
     """A spec policy rule that fired: what `check` reports."""
 
@@ -285,6 +294,7 @@ class Violation(Out):
     expert: str
     source: str
     facts: list[MatchedFact]
+    waived_by: WaivedBy | None = None
 
 
 def combine(

@@ -98,7 +98,13 @@ def _describe_test(test: Test, condition: Condition, base: Base) -> str:
         )
         return f"{dim} {op} {vocabulary[int(test.value)] if isinstance(test.value, int) and 0 <= test.value < len(vocabulary) else test.value}"
     op = _SYMBOLS[test.op]
-    shown = str(test.value).lower() if isinstance(test.value, bool) else test.value
+    shown = (
+        str(test.value).lower()
+        if isinstance(test.value, bool)
+        else '""'
+        if test.value == ""
+        else test.value
+    )
     if condition.fact_type == "decision" and test.field == "value":
         dim = next((t.value for t in condition.tests if t.field == "dimension"), "")
         return f"{dim} {op} {shown}"
@@ -108,7 +114,7 @@ def _describe_test(test: Test, condition: Condition, base: Base) -> str:
 _SYMBOLS = {"$eq": "=", "$ne": "≠", "$gt": ">", "$gte": "≥", "$lt": "<", "$lte": "≤", "$in": "in"}
 
 
-def _condition_text(condition: Condition, base: Base) -> str:
+def condition_text(condition: Condition, base: Base) -> str:
     if condition.fact_type == "decision":
         return " and ".join(
             _describe_test(t, condition, base) for t in condition.tests if t.field != "dimension"
@@ -151,7 +157,7 @@ def _first_failure(rule: Rule, facts: list[FactRecord], base: Base) -> list[str]
             if rule.mode == "any":
                 return []
             continue
-        text = _condition_text(condition, base)
+        text = condition_text(condition, base)
         if not candidates:
             if condition.fact_type == "decision":
                 dim = next((t.value for t in condition.tests if t.field == "dimension"), "")

@@ -155,6 +155,16 @@ class ToolFact(FactSchema):
     present: bool
 
 
+class WaiverFact(FactSchema):
+    """A waiver the spec declares; `expired` compares `expires` with the day of the check."""
+
+    rule: str
+    has_reason: bool
+    has_owner: bool
+    has_expiry: bool
+    expired: bool
+
+
 FACT_TYPES: dict[str, type[FactSchema]] = {
     "enhancement": EnhancementFact,
     "agent": AgentFact,
@@ -169,6 +179,7 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
     "probe": ProbeFact,
     "impact": ImpactFact,
     "tool": ToolFact,
+    "waiver": WaiverFact,
 }
 
 

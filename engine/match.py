@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from engine.facts import Fact, make_fact
 from engine.knowledge import Knowledge, Pattern
 from engine.models import Out, Phase
@@ -60,7 +62,9 @@ def phases_for(loaded: LoadedSpec, pattern: Pattern | None) -> tuple[list[Phase]
     return [], "none"
 
 
-def spec_facts(loaded: LoadedSpec, knowledge: Knowledge, pattern: Pattern | None) -> list[Fact]:
+def spec_facts(
+    loaded: LoadedSpec, knowledge: Knowledge, pattern: Pattern | None, today: date | None = None
+) -> list[Fact]:
     """Compact, typed facts about the enhancement for the rules engine."""
     spec, e = loaded.spec, loaded.spec.enhancement
     at = loaded.origin
@@ -202,6 +206,23 @@ def spec_facts(loaded: LoadedSpec, knowledge: Knowledge, pattern: Pattern | None
     for regime in sorted(set(spec.compliance)):
         facts.append(
             make_fact("compliance", regime, origins={"name": at("compliance")}, name=regime)
+        )
+    day = today or datetime.now(UTC).date()
+    for i, waiver in enumerate(spec.waivers):
+        where = at("waivers", i)
+        facts.append(
+            make_fact(
+                "waiver",
+                f"{i}:{waiver.rule}",
+                origins=dict.fromkeys(
+                    ("rule", "has_reason", "has_owner", "has_expiry", "expired"), where
+                ),
+                rule=waiver.rule,
+                has_reason=bool(waiver.reason.strip()),
+                has_owner=bool(waiver.owner.strip()),
+                has_expiry=waiver.expires is not None,
+                expired=waiver.expires is not None and waiver.expires < day,
+            )
         )
     return _unique(facts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pydantic import Field
@@ -12,6 +13,7 @@ from engine.decide import (
     Decision,
     Finding,
     Violation,
+    WaivedBy,
     combine,
     decision_fact,
     final_decision_facts,
@@ -76,6 +78,7 @@ class RepositoryDigest(Out):
 
 class Inputs(Out):
     request: str = ""  # the sentence, for a plan planned from free text
+    evaluated_on: str = ""  # the day waivers' expiry was checked against, when a waiver expires
     spec: InputDigest
     rules: str
     knowledge: str
@@ -269,7 +272,56 @@ def declaration_facts(
     return out
 
 
-def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> Plan:
+def validate_waivers(loaded: LoadedSpec, base: Base) -> None:
+    """A waiver must name a policy rule that exists (file:line and a did-you-mean otherwise)."""
+    from engine.errors import InputError, did_you_mean
+
+    policy = [r.id for r in base.rulebook.policy_rules]
+    problems = [
+        loaded.smap.problem(
+            ("waivers", i, "rule"),
+            f'waives unknown policy rule "{w.rule}"{did_you_mean(w.rule, policy)}; policy rules: {", ".join(sorted(policy))}',
+        )
+        for i, w in enumerate(loaded.spec.waivers)
+        if w.rule not in policy
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def apply_waivers(loaded: LoadedSpec, found: list[Violation]) -> list[Violation]:
+    """Mark violations the spec waives. A waiver any policy rule flags (incomplete, expired) is
+    not honored, and a waiver never excuses a violation about waivers."""
+    flagged = {m.id for v in found for m in v.facts if m.type == "waiver"}
+    out = []
+    for v in found:
+        waiver_index = next(
+            (
+                i
+                for i, w in enumerate(loaded.spec.waivers)
+                if w.rule == v.rule and f"waiver:{i}:{w.rule}" not in flagged
+            ),
+            None,
+        )
+        if waiver_index is not None and not any(m.type == "waiver" for m in v.facts):
+            w = loaded.spec.waivers[waiver_index]
+            v = v.model_copy(
+                update={
+                    "waived_by": WaivedBy(
+                        reason=w.reason,
+                        owner=w.owner,
+                        expires=w.expires.isoformat() if w.expires else "",
+                        at=loaded.origin("waivers", waiver_index),
+                    )
+                }
+            )
+        out.append(v)
+    return out
+
+
+def build_plan(
+    loaded: LoadedSpec, base: Base, estate: Estate | None = None, today: date | None = None
+) -> Plan:
     """From a validated spec (and the estate's facts) to a whole plan. Pure: reads no file."""
     from engine.graph import build_graph
 
@@ -280,7 +332,9 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
     report = (
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )
-    facts = [*spec_facts(loaded, k, pattern), *estate_facts(estate, k, report, pattern)]
+    validate_waivers(loaded, base)
+    day = today or datetime.now(UTC).date()
+    facts = [*spec_facts(loaded, k, pattern, day), *estate_facts(estate, k, report, pattern)]
     outcome = evaluate(base, facts)
     decisions, found, found_findings, diagnostics = (
         outcome.decisions,
@@ -318,6 +372,8 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
     return Plan(
         inputs=Inputs(
             request=loaded.request,
+            # the day matters only when a waiver can expire; recorded so verify replays it
+            evaluated_on=day.isoformat() if any(w.expires for w in spec.waivers) else "",
             spec=InputDigest(path=loaded.display, sha256=loaded.sha256),
             rules=base.rulebook.digest,
             knowledge=k.digest,
@@ -378,7 +434,7 @@ def build_plan(loaded: LoadedSpec, base: Base, estate: Estate | None = None) -> 
         tests=list(pattern.tests) if pattern else [],
         rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
         acceptance_criteria=list(pattern.acceptance_criteria) if pattern else [],
-        violations=found,
+        violations=apply_waivers(loaded, found),
         facts=[
             FactRecord(
                 type=f.type, id=f.id, fields=f.fields, origins=f.origins, evidence=f.evidence

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +54,15 @@ class EnhancementInfo(Strict):
         return v
 
 
+class Waiver(Strict):
+    """A policy rule waived for this spec: who decided it, why, and until when."""
+
+    rule: str
+    reason: str = ""
+    owner: str = ""
+    expires: date | None = None
+
+
 class Spec(WithAssignments):
     """An enhancement spec file."""
 
@@ -66,6 +76,7 @@ class Spec(WithAssignments):
     change_window: str | None = None
     compliance: list[str] = Field(default_factory=list)
     owners: list[str] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

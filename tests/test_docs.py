@@ -42,3 +42,9 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert len(commands) == 2
     assert "infraplan plan examples/specs/rds-rotation.yaml" in commands[0]
     assert commands[1].endswith("pytest")
+
+
+def test_generated_reference_docs_are_current(base: Base) -> None:
+    from engine import docgen
+
+    assert docgen.stale(base, ROOT) == [], "run `infraplan docs` and commit the result"
