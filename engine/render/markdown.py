@@ -26,6 +26,11 @@ def _value(decision: Decision) -> str:
     return decision.value or "—"
 
 
+def _gantt_label(text: str) -> str:
+    """A gantt task or section name: no ':' (it separates the name from its dates), '#' or ';'."""
+    return " ".join(re.sub(r'[:#;"<>{}\[\]|`]', " ", text).split())[:70].strip()
+
+
 def _mermaid_label(text: str) -> str:
     return re.sub(r'["<>{}\[\]|`#;]', "", text)
 
@@ -278,16 +283,16 @@ def render(plan: Plan) -> str:
                 break
             task_id = f"s{stage.number}"
             start = "00:00" if not previous else f"after {previous}"
-            add(f"  {_mermaid_label(stage.title)} :{task_id}, {start}, {spans.get(stage.id, 20)}m")
+            add(f"  {_gantt_label(stage.title)} :{task_id}, {start}, {spans.get(stage.id, 20)}m")
             previous = task_id
         current = ""
         for step in plan.rollout_steps:
             if step.stage != current:
                 current = step.stage
-                add(f"  section {_mermaid_label('Rollout ' + current)}")
+                add(f"  section {_gantt_label('Rollout ' + current)}")
             task_id = f"r{step.order}"
             add(
-                f"  {_mermaid_label(step.layer + ': ' + step.action)[:70]} :{task_id}, after {previous}, 15m"
+                f"  {_gantt_label(step.layer + ' - ' + step.action)} :{task_id}, after {previous}, 15m"
             )
             previous = task_id
         add("```")
