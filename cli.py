@@ -27,6 +27,34 @@ def _dirs(values: tuple[str, ...]) -> list[Path]:
     return [Path(v) for v in values]
 
 
+def _config_roots(repos: tuple[str, ...] = ()) -> list[Path]:
+    """Where .infraplan.yaml files are read: this repository (its git root, else the working
+    directory), then each --repo."""
+    here = Path.cwd().resolve()
+    root = next((p for p in [here, *here.parents] if (p / ".git").exists()), here)
+    roots = [root]
+    for value in repos:
+        name, sep, path = value.partition("=")
+        candidate = Path(path if sep and "/" not in name else value).resolve()
+        if candidate not in roots:
+            roots.append(candidate)
+    return roots
+
+
+def _overlays(
+    rules_dirs: tuple[str, ...], knowledge_dirs: tuple[str, ...], repos: tuple[str, ...] = ()
+) -> tuple[list[Path], list[Path]]:
+    """Overlay folders: those .infraplan.yaml files name, then the command line's."""
+    from engine.config import read_overlay_dirs
+
+    config_rules, config_knowledge = read_overlay_dirs(_config_roots(repos))
+    rules = config_rules + [d for d in _dirs(rules_dirs) if d.resolve() not in config_rules]
+    knowledge = config_knowledge + [
+        d for d in _dirs(knowledge_dirs) if d.resolve() not in config_knowledge
+    ]
+    return rules, knowledge
+
+
 _overlay_options = [
     click.option(
         "--rules-dir",
@@ -214,7 +242,7 @@ def plan(
     from engine.render import RENDERERS
 
     try:
-        base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
+        base = load_base(*_overlays(rules_dirs, knowledge_dirs, repos))
         loaded = _load_request(spec, base.knowledge, repos)
         estate = (
             _scan(list(repos), base.knowledge, cache_dir, no_cache, jobs, max_file_bytes)
@@ -263,7 +291,7 @@ def new(
     from engine.resources import bundled
 
     try:
-        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        knowledge = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs, repos)[1]])
         names = [r.partition("=")[0] if "=" in r else Path(r).resolve().name for r in repos]
         spec, _ = spec_text(text, knowledge, names)
     except NoMatch as exc:
@@ -314,7 +342,7 @@ def check(
 
     try:
         results = check_specs(
-            [Path(s) for s in specs], _dirs(rules_dirs), _dirs(knowledge_dirs), _today(today)
+            [Path(s) for s in specs], *_overlays(rules_dirs, knowledge_dirs), _today(today)
         )
     except InputError as exc:
         _fail(exc)
@@ -361,7 +389,7 @@ def facts(
     from engine.resources import bundled
 
     try:
-        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        knowledge = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs, paths)[1]])
         estate = _scan(list(paths) or ["."], knowledge, cache_dir, no_cache, jobs, max_file_bytes)
     except InputError as exc:
         _fail(exc)
@@ -422,7 +450,7 @@ def graph(
     from engine.resources import bundled
 
     try:
-        knowledge = load_knowledge([bundled("knowledge"), *_dirs(knowledge_dirs)])
+        knowledge = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs, paths)[1]])
         estate = _scan(list(paths) or ["."], knowledge, cache_dir, no_cache, jobs, max_file_bytes)
     except InputError as exc:
         _fail(exc)
@@ -486,7 +514,7 @@ def explain_command(
 
             text = why_not_text(
                 plan,
-                load_base(_dirs(rules_dirs), _dirs(knowledge_dirs)),
+                load_base(*_overlays(rules_dirs, knowledge_dirs)),
                 dim.strip(),
                 value.strip(),
             )
@@ -534,7 +562,7 @@ def verify_command(
         missing = missing_repositories(old, list(repos))
         if missing is not None:
             raise missing
-        base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
+        base = load_base(*_overlays(rules_dirs, knowledge_dirs, repos))
         if old.inputs.request:
             names = [r.name for r in old.inputs.repositories]
             try:
@@ -609,8 +637,117 @@ def docs_command(check_only: bool, root: str) -> None:
 
 
 @main.group()
+def knowledge() -> None:
+    """Browse the knowledge base: patterns, categories, experts."""
+
+
+@knowledge.command("list")
+@click.option(
+    "--knowledge-dir",
+    "knowledge_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Add a knowledge folder (repeatable).",
+)
+def knowledge_list(knowledge_dirs: tuple[str, ...]) -> None:
+    """Patterns (with triggers), categories (with keywords) and experts."""
+    from engine.knowledge import load_knowledge
+    from engine.resources import bundled
+
+    try:
+        k = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs)[1]])
+    except InputError as exc:
+        _fail(exc)
+        return
+    lines = ["patterns:"]
+    lines += [
+        f"  {p.id:<30} {p.category:<22} {'; '.join(p.triggers)}"
+        for p in sorted(k.patterns, key=lambda p: p.id)
+    ]
+    lines += ["", "categories:"]
+    lines += [f"  {c.id:<30} keywords: {', '.join(c.keywords) or '—'}" for c in k.categories]
+    lines += ["", "experts:"]
+    lines += [f"  {e.id:<30} {', '.join(e.covers)}" for e in k.experts]
+    click.echo("\n".join(lines))
+
+
+@knowledge.command("show")
+@click.argument("entry_id", metavar="ID")
+@click.option(
+    "--knowledge-dir",
+    "knowledge_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Add a knowledge folder (repeatable).",
+)
+def knowledge_show(entry_id: str, knowledge_dirs: tuple[str, ...]) -> None:
+    """One pattern, category, expert, probe or scope, in full (YAML)."""
+    import yaml
+
+    from engine.errors import Problem, did_you_mean
+    from engine.knowledge import load_knowledge
+    from engine.resources import bundled
+
+    try:
+        k = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs)[1]])
+        entries = {
+            **{e.id: ("expert", e) for e in k.experts},
+            **{s.id: ("scope", s) for s in k.scopes},
+            **{p.name: ("probe", p) for p in k.probes},
+            **{c.id: ("category", c) for c in k.categories},
+            **{p.id: ("pattern", p) for p in k.patterns},
+        }
+        if entry_id not in entries:
+            raise InputError(
+                [
+                    Problem(
+                        "ID",
+                        0,
+                        0,
+                        f'no pattern, category, expert, probe or scope "{entry_id}"{did_you_mean(entry_id, list(entries))}',
+                    )
+                ]
+            )
+    except InputError as exc:
+        _fail(exc)
+        return
+    kind, entry = entries[entry_id]
+    click.echo(f"# {kind} {entry_id}")
+    click.echo(
+        yaml.safe_dump(
+            entry.model_dump(mode="json", exclude_defaults=True),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        ),
+        nl=False,
+    )
+
+
+@main.group()
 def rules() -> None:
-    """Work on rules: run their tests."""
+    """Work on rules: lint them, run their tests."""
+
+
+@rules.command("lint")
+@overlays
+def rules_lint(rules_dirs: tuple[str, ...], knowledge_dirs: tuple[str, ...]) -> None:
+    """Lint the rules (bundled and overlays): schema, unknown facts and values, duplicates,
+    rules that can never fire, contradictions, subsumed rules, cycles, undefined references,
+    indistinguishable pattern triggers. Exit 1 on errors, 0 on warnings only."""
+    from engine.knowledge import load_knowledge
+    from engine.lint import lint, render
+    from engine.resources import bundled
+
+    try:
+        rules, knowledge_overlays = _overlays(rules_dirs, knowledge_dirs)
+        knowledge = load_knowledge([bundled("knowledge"), *knowledge_overlays])
+        findings = lint([bundled("rules"), *rules], knowledge)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(render(findings), nl=False)
+    sys.exit(EXIT_VIOLATIONS if any(f.severity == "error" for f in findings) else EXIT_OK)
 
 
 @rules.command("test")
@@ -633,7 +770,7 @@ def rules_test(
     from engine.ruletest import render_report, run_tests
 
     try:
-        base = load_base(_dirs(rules_dirs), _dirs(knowledge_dirs))
+        base = load_base(*_overlays(rules_dirs, knowledge_dirs))
         report = run_tests([Path(p) for p in paths] or [bundled("rules") / "tests"], base)
     except InputError as exc:
         _fail(exc)

@@ -21,7 +21,42 @@ CONFIG_NAME = ".infraplan.yaml"
 
 
 class RepoConfig(Strict):
+    rules_dirs: list[str] = Field(default_factory=list)
+    knowledge_dirs: list[str] = Field(default_factory=list)
     environments: dict[str, str] = Field(default_factory=dict)
+
+
+def read_overlay_dirs(roots: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Rule and knowledge overlay folders named by the .infraplan.yaml of each root, in order.
+
+    Only the folder names are read here (the knowledge they point to is not loaded yet); a
+    missing folder is an error naming the config file.
+    """
+    from engine.yamlsrc import load_file
+
+    rules: list[Path] = []
+    knowledge: list[Path] = []
+    problems: list[Problem] = []
+    for root in roots:
+        path = root / CONFIG_NAME
+        if not path.is_file():
+            continue
+        data, smap = load_file(path, str(path))
+        config = validate(RepoConfig, data or {}, smap)
+        for key, target in (("rules_dirs", rules), ("knowledge_dirs", knowledge)):
+            for i, rel in enumerate(getattr(config, key)):
+                folder = (root / rel).resolve()
+                if not folder.is_dir():
+                    problems.append(
+                        smap.problem(
+                            (key, i), f'folder "{rel}" not found (relative to {CONFIG_NAME})'
+                        )
+                    )
+                elif folder not in target:
+                    target.append(folder)
+    if problems:
+        raise InputError(problems)
+    return rules, knowledge
 
 
 def load_repo_config(root: Path, knowledge: Knowledge) -> RepoConfig:

@@ -42,6 +42,7 @@ class Dimension(Strict):
 
 class Category(WithAssignments):
     id: str
+    replaces: bool = False
     title: str
     description: str
     triggers: list[str] = Field(default_factory=list)
@@ -67,6 +68,7 @@ class Probe(Strict):
 
     name: str
     description: str
+    replaces: bool = False
     kinds: list[str] = Field(default_factory=list)
     api_groups: list[str] = Field(default_factory=list)
     terraform: list[str] = Field(default_factory=list)
@@ -125,6 +127,7 @@ class StrategySteps(Strict):
 
 class Scope(Strict):
     id: str
+    replaces: bool = False
     description: str
     touches_prod: bool
     multi_cluster: bool = False
@@ -132,6 +135,7 @@ class Scope(Strict):
 
 class Expert(Strict):
     id: str
+    replaces: bool = False
     title: str
     covers: list[str]
     security: bool = False
@@ -181,10 +185,20 @@ class Stage(Strict):
     output: str
 
 
+class DisabledPattern(Strict):
+    """An overlay's `disabled.yaml` entry: a bundled pattern the organisation does not use."""
+
+    pattern: str
+    reason: str
+
+
 class Pattern(WithAssignments):
     """An enhancement pattern: how a kind of change is planned."""
 
     id: str
+    replaces: bool = Field(
+        default=False, description="An overlay pattern replacing a bundled one with this id."
+    )
     title: str
     description: str
     source: str = ""
@@ -337,8 +351,12 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
     entries["patterns"] = []
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    for index, root in enumerate(dirs):
-        label = "knowledge" if root == bundled("knowledge") else f"knowledge-overlay-{index}"
+    from engine.rulebook import overlay_labels
+
+    disabled: list[tuple[str, SourceMap, tuple[str | int, ...]]] = []
+    for label, root in zip(
+        overlay_labels(dirs, bundled("knowledge"), "knowledge"), dirs, strict=True
+    ):
         if not root.is_dir():
             problems.append(Problem(str(root), 0, 0, "knowledge folder not found"))
             continue
@@ -352,6 +370,14 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
                 rel = path.relative_to(root).as_posix()
                 if rel.startswith("patterns/"):
                     entries["patterns"].append((validate(Pattern, data, smap), smap, ()))
+                elif rel == "disabled.yaml":
+                    if not isinstance(data, list):
+                        raise InputError(
+                            [smap.problem((), "expected a list of {pattern: ID, reason: ...}")]
+                        )
+                    for i, item in enumerate(data):
+                        off = validate(DisabledPattern, item, smap, (i,))
+                        disabled.append((off.pattern, smap, (i, "pattern")))
                 elif rel in _LIST_FILES:
                     field, model = _LIST_FILES[rel]
                     if not isinstance(data, list):
@@ -374,8 +400,14 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
                 problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    unique = {field: _unique(items, problems) for field, items in entries.items()}
+    for pattern_id, where, at in disabled:
+        before = len(unique["patterns"])
+        unique["patterns"] = [p for p in unique["patterns"] if getattr(p, "id", "") != pattern_id]
+        if len(unique["patterns"]) == before:
+            problems.append(where.problem(at, f'cannot disable unknown pattern "{pattern_id}"'))
     knowledge = Knowledge(
-        **{field: _unique(items, problems) for field, items in entries.items()},
+        **unique,
         files=sorted(files, key=lambda f: f.path),
     )
     problems.extend(_cross_check(knowledge, entries))
@@ -395,8 +427,18 @@ def _unique(
             or getattr(item, "name", None)
             or f"{getattr(item, 'api_version', '')}/{getattr(item, 'kind', '')}"
         )
-        if item_id in seen:
-            problems.append(smap.problem((*path, "id"), f'duplicate id "{item_id}"'))
+        if item_id in seen and not getattr(item, "replaces", False):
+            problems.append(
+                smap.problem(
+                    (*path, "id"),
+                    f'duplicate id "{item_id}"; an overlay replaces an entry only with `replaces: true`',
+                )
+            )
+            continue
+        if getattr(item, "replaces", False) and item_id not in seen:
+            problems.append(
+                smap.problem((*path, "replaces"), f'replaces unknown entry "{item_id}"')
+            )
             continue
         seen[item_id] = item
     return list(seen.values())

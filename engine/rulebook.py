@@ -110,16 +110,52 @@ class Rulebook(Strict):
         return digest_files(self.files)
 
 
+def overlay_labels(dirs: Sequence[Path], bundled_dir: Path, kind: str) -> list[str]:
+    """How traces name each folder: `rules` or `knowledge` for the bundled one, an overlay by its
+    folder name (never its absolute path, so plans stay the same wherever they are made)."""
+    labels: list[str] = []
+    for root in dirs:
+        if root.resolve() == bundled_dir.resolve():
+            labels.append(kind)
+            continue
+        name = root.resolve().name or "overlay"
+        label, n = name, 2
+        while label in labels or label in {"rules", "knowledge"}:
+            label, n = f"{name}-{n}", n + 1
+        labels.append(label)
+    return labels
+
+
+class Disable(Strict):
+    """An overlay entry that removes a rule: `- {disable: risk.all-teams, reason: "..."}`."""
+
+    disable: str
+    reason: str
+
+
 def load_rules(dirs: Sequence[Path], knowledge: Knowledge) -> Rulebook:
     """Load every `*.yaml` rule file under the folders, validated against facts and knowledge."""
+    rulebook, problems = load_rules_lenient(dirs, knowledge)
+    if problems:
+        raise InputError(problems)
+    return rulebook
+
+
+def load_rules_lenient(
+    dirs: Sequence[Path], knowledge: Knowledge
+) -> tuple[Rulebook, list[Problem]]:
+    """Load what loads; return the problems of the rest (for `rules lint`).
+
+    A later folder (an overlay) may not redefine a rule silently: it replaces one only with
+    `replaces: true`, and removes one with `{disable: ID, reason: ...}`.
+    """
     from engine.resources import bundled
 
-    rules: list[Rule] = []
+    rules: dict[str, Rule] = {}
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for index, root in enumerate(dirs):
-        label = "rules" if root == bundled("rules") else f"rules-overlay-{index}"
+    labels = overlay_labels(dirs, bundled("rules"), "rules")
+    for label, root in zip(labels, dirs, strict=True):
         if not root.is_dir():
             problems.append(Problem(str(root), 0, 0, "rules folder not found"))
             continue
@@ -141,24 +177,48 @@ def load_rules(dirs: Sequence[Path], knowledge: Knowledge) -> Rulebook:
                 problems.append(smap.problem((), "expected a list of rules"))
                 continue
             for i, item in enumerate(data):
+                if isinstance(item, dict) and "disable" in item:
+                    try:
+                        off = validate(Disable, item, smap, (i,))
+                    except InputError as exc:
+                        problems.extend(exc.problems)
+                        continue
+                    if off.disable not in rules:
+                        problems.append(
+                            smap.problem(
+                                (i, "disable"),
+                                f'cannot disable unknown rule "{off.disable}"{did_you_mean(off.disable, list(rules))}',
+                            )
+                        )
+                    else:
+                        del rules[off.disable]
+                    continue
+                replaces = isinstance(item, dict) and item.get("replaces") is True
+                if isinstance(item, dict) and "replaces" in item:
+                    item = {k: v for k, v in item.items() if k != "replaces"}
                 try:
                     rule = compile_rule(item, smap, (i,), knowledge)
                 except InputError as exc:
                     problems.extend(exc.problems)
                     continue
-                if rule.id in seen:
+                if rule.id in rules and not replaces:
                     problems.append(
                         smap.problem(
                             (i, "id"),
-                            f'duplicate rule id "{rule.id}" (first defined at {seen[rule.id]})',
+                            f'duplicate rule id "{rule.id}" (defined at {rules[rule.id].source}); an overlay replaces a rule only with `replaces: true`',
                         )
                     )
                     continue
-                seen[rule.id] = rule.source
-                rules.append(rule)
-    if problems:
-        raise InputError(problems)
-    return Rulebook(rules=rules, files=sorted(files, key=lambda f: f.path))
+                if replaces and rule.id not in rules:
+                    problems.append(
+                        smap.problem(
+                            (i, "id"),
+                            f'replaces unknown rule "{rule.id}"{did_you_mean(rule.id, list(rules))}',
+                        )
+                    )
+                    continue
+                rules[rule.id] = rule
+    return Rulebook(rules=list(rules.values()), files=sorted(files, key=lambda f: f.path)), problems
 
 
 def compile_rule(

@@ -92,13 +92,13 @@ def test_verify_passes_on_a_fresh_plan(workspace: Path) -> None:
             lambda ws: (ws / "org-rules" / "org.yaml").write_text(
                 RULE.replace("then: {testing: unit}", "then: {testing: [unit, performance]}")
             ),
-            "rules-overlay-1/org.yaml (changed)",
+            "org-rules/org.yaml (changed)",
         ),
         (
             lambda ws: (ws / "org-knowledge" / "patterns" / "acme-cost.yaml").write_text(
                 PATTERN.replace("Reduce infrastructure spend", "Reduce spend")
             ),
-            "knowledge-overlay-1/patterns/acme-cost.yaml (changed)",
+            "org-knowledge/patterns/acme-cost.yaml (changed)",
         ),
     ],
     ids=["spec", "repository-file", "rule", "pattern"],

@@ -34,7 +34,7 @@ RULE = """- id: org.example
         (
             "enhancment: {category: security}",
             "{risk: high}",
-            'rules-overlay-0/org.yaml:5:9: [0].when.all[0].enhancment: unknown fact type "enhancment" (did you mean "enhancement"?)',
+            'overlay/org.yaml:5:9: [0].when.all[0].enhancment: unknown fact type "enhancment" (did you mean "enhancement"?)',
         ),
         (
             "enhancement: {categroy: security}",
@@ -97,7 +97,7 @@ def test_bad_rules_rejected_with_position(
     with pytest.raises(InputError) as err:
         _load(base, write, RULE.format(cond=cond, then=then))
     assert message in str(err.value)
-    assert all(p.file == "rules-overlay-0/org.yaml" and p.line > 0 for p in err.value.problems)
+    assert all(p.file == "overlay/org.yaml" and p.line > 0 for p in err.value.problems)
 
 
 def test_unknown_expert_and_bad_id(base: Base, write: Callable[[str, str], Path]) -> None:
@@ -134,7 +134,7 @@ def test_policy_rules_may_test_ordered_dimensions_exactly(
     path = write("overlay/p.yaml", text)
     book = load_rules([path.parent], base.knowledge)
     (rule,) = book.rules
-    assert rule.is_policy and rule.source == "rules-overlay-0/p.yaml:1"
+    assert rule.is_policy and rule.source == "overlay/p.yaml:1"
 
 
 def test_bundled_rules_load_and_compile(base: Base) -> None:
