@@ -27,6 +27,49 @@ def _dirs(values: tuple[str, ...]) -> list[Path]:
     return [Path(v) for v in values]
 
 
+def _llm_options(
+    model: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    cache_only: bool,
+    cache_dir: str | None,
+    no_cache: bool,
+) -> Any:
+    """LLM settings: flags, then INFRAPLAN_LLM_* variables, then .infraplan.yaml; None when no model."""
+    import os
+
+    from engine.cache import default_cache_dir
+    from engine.config import read_llm_config
+    from engine.prose import LLMOptions
+
+    config = read_llm_config(_config_roots()[0])
+    model = model or os.environ.get("INFRAPLAN_LLM_MODEL") or config.model
+    if not model:
+        return None
+    base_url = base_url or os.environ.get("INFRAPLAN_LLM_BASE_URL") or config.base_url
+    timeout = timeout or float(os.environ.get("INFRAPLAN_LLM_TIMEOUT") or config.timeout)
+    folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
+    return LLMOptions(
+        model=model, base_url=base_url, timeout=timeout, cache_dir=folder, cache_only=cache_only
+    )
+
+
+def _draft_prose(plan: Any, options: Any) -> Any:
+    from engine.discover import Diagnostic
+    from engine.prose import draft
+
+    prose, problems = draft(plan, options)
+    return plan.model_copy(
+        update={
+            "prose": prose,
+            "diagnostics": [
+                *plan.diagnostics,
+                *(Diagnostic(repo="", path="", reason=p) for p in problems),
+            ],
+        }
+    )
+
+
 def _config_roots(repos: tuple[str, ...] = ()) -> list[Path]:
     """Where .infraplan.yaml files are read: this repository (its git root, else the working
     directory), then each --repo."""
@@ -221,11 +264,34 @@ def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
     type=click.Path(dir_okay=False),
     help="Write the plan to a file instead of stdout.",
 )
+@click.option(
+    "--llm",
+    "llm_model",
+    metavar="MODEL",
+    help="Draft the prose with this litellm model (e.g. openai/llama3.1); env INFRAPLAN_LLM_MODEL.",
+)
+@click.option(
+    "--llm-base-url",
+    metavar="URL",
+    help="The model server, e.g. http://127.0.0.1:11434/v1; env INFRAPLAN_LLM_BASE_URL.",
+)
+@click.option(
+    "--llm-timeout",
+    type=click.FloatRange(min=1),
+    help="Seconds to wait for each draft (default 60); env INFRAPLAN_LLM_TIMEOUT.",
+)
+@click.option(
+    "--llm-cache-only", is_flag=True, help="Use cached drafts only; never call the model."
+)
 @_today_option
 @overlays
 @estate_options
 def plan(
     spec: str,
+    llm_model: str | None,
+    llm_base_url: str | None,
+    llm_timeout: float | None,
+    llm_cache_only: bool,
     today: str | None,
     repos: tuple[str, ...],
     fmt: str,
@@ -249,7 +315,13 @@ def plan(
             if repos
             else None
         )
-        text = RENDERERS[fmt](build_plan(loaded, base, estate, _today(today)))
+        result = build_plan(loaded, base, estate, _today(today))
+        llm = _llm_options(
+            llm_model, llm_base_url, llm_timeout, llm_cache_only, cache_dir, no_cache
+        )
+        if llm is not None:
+            result = _draft_prose(result, llm)
+        text = RENDERERS[fmt](result)
     except InputError as exc:
         _fail(exc)
         return

@@ -20,10 +20,29 @@ from engine.yamlsrc import load_file
 CONFIG_NAME = ".infraplan.yaml"
 
 
+class LLMConfig(Strict):
+    """Optional prose drafting (docs/llm.md). Rules decide; a model only words."""
+
+    model: str = ""
+    base_url: str = ""
+    timeout: float = 60.0
+
+
 class RepoConfig(Strict):
+    llm: LLMConfig = Field(default_factory=LLMConfig)
     rules_dirs: list[str] = Field(default_factory=list)
     knowledge_dirs: list[str] = Field(default_factory=list)
     environments: dict[str, str] = Field(default_factory=dict)
+
+
+def read_llm_config(root: Path) -> LLMConfig:
+    from engine.yamlsrc import load_file
+
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return LLMConfig()
+    data, smap = load_file(path, str(path))
+    return validate(RepoConfig, data or {}, smap).llm
 
 
 def read_overlay_dirs(roots: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -35,6 +35,7 @@ from engine.probe import (
     estate_facts,
     run_probes,
 )
+from engine.prose import Prose, template_prose
 from engine.resources import bundled
 from engine.rollout import Rollout, RolloutStep, plan_phase_rollout, plan_rollout
 from engine.rulebook import Rulebook, load_rules
@@ -195,6 +196,7 @@ class Plan(Out):
     acceptance_criteria: list[str]
     violations: list[Violation]
     facts: list[FactRecord] = Field(default_factory=list)
+    prose: Prose = Field(default_factory=Prose)
     diagnostics: list[Diagnostic]
 
 
@@ -369,7 +371,7 @@ def build_plan(
         rollout = plan_phase_rollout(
             layered, k, envs, strategy, deployment, pattern, spec.feature_flag
         )
-    return Plan(
+    plan = Plan(
         inputs=Inputs(
             request=loaded.request,
             # the day matters only when a waiver can expire; recorded so verify replays it
@@ -444,6 +446,7 @@ def build_plan(
         diagnostics=[Diagnostic(repo="", path="", reason=d) for d in sorted(diagnostics)]
         + (list(estate.diagnostics) if estate is not None else []),
     )
+    return plan.model_copy(update={"prose": template_prose(plan)})
 
 
 MAX_EVIDENCE = 50

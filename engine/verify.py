@@ -89,6 +89,13 @@ def compare(old: Plan, new: Plan) -> VerifyResult:
                 f"{dim}: still {_text(va)}, for other reasons: {', '.join(t.rule for t in b.trace)}"
             )
     old_json, new_json = old.model_dump(mode="json"), new.model_dump(mode="json")
+    # model-drafted prose is not recomputed (no model is called); compare everything the rules made
+    if any(s.drafted_by is not None for s in old.prose.sections):
+        old_json.pop("prose"), new_json.pop("prose")
+        for data in (old_json, new_json):
+            data["diagnostics"] = [
+                d for d in data["diagnostics"] if not d["reason"].startswith("llm:")
+            ]
     sections = [
         key
         for key in old_json

@@ -69,7 +69,9 @@ def test_replace_and_disable_are_explicit(tmp_path: Path) -> None:
     (overlay / "a.yaml").write_text("- {disable: risk.all-team, reason: typo}\n")
     with pytest.raises(
         InputError,
-        match=re.escape('cannot disable unknown rule "risk.all-team" (did you mean "risk.all-teams"?)'),
+        match=re.escape(
+            'cannot disable unknown rule "risk.all-team" (did you mean "risk.all-teams"?)'
+        ),
     ):
         load_base([overlay])
 

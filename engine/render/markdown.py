@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from engine.decide import Decision
 from engine.plan import Plan
+from engine.prose import ProseSection
 
 FOLD_AFTER = 10
 
@@ -54,6 +55,14 @@ def _table(
         add("")
 
 
+def _drafted_note(add: Callable[[str], None], section: ProseSection) -> None:
+    if section.drafted_by is not None:
+        add(
+            f"<sub>✎ Drafted by the model `{section.drafted_by.model}` (prompt {section.drafted_by.prompt_sha256[:19]}); the rules decided everything else.</sub>"
+        )
+        add("")
+
+
 def render(plan: Plan) -> str:
     e = plan.enhancement
     d = plan.decisions
@@ -83,6 +92,13 @@ def render(plan: Plan) -> str:
     if plan.pattern:
         add(f"| Pattern | `{plan.pattern.id}` — {_cell(plan.pattern.title)} |")
     add("")
+    summary = plan.prose.get("summary")
+    if summary is not None:
+        add("## Summary")
+        add("")
+        add(summary.text)
+        add("")
+        _drafted_note(add, summary)
     if plan.pattern and plan.pattern.runners_up:
         add(
             "Also considered: "
@@ -230,6 +246,11 @@ def render(plan: Plan) -> str:
         add("")
         add(f"Agents: {', '.join(stage.agents)}")
         add("")
+        narrative = plan.prose.get(f"stage:{stage.id}")
+        if narrative is not None and narrative.drafted_by is not None:
+            add(narrative.text)
+            add("")
+            _drafted_note(add, narrative)
         decided = [f"{dim} **{_value(d[dim])}**" for dim in stage.decisions]
         if decided:
             add("Decided here: " + "; ".join(decided))
@@ -297,6 +318,13 @@ def render(plan: Plan) -> str:
             previous = task_id
         add("```")
         add("")
+    runbook = plan.prose.get("runbook:rollout")
+    if runbook is not None and runbook.drafted_by is not None:
+        add("### Rollout runbook")
+        add("")
+        add(runbook.text)
+        add("")
+        _drafted_note(add, runbook)
     if plan.rollback_steps:
         add("## Rollback (reverse order)")
         add("")
@@ -306,6 +334,13 @@ def render(plan: Plan) -> str:
             [[str(s.order), s.stage, s.action, s.rollback] for s in plan.rollback_steps],
             "Rollback steps",
         )
+    rollback_runbook = plan.prose.get("runbook:rollback")
+    if rollback_runbook is not None and rollback_runbook.drafted_by is not None:
+        add("### Rollback runbook")
+        add("")
+        add(rollback_runbook.text)
+        add("")
+        _drafted_note(add, rollback_runbook)
     if plan.emergency_stop:
         add("## Emergency stop")
         add("")
