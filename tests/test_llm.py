@@ -120,7 +120,10 @@ def test_no_secret_reaches_the_model(spec: Path, tmp_path: Path) -> None:
     assert server.requests
     assert "FAKE-SECRET" not in sent and "RkFLRS1TRUNSRVQ" not in sent
     assert "password=[REDACTED]" in sent  # the spec's sentence was redacted, not dropped
-    assert "infra-tf" not in sent or True
+    assert (
+        'resource \\"aws_db_instance\\"' not in sent and "stringData" not in sent
+    )  # no file contents
+    assert "Decision risk = medium" in sent  # decisions are what the model sees
     assert not (tmp_path / "connections.log").exists(), (tmp_path / "connections.log").read_text()
 
 
