@@ -70,6 +70,13 @@ def _draft_prose(plan: Any, options: Any) -> Any:
     )
 
 
+def split_repo_arg(value: str) -> tuple[str, Path]:
+    """`NAME=PATH` → (NAME, PATH) (engine/discover.py; imported on use to keep start-up light)."""
+    from engine.discover import split_repo_arg as split
+
+    return split(value)
+
+
 def _config_roots(repos: tuple[str, ...] = ()) -> list[Path]:
     """Where .infraplan.yaml files are read: this repository (its git root, else the working
     directory), then each --repo."""
@@ -77,8 +84,7 @@ def _config_roots(repos: tuple[str, ...] = ()) -> list[Path]:
     root = next((p for p in [here, *here.parents] if (p / ".git").exists()), here)
     roots = [root]
     for value in repos:
-        name, sep, path = value.partition("=")
-        candidate = Path(path if sep and "/" not in name else value).resolve()
+        candidate = split_repo_arg(value)[1].resolve()
         if candidate not in roots:
             roots.append(candidate)
     return roots
@@ -212,11 +218,25 @@ def main() -> None:
     """Plan infrastructure enhancements with deterministic, explained decisions."""
 
 
+def _spec_from_sentence(sentence: str, knowledge: Any, repo_names: list[str]) -> Any:
+    """The spec a sentence becomes (engine/intake.py), remembering the sentence for the plan."""
+    from dataclasses import replace
+
+    from engine.errors import Problem
+    from engine.intake import NoMatch, spec_text
+    from engine.spec import parse_spec
+
+    try:
+        text, _ = spec_text(sentence, knowledge, repo_names)
+    except NoMatch as exc:
+        raise InputError([Problem("request", 0, 0, str(exc))]) from None
+    return replace(parse_spec(text, knowledge, "request"), request=" ".join(sentence.split()))
+
+
 def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
     """A spec file, or a sentence describing the enhancement (turned into a spec)."""
     from engine.errors import Problem
-    from engine.intake import NoMatch, spec_text
-    from engine.spec import load_spec, parse_spec, stable_display
+    from engine.spec import load_spec, stable_display
 
     path = Path(spec)
     if path.is_file():
@@ -227,19 +247,8 @@ def _load_request(spec: str, knowledge: Any, repos: tuple[str, ...]) -> Any:
         raise InputError(
             [Problem(spec, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
         )
-    names = [
-        r.partition("=")[0]
-        if "=" in r and "/" not in r.partition("=")[0]
-        else Path(r).resolve().name
-        for r in repos
-    ]
-    try:
-        text, _ = spec_text(spec, knowledge, names)
-    except NoMatch as exc:
-        raise InputError([Problem("request", 0, 0, str(exc))]) from None
-    from dataclasses import replace
-
-    return replace(parse_spec(text, knowledge, "request"), request=" ".join(spec.split()))
+    names = [split_repo_arg(r)[0] for r in repos]
+    return _spec_from_sentence(spec, knowledge, names)
 
 
 @main.command()
@@ -364,7 +373,7 @@ def new(
 
     try:
         knowledge = load_knowledge([bundled("knowledge"), *_overlays((), knowledge_dirs, repos)[1]])
-        names = [r.partition("=")[0] if "=" in r else Path(r).resolve().name for r in repos]
+        names = [split_repo_arg(r)[0] for r in repos]
         spec, _ = spec_text(text, knowledge, names)
     except NoMatch as exc:
         _fail(InputError([Problem("request", 0, 0, str(exc))]))
@@ -620,13 +629,11 @@ def verify_command(
     max_file_bytes: int,
 ) -> None:
     """Recompute a plan from its recorded inputs; exit 0 if identical, 1 naming what changed."""
-    from dataclasses import replace
 
     from engine.errors import Problem
     from engine.explain import load_plan
-    from engine.intake import NoMatch, spec_text
     from engine.plan import build_plan, load_base
-    from engine.spec import load_spec, parse_spec, stable_display
+    from engine.spec import load_spec, stable_display
     from engine.verify import compare, find_spec, missing_repositories, render
 
     try:
@@ -636,13 +643,8 @@ def verify_command(
             raise missing
         base = load_base(*_overlays(rules_dirs, knowledge_dirs, repos))
         if old.inputs.request:
-            names = [r.name for r in old.inputs.repositories]
-            try:
-                text, _ = spec_text(old.inputs.request, base.knowledge, names)
-            except NoMatch as exc:
-                raise InputError([Problem("request", 0, 0, str(exc))]) from None
-            loaded = replace(
-                parse_spec(text, base.knowledge, "request"), request=old.inputs.request
+            loaded = _spec_from_sentence(
+                old.inputs.request, base.knowledge, [r.name for r in old.inputs.repositories]
             )
         else:
             spec_path = find_spec(old.inputs.spec.path)

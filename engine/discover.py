@@ -47,19 +47,24 @@ class RepoSpec:
     role: str = ""  # an explicit role; detected from content when empty
 
 
+def split_repo_arg(value: str) -> tuple[str, Path]:
+    """`NAME=PATH` → (NAME, PATH); `PATH` → (its folder name, PATH)."""
+    name, sep, path = value.partition("=")
+    if not sep or "/" in name or not name:
+        return Path(value).resolve().name or "repo", Path(value)
+    return name, Path(path)
+
+
 def parse_repo_args(values: list[str]) -> list[RepoSpec]:
     """`NAME=PATH` or `PATH` (named after its folder); names must be unique."""
     specs: list[RepoSpec] = []
     problems: list[Problem] = []
     for value in values:
-        name, sep, path = value.partition("=")
-        if not sep or "/" in name or not name:
-            name, path = "", value
-        root = Path(path)
+        name, root = split_repo_arg(value)
         if not root.is_dir():
             problems.append(Problem(f"--repo {value}", 0, 0, "not a folder"))
             continue
-        specs.append(RepoSpec(name=name or root.resolve().name or "repo", root=root))
+        specs.append(RepoSpec(name=name, root=root))
     names = [s.name for s in specs]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine.discover import split_repo_arg
 from engine.errors import InputError, Problem
 from engine.models import Out
 from engine.plan import Plan
@@ -137,12 +138,7 @@ def render(result: VerifyResult, plan_path: str) -> str:
 
 def missing_repositories(plan: Plan, given: list[str]) -> InputError | None:
     names = {r.name for r in plan.inputs.repositories}
-    given_names = {
-        g.partition("=")[0]
-        if "=" in g and "/" not in g.partition("=")[0]
-        else Path(g).resolve().name
-        for g in given
-    }
+    given_names = {split_repo_arg(g)[0] for g in given}
     if names - given_names:
         wanted = " ".join(f"--repo {n}=PATH" for n in sorted(names - given_names))
         return InputError(

@@ -147,18 +147,25 @@ def _hcl_problem(exc: Exception) -> tuple[int, str]:
     return line, f"not valid HCL: {what} at line {line}, column {column}"
 
 
-def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
-    """Blocks of one `.tf` file, and problems as (line, reason)."""
+def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The top-level body of an HCL file, or the problem that stopped parsing it."""
     import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        return [], [_hcl_problem(exc)]
+        return None, [_hcl_problem(exc)]
     except (LarkError, RecursionError, ValueError) as exc:
-        return [], [(0, f"not valid HCL: {type(exc).__name__}")]
-    body = tree.children[0] if tree.children else None
+        return None, [(0, f"not valid HCL: {type(exc).__name__}")]
+    return (tree.children[0] if tree.children else None), []
+
+
+def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
+    """Blocks of one `.tf` file, and problems as (line, reason)."""
+    body, problems = _parse(text)
+    if problems:
+        return [], problems
     blocks: list[TerraformBlock] = []
     for block in _blocks(body):
         kind, labels = _block_head(block)
@@ -262,14 +269,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
 
 def extract_tfvars(text: str) -> tuple[list[str], list[tuple[int, str]]]:
     """The variable names a tfvars file sets; its values are never read."""
-    import hcl2
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as exc:
-        return [], [_hcl_problem(exc)]
-    except (LarkError, RecursionError, ValueError) as exc:
-        return [], [(0, f"not valid HCL: {type(exc).__name__}")]
-    body = tree.children[0] if tree.children else None
+    body, problems = _parse(text)
+    if problems:
+        return [], problems
     return sorted(_attributes(text, body)), []
