@@ -8,6 +8,7 @@ environments:          # extra environment aliases: folder or label name → env
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -30,6 +31,9 @@ class LLMConfig(Strict):
 
 class RepoConfig(Strict):
     llm: LLMConfig = Field(default_factory=LLMConfig)
+    role: Literal["", "terraform", "gitops", "charts", "mixed"] = (
+        ""  # detected from content when empty
+    )
     rules_dirs: list[str] = Field(default_factory=list)
     knowledge_dirs: list[str] = Field(default_factory=list)
     environments: dict[str, str] = Field(default_factory=dict)

@@ -506,9 +506,12 @@ def scan_estate(
         )
 
     aliases = dict(options.environment_aliases)
+    named_roles: dict[str, str] = {}
     for repo in repos:
         try:
-            aliases.update(load_repo_config(repo.root, knowledge).environments)
+            config = load_repo_config(repo.root, knowledge)
+            aliases.update(config.environments)
+            named_roles[repo.name] = config.role
         except InputError as exc:
             diagnostics.extend(
                 Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
@@ -527,7 +530,9 @@ def scan_estate(
         estate.repos.append(
             RepoSummary(
                 name=name,
-                role=repo.role or _repo_role(files, [ff for _, ff, _ in items]),
+                role=repo.role
+                or named_roles.get(name, "")
+                or _repo_role(files, [ff for _, ff, _ in items]),
                 files=len(items),
                 digest=f"sha256:{digest}",
                 skipped=dict(sorted(skipped.items())),

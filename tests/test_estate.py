@@ -133,3 +133,11 @@ def test_parallel_equals_serial(base: Base, monkeypatch: pytest.MonkeyPatch) -> 
     serial = _scan(base, jobs=1)
     monkeypatch.setattr(engine.estate, "_INLINE_LIMIT", 0)
     assert _scan(base, jobs=2) == serial
+
+
+def test_repository_role_can_be_named(base: Base, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    assert scan_estate([RepoSpec("r", tmp_path)], base.knowledge).repos[0].role == "mixed"
+    (tmp_path / ".infraplan.yaml").write_text("role: terraform\n")
+    assert scan_estate([RepoSpec("r", tmp_path)], base.knowledge).repos[0].role == "terraform"
