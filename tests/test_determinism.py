@@ -46,3 +46,42 @@ def test_identical_when_the_estate_is_copied_elsewhere(tmp_path: Path) -> None:
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert str(tmp_path) not in outputs[0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_estate_plans_are_byte_identical_across_environments(tmp_path: Path, fmt: str) -> None:
+    repos = [
+        a
+        for n in ("infra-tf", "infra-flux", "deployments")
+        for a in ("--repo", f"{n}={EXAMPLES / 'estate' / n}")
+    ]
+    request = "I want to add RDS rotation to my secret management system"
+    first = run_cli(
+        "plan",
+        request,
+        *repos,
+        "--format",
+        fmt,
+        "--no-cache",
+        "--jobs",
+        "1",
+        env={"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C"},
+    )
+    elsewhere = tmp_path / "x"
+    elsewhere.mkdir()
+    second = run_cli(
+        "plan",
+        request,
+        *repos,
+        "--format",
+        fmt,
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--jobs",
+        "2",
+        cwd=elsewhere,
+        env={"PYTHONHASHSEED": "987", "TZ": "Pacific/Auckland", "LC_ALL": "C.UTF-8"},
+    )
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout
+    assert str(EXAMPLES) not in first.stdout and str(tmp_path) not in first.stdout
