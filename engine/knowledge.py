@@ -113,6 +113,7 @@ class RolloutLayer(Strict):
     validation: str
     rollback: str
     per_environment: bool = True
+    emergency_stop: str = ""  # how to halt a rollout that has steps in this layer
 
 
 class StrategySteps(Strict):
@@ -225,7 +226,7 @@ class Pattern(WithAssignments):
     )
     upgrade_tools: list[str] = Field(
         default_factory=list,
-        description="Tools whose upgrade notes apply (knowledge/upgrades.yaml).",
+        description='Tools whose upgrade notes apply (knowledge/upgrades.yaml); "*" for every tool.',
     )
     planning_agents: list[Assignment]
     implementation_phases: list[Phase] = Field(default_factory=list)

@@ -296,11 +296,8 @@ def run_probes(
     by_name = {p.name: p for p in knowledge.probes}
     results = [run_probe(by_name[n], estate, pattern, envs) for n in names]
     tools = pattern.upgrade_tools if pattern else []
-    upgrades = (
-        upgrade_findings(estate, knowledge, tools)
-        if pattern is not None and ("version-change" in pattern.traits or tools)
-        else []
-    )
+    # upgrade notes apply when the pattern names tools ("*": every tool the notes know)
+    upgrades = upgrade_findings(estate, knowledge, [] if "*" in tools else tools) if tools else []
     points: dict[str, IntegrationPoint] = {}
     for result in results:
         if pattern is None or result.name not in pattern.integration:

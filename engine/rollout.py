@@ -193,7 +193,7 @@ def plan_rollout(
                     if p.kind == "terraform" and env
                     else [p.path.rsplit("/", 1)[0] if "/" in p.path else "."]
                 )
-                groups[(p.repo, folders[0] if layer.id == "cloud" else "")].append(pid)
+                groups[(p.repo, folders[0] if layer.matches.terraform else "")].append(pid)
             for (repo, module), targets in groups.items():
                 described = ", ".join(by_id[t].what for t in targets[:6]) + (
                     f" and {len(targets) - 6} more" if len(targets) > 6 else ""
@@ -250,14 +250,13 @@ def plan_rollout(
         )
     rollback = [s.model_copy(update={"order": i + 1}) for i, s in enumerate(reversed(steps))]
     stop = list(strategy_steps.emergency_stop) if strategy_steps else []
-    if any(s.layer in {"platform", "workload"} for s in steps):
-        stop.append(
-            "Suspend the Flux Kustomizations applying the change (flux suspend kustomization <name>) so nothing reconciles further"
-        )
-    if any(s.layer == "cloud" for s in steps):
-        stop.append(
-            "Stop applying Terraform to the next environment; do not destroy what was created until the cause is understood"
-        )
+    used = {s.layer for s in steps}
+    for text in dict.fromkeys(
+        layer.emergency_stop
+        for layer in ordered_layers
+        if layer.id in used and layer.emergency_stop
+    ):
+        stop.append(text)
     if flag:
         stop.append(f"Turn {flag} off everywhere")
     return Rollout(steps=steps, rollback=rollback, emergency_stop=stop)
