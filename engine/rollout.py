@@ -165,6 +165,8 @@ def plan_rollout(
         return chosen
 
     for stage in [*env_stages, *(f"cluster:{c}" for c in cluster_stages)]:
+        if not any(stage_points(stage, layer) for layer in ordered_layers if layer.per_environment):
+            continue  # nothing of this change lands here: no stage, no strategy steps around it
         env = "" if stage.startswith("cluster:") else stage
         label = env or stage[8:]
         for text in strategy_steps.before if strategy_steps else []:
