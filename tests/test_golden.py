@@ -85,3 +85,12 @@ def test_rds_walkthrough_stage_by_stage() -> None:
     assert [s["action"] for s in plan["rollback_steps"]] == [s["action"] for s in reversed(steps)]
     assert plan["emergency_stop"]
     assert any("Kyverno" in f["message"] for f in plan["findings"])
+
+
+def test_rollout_has_stages_only_where_the_change_lands() -> None:
+    plan = json.loads((GOLDEN / "spec-victoriametrics-upgrade.json").read_text())
+    assert {s["stage"] for s in plan["rollout_steps"]} == {"cluster:monitor"}
+    layers = [s["layer"] for s in plan["rollout_steps"]]
+    assert (
+        layers[0] == "strategy" and layers[-1] == "strategy" and "platform" in layers
+    )  # blue-green around the change
