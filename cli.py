@@ -536,7 +536,7 @@ def graph(
     except InputError as exc:
         _fail(exc)
         return
-    g = estate_graph.build_graph(estate)
+    g = estate_graph.build_graph(estate, knowledge)
     if focus:
         nodes = estate_graph.find_nodes(g, focus)
         if not nodes:

@@ -29,29 +29,21 @@ from engine.extract.kubernetes import (
     HelmRelease,
     Ref,
 )
+from engine.knowledge import Knowledge
 
 if TYPE_CHECKING:
     import networkx as nx
 
-SECRET_RESOURCE_TYPES = {
-    "aws_secretsmanager_secret",
-    "aws_ssm_parameter",
-    "google_secret_manager_secret",
-    "azurerm_key_vault_secret",
-    "vault_kv_secret_v2",
-    "vault_generic_secret",
-}
-
 
 def k8s_id(o: K8sObject) -> str:
-    return f"{o.repo}/{o.path}:{o.line}"
+    return o.where
 
 
 def tf_id(b: TerraformFact) -> str:
-    return f"{b.repo}/{b.path}:{b.line}"
+    return b.where
 
 
-def build_graph(estate: Estate) -> nx.DiGraph:
+def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
     import networkx as nx
 
     g = nx.DiGraph()
@@ -105,7 +97,7 @@ def build_graph(estate: Estate) -> nx.DiGraph:
 
     _terraform_edges(g, estate)
     _flux_edges(g, objects, estate)
-    _secret_edges(g, objects, blocks)
+    _secret_edges(g, objects, blocks, knowledge.reading.secret_resource_types)
     _argo_edges(g, objects)
     return g
 
@@ -235,11 +227,13 @@ def _key_pattern(name: str) -> re.Pattern[str]:
     return re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$")
 
 
-def _secret_edges(g: nx.DiGraph, objects: list[K8sObject], blocks: list[TerraformFact]) -> None:
+def _secret_edges(
+    g: nx.DiGraph, objects: list[K8sObject], blocks: list[TerraformFact], secret_types: list[str]
+) -> None:
     secrets = [
         (b, _key_pattern(n))
         for b in blocks
-        if b.block == "resource" and b.type in SECRET_RESOURCE_TYPES
+        if b.block == "resource" and b.type in secret_types
         for n in b.names
     ]
     index = _lookup(objects)
@@ -316,8 +310,9 @@ def _short_ids(g: nx.DiGraph) -> dict[str, str]:
     return {n: f"n{i}" for i, n in enumerate(sorted(g.nodes))}
 
 
-def _mermaid_text(text: str) -> str:
-    return re.sub(r'["<>{}\[\]|`]', "", text)
+def mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid flowchart label."""
+    return re.sub(r'["<>{}\[\]|`#;]', "", text)
 
 
 def to_mermaid(g: nx.DiGraph) -> str:
@@ -325,9 +320,9 @@ def to_mermaid(g: nx.DiGraph) -> str:
     lines = ["flowchart LR"]
     for n, d in sorted(g.nodes(data=True)):
         label = (
-            _mermaid_text(d["label"])
+            mermaid_text(d["label"])
             + "<br/>"
-            + _mermaid_text(f"{d['repo']}/{d['path']}:{d['line']}")
+            + mermaid_text(f"{d['repo']}/{d['path']}:{d['line']}")
         )
         lines.append(f'  {ids[n]}["{label}"]')
     for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):

@@ -156,6 +156,7 @@ class EstateReading(Strict):
     not_cluster_api_groups: list[str]
     not_cluster_kinds: list[str]
     cluster_scoped_kinds: list[str]
+    secret_resource_types: list[str]
     fixture_dirs: list[str]
     environment_parents: list[str]
     cluster_parents: list[str]

@@ -330,7 +330,7 @@ def build_plan(
     k = base.knowledge
     spec, e = loaded.spec, loaded.spec.enhancement
     pattern, candidates = match_pattern(loaded, k)
-    graph = build_graph(estate) if estate is not None else None
+    graph = build_graph(estate, k) if estate is not None else None
     report = (
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )

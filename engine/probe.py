@@ -103,7 +103,7 @@ class Impact(Out):
 def _object_evidence(o: K8sObject) -> Evidence:
     namespace = f"{o.namespace}/" if o.namespace else ""
     return Evidence(
-        id=f"{o.repo}/{o.path}:{o.line}",
+        id=o.where,
         repo=o.repo,
         path=o.path,
         line=o.line,
@@ -143,7 +143,7 @@ def _terraform_evidence(b: TerraformFact, envs: dict[tuple[str, str], set[str]])
     environments = sorted({b.environment} - {""} or envs.get((b.repo, b.module), set()))
     where = b.module or "."
     return Evidence(
-        id=f"{b.repo}/{b.path}:{b.line}",
+        id=b.where,
         repo=b.repo,
         path=b.path,
         line=b.line,
@@ -264,7 +264,7 @@ def upgrade_findings(
             if o.api_version == u.api_version and u.kind in {o.kind, "*"}:
                 out.append(
                     UpgradeFinding(
-                        id=f"{o.repo}/{o.path}:{o.line}",
+                        id=o.where,
                         tool=u.tool,
                         kind=o.kind,
                         name=o.name,
@@ -309,9 +309,10 @@ def run_probes(
                 )
             else:
                 points[e.id] = IntegrationPoint(**e.model_dump(), probes=[result.name])
+    by_id = {o.where: o for o in estate.objects}
     for f in upgrades:
         if f.id not in points:
-            obj = next(o for o in estate.objects if f"{o.repo}/{o.path}:{o.line}" == f.id)
+            obj = by_id[f.id]
             points[f.id] = IntegrationPoint(
                 **_object_evidence(obj).model_dump(), probes=["upgrade-notes"]
             )

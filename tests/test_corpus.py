@@ -70,10 +70,14 @@ def test_flux_counts_agree_with_an_independent_count(
 
 
 @pytest.mark.parametrize("name", REPOS)
-def test_depends_on_becomes_edges(estates: dict[str, Estate], name: str) -> None:
+def test_depends_on_becomes_edges(base: Base, estates: dict[str, Estate], name: str) -> None:
     estate = estates[name]
     declared = sum(len(getattr(o.detail, "depends_on", [])) for o in estate.cluster_objects())
-    edges = [d for _, _, d in build_graph(estate).edges(data=True) if d["kind"] == "dependsOn"]
+    edges = [
+        d
+        for _, _, d in build_graph(estate, base.knowledge).edges(data=True)
+        if d["kind"] == "dependsOn"
+    ]
     if declared:
         assert edges, "dependsOn declared but no edge"
     assert len(edges) <= declared * 3

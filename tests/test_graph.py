@@ -26,8 +26,8 @@ def estate(base: Base) -> Estate:
 
 
 @pytest.fixture(scope="module")
-def graph(estate: Estate) -> nx.DiGraph:
-    return build_graph(estate)
+def graph(base: Base, estate: Estate) -> nx.DiGraph:
+    return build_graph(estate, base.knowledge)
 
 
 def _edges(g: nx.DiGraph, kind: str) -> set[tuple[str, str]]:
@@ -102,7 +102,7 @@ def test_app_of_apps(base: Base, tmp_path: Path) -> None:
     (tmp_path / "apps" / "child.yaml").write_text(
         "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: child}\nspec:\n  source: {repoURL: https://git.example/org/gitops.git, path: child}\n"
     )
-    g = build_graph(scan_estate([RepoSpec("gitops", tmp_path)], base.knowledge))
+    g = build_graph(scan_estate([RepoSpec("gitops", tmp_path)], base.knowledge), base.knowledge)
     assert _edges(g, "app-of-apps") == {("gitops/root.yaml:1", "gitops/apps/child.yaml:1")}
 
 

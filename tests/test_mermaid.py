@@ -26,7 +26,7 @@ def test_graph_command_output(base: Base) -> None:
         [RepoSpec(n, EXAMPLES / "estate" / n) for n in ("infra-tf", "infra-flux", "deployments")],
         base.knowledge,
     )
-    assert check(to_mermaid(build_graph(estate))) == []
+    assert check(to_mermaid(build_graph(estate, base.knowledge))) == []
 
 
 def test_the_checker_catches_mistakes() -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from engine.decide import Decision
+from engine.graph import mermaid_text
 from engine.plan import Plan
 from engine.prose import ProseSection
 
@@ -30,10 +31,6 @@ def _value(decision: Decision) -> str:
 def _gantt_label(text: str) -> str:
     """A gantt task or section name: no ':' (it separates the name from its dates), '#' or ';'."""
     return " ".join(re.sub(r'[:#;"<>{}\[\]|`]', " ", text).split())[:70].strip()
-
-
-def _mermaid_label(text: str) -> str:
-    return re.sub(r'["<>{}\[\]|`#;]', "", text)
 
 
 def _table(
@@ -211,7 +208,7 @@ def render(plan: Plan) -> str:
             add("```mermaid")
             add("flowchart LR")
             for n in impact.graph_nodes:
-                add(f'  {ids[n.id]}["{_mermaid_label(n.label)}<br/>{_mermaid_label(n.id)}"]')
+                add(f'  {ids[n.id]}["{mermaid_text(n.label)}<br/>{mermaid_text(n.id)}"]')
             for edge in impact.graph_edges:
                 add(f"  {ids[edge.source]} -->|{edge.kind}| {ids[edge.target]}")
             points = [ids[n.id] for n in impact.graph_nodes if n.integration_point]
