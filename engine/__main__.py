@@ -15,7 +15,8 @@ from pathlib import Path
 from types import ModuleType
 
 
-def _command_line() -> ModuleType:
+def command_line() -> ModuleType:
+    """The command-line module: the wheel's engine/_cli.py, else the source tree's cli.py."""
     try:
         return importlib.import_module("engine._cli")
     except ImportError:
@@ -30,7 +31,7 @@ def _command_line() -> ModuleType:
 
 
 def main() -> None:
-    _command_line().main()
+    command_line().main()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled base, spec writing, and the real `infraplan` entry point."""
+"""Shared fixtures: the bundled knowledge base, spec writing, the command line in-process, and
+the real `infraplan` entry point for the contract tests that need a separate process."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from engine.plan import Base, load_base
+from engine.decide.base import KnowledgeBase, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -19,8 +23,8 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def base() -> Base:
-    return load_base()
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
 
 
 @pytest.fixture
@@ -36,6 +40,44 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
     return _write
 
 
+@dataclass
+class Ran:
+    """What a command did: like subprocess.CompletedProcess, for in-process runs too."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+_cwd_lock = threading.Lock()
+
+
+@contextmanager
+def _working_directory(cwd: Path | None) -> Iterator[None]:
+    with _cwd_lock:
+        here = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            yield
+        finally:
+            os.chdir(here)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
+    """The command line, in this process (click's CliRunner). A bug surfaces as the exception."""
+    from click.testing import CliRunner
+
+    from engine.__main__ import command_line
+
+    main = command_line().main
+    with _working_directory(cwd):
+        result = CliRunner(env=env).invoke(main, list(args), catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 def infraplan_command() -> list[str]:
     """The installed console script when there is one, else the same entry point via python."""
     script = Path(sys.executable).parent / "infraplan"
@@ -47,9 +89,11 @@ def infraplan_command() -> list[str]:
     return [sys.executable, "-m", "engine"]
 
 
-def run_cli(
+def run_entry_point(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """The real `infraplan` in its own process: for contract tests (exit codes, no traceback,
+    imports at start-up, hash seeds, a network guard)."""
     full_env = {**os.environ, **(env or {})}
     if infraplan_command()[0] == sys.executable:
         full_env["PYTHONPATH"] = str(ROOT)

@@ -1,0 +1,79 @@
+"""`infraplan check`: the spec policy rules over one or more specs (rendered by
+engine/render/check_*.py). Exit codes: 0 clean (warnings and waived findings allowed), 1 an
+unwaived error-level violation, 2 a spec that cannot be read or is invalid.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+
+from engine.core.errors import InputError, Problem
+from engine.core.models import Out
+from engine.decide.base import KnowledgeBase
+from engine.decide.results import Violation
+from engine.plan.build import build_plan
+from engine.spec.load import load_spec
+
+INVALID_SPEC_RULE = "infraplan.invalid-spec"
+
+
+class SpecResult(Out):
+    path: str
+    violations: list[Violation] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+
+
+class RuleInfo(Out):
+    id: str
+    severity: str
+    expert: str
+    because: str
+    source: str
+
+
+class CheckResults(Out):
+    results: list[SpecResult]
+    rules: list[RuleInfo]
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.problems for r in self.results):
+            return 2
+        if any(
+            v.severity == "error" and v.waived_by is None
+            for r in self.results
+            for v in r.violations
+        ):
+            return 1
+        return 0
+
+
+def check_specs(paths: list[Path], kb: KnowledgeBase, today: date | None = None) -> CheckResults:
+    """Plan each spec's decisions and collect the policy violations; one bad spec does not stop the rest."""
+    results = []
+    for path in paths:
+        try:
+            loaded = load_spec(path, kb.knowledge)
+            plan = build_plan(loaded, kb, today=today)
+        except InputError as exc:
+            results.append(SpecResult(path=str(path), problems=exc.problems))
+            continue
+        results.append(SpecResult(path=str(path), violations=plan.violations))
+    rules = [
+        RuleInfo(id=r.id, severity=r.severity, expert=r.expert, because=r.because, source=r.source)
+        for r in kb.rulebook.policy_rules
+    ]
+    return CheckResults(results=results, rules=rules)
+
+
+def located(v: Violation, path: str) -> tuple[str, int]:
+    """A violation's file and line (the spec's first line when it has no better place)."""
+    file, _, line = (v.at or f"{path}:1").rpartition(":")
+    return (file, int(line)) if line.isdigit() else (v.at, 0)
+
+
+def ordered(r: SpecResult) -> list[Violation]:
+    return sorted(r.violations, key=lambda v: (located(v, r.path), v.rule))

@@ -1,0 +1,70 @@
+"""What several commands do the same way: load the knowledge base, read the estate, read a
+request, write an output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.commands.settings import Settings
+from engine.core.errors import InputError, Problem
+from engine.decide.base import KnowledgeBase, load_knowledge_base
+from engine.estate.discover import RepoSpec
+from engine.estate.model import Estate
+from engine.knowledge.load import load_knowledge
+from engine.knowledge.model import Knowledge
+from engine.spec.intake import spec_from_request
+from engine.spec.load import load_spec, stable_display
+from engine.spec.model import LoadedSpec
+
+
+def knowledge_base(settings: Settings) -> KnowledgeBase:
+    return load_knowledge_base(settings.rules_dirs, settings.knowledge_dirs)
+
+
+def knowledge_only(settings: Settings) -> Knowledge:
+    from engine.core.resources import bundled
+
+    return load_knowledge([bundled("knowledge"), *settings.knowledge_dirs])
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= 500:
+        click.echo(f"\rreading files {done}/{total}", err=True, nl=done >= total)
+
+
+def read_estate(
+    settings: Settings, knowledge: Knowledge, repos: list[RepoSpec] | None = None
+) -> Estate:
+    from engine.estate.scan import ScanOptions, scan_estate
+
+    options = ScanOptions(
+        cache_dir=settings.cache_dir,
+        jobs=settings.jobs,
+        max_file_bytes=settings.max_file_bytes,
+        progress=_progress if settings.progress else None,
+    )
+    return scan_estate(settings.repos if repos is None else repos, knowledge, options)
+
+
+def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:
+    """A spec file, or a sentence describing the enhancement (turned into a spec)."""
+    path = Path(request)
+    if path.is_file():
+        return load_spec(path, knowledge, name_in_plan=stable_display(path))
+    if path.suffix in {".yaml", ".yml"} or (
+        path.parent != Path(".") and "/" in request and " " not in request
+    ):
+        raise InputError(
+            [Problem(request, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
+        )
+    return spec_from_request(request, knowledge, repo_names)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write to the output file when one is named, else to stdout."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,130 @@
+"""Settings: command-line flags, `INFRAPLAN_*` environment variables and `.infraplan.yaml`,
+resolved once (in that order of precedence) into one frozen object every command reads.
+
+`.infraplan.yaml` files configure a run from the working tree's root (its git work tree, else
+the working directory) and from each repository given with `--repo`: overlay folders of all of
+them are used, in that order; the model settings come from the working tree's file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from engine.core.errors import InputError, Problem
+from engine.estate.discover import DEFAULT_MAX_FILE_BYTES, RepoSpec, parse_repo_args
+from engine.plan.llm import LLMOptions
+from engine.spec.config import overlay_dirs, read_config
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the command line said (None or empty: not given)."""
+
+    repos: tuple[str, ...] = ()
+    rules_dirs: tuple[str, ...] = ()
+    knowledge_dirs: tuple[str, ...] = ()
+    cache_dir: str | None = None
+    no_cache: bool = False
+    jobs: int = 0
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    today: str | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_timeout: float | None = None
+    llm_cache_only: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    rules_dirs: list[Path] = field(default_factory=list)
+    knowledge_dirs: list[Path] = field(default_factory=list)
+    repos: list[RepoSpec] = field(default_factory=list)
+    cache_dir: Path | None = None
+    jobs: int = 0
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    today: date | None = None
+    llm: LLMOptions | None = None
+    progress: bool = False  # report progress on stderr (a terminal)
+
+
+def default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("infraplan", appauthor=False))
+
+
+def working_root(cwd: Path | None = None) -> Path:
+    """The working tree: the git work tree holding the working directory, else the directory."""
+    here = (cwd or Path.cwd()).resolve()
+    return next((p for p in [here, *here.parents] if (p / ".git").exists()), here)
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            [Problem("--today", 0, 0, f'expected a date YYYY-MM-DD, got "{value}"')]
+        ) from None
+
+
+def _seconds(value: str, where: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise InputError([Problem(where, 0, 0, f'expected seconds, got "{value}"')]) from None
+    if not 1 <= seconds <= 3600:
+        raise InputError([Problem(where, 0, 0, f"expected 1 to 3600 seconds, got {value}")])
+    return seconds
+
+
+def resolve(
+    flags: Flags, environ: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Settings:
+    env = os.environ if environ is None else environ
+    repos = parse_repo_args(list(flags.repos))
+    root = working_root(cwd)
+    roots = [root, *(r.root.resolve() for r in repos if r.root.resolve() != root)]
+    rules: list[Path] = []
+    knowledge: list[Path] = []
+    for config_root in roots:
+        more_rules, more_knowledge = overlay_dirs(config_root)
+        rules += [d for d in more_rules if d not in rules]
+        knowledge += [d for d in more_knowledge if d not in knowledge]
+    rules += [Path(d) for d in flags.rules_dirs if Path(d).resolve() not in rules]
+    knowledge += [Path(d) for d in flags.knowledge_dirs if Path(d).resolve() not in knowledge]
+    cache = None if flags.no_cache else Path(flags.cache_dir) if flags.cache_dir else None
+    llm = None
+    config, _ = read_config(root)
+    model = flags.llm_model or env.get("INFRAPLAN_LLM_MODEL") or config.llm.model
+    if model:
+        timeout = flags.llm_timeout or (
+            _seconds(env["INFRAPLAN_LLM_TIMEOUT"], "INFRAPLAN_LLM_TIMEOUT")
+            if env.get("INFRAPLAN_LLM_TIMEOUT")
+            else config.llm.timeout
+        )
+        llm = LLMOptions(
+            model=model,
+            base_url=flags.llm_base_url or env.get("INFRAPLAN_LLM_BASE_URL") or config.llm.base_url,
+            timeout=timeout,
+            cache_dir=None if flags.no_cache else cache or default_cache_dir(),
+            cache_only=flags.llm_cache_only,
+        )
+    return Settings(
+        rules_dirs=rules,
+        knowledge_dirs=knowledge,
+        repos=repos,
+        cache_dir=None if flags.no_cache else cache or default_cache_dir(),
+        jobs=flags.jobs,
+        max_file_bytes=flags.max_file_bytes,
+        today=_today(flags.today),
+        llm=llm,
+        progress=sys.stderr.isatty(),
+    )

@@ -1,0 +1,22 @@
+"""`infraplan verify PLAN.json [--repo ...]`: recompute a plan from its inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.audit.verify import compare, missing_repositories, recompute, render
+from engine.commands.common import emit, knowledge_base, read_estate
+from engine.commands.settings import Settings
+from engine.plan.model import read_plan
+
+
+def run(settings: Settings, plan_file: str) -> int:
+    old = read_plan(Path(plan_file))
+    missing = missing_repositories(old, [r.name for r in settings.repos])
+    if missing is not None:
+        raise missing
+    kb = knowledge_base(settings)
+    estate = read_estate(settings, kb.knowledge) if settings.repos else None
+    result = compare(old, recompute(old, kb, estate))
+    emit(render(result, plan_file), None)
+    return 0 if result.identical else 1

@@ -1,0 +1,258 @@
+"""Discover: find the files of each repository that infraplan reads, and classify them.
+
+A repository is a folder, a git work tree or not. `.gitignore` files are honoured (with
+pathspec's git semantics), `.git` and vendored caches are skipped, and symlinks are never
+followed out of the repository. Everything odd becomes a diagnostic; nothing raises.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.core.errors import InputError, Problem
+from engine.core.models import Out
+
+SKIP_DIRS = {
+    ".git",
+    ".terraform",
+    ".terragrunt-cache",
+    "node_modules",
+    ".venv",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+}
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+# where GitHub looks for CODEOWNERS, in its order of precedence
+CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+class Diagnostic(Out):
+    """Something infraplan could not read, and why. Never fatal."""
+
+    repo: str
+    path: str
+    line: int = 0
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepoSpec:
+    """A repository named on the command line: `--repo [NAME=]PATH`."""
+
+    name: str
+    root: Path
+    role: str = ""  # an explicit role; detected from content when empty
+
+
+def split_repo_arg(value: str) -> tuple[str, Path]:
+    """`NAME=PATH` → (NAME, PATH); `PATH` → (its folder name, PATH)."""
+    name, sep, path = value.partition("=")
+    if not sep or "/" in name or not name:
+        return Path(value).resolve().name or "repo", Path(value)
+    return name, Path(path)
+
+
+def parse_repo_args(values: list[str]) -> list[RepoSpec]:
+    """`NAME=PATH` or `PATH` (named after its folder); names must be unique."""
+    specs: list[RepoSpec] = []
+    problems: list[Problem] = []
+    for value in values:
+        name, root = split_repo_arg(value)
+        if not root.is_dir():
+            problems.append(Problem(f"--repo {value}", 0, 0, "not a folder"))
+            continue
+        specs.append(RepoSpec(name=name, root=root))
+    names = [s.name for s in specs]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(
+            Problem(
+                f"--repo {dup}",
+                0,
+                0,
+                f'two repositories are named "{dup}"; name them: --repo NAME=PATH',
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return specs
+
+
+@dataclass
+class FileEntry:
+    repo: str
+    path: str  # relative to the repository root, posix
+    abspath: Path
+    kind: str
+    size: int
+
+
+@dataclass
+class Discovery:
+    files: list[FileEntry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _ignore_spec(path: Path) -> object | None:
+    from pathspec import GitIgnoreSpec
+
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return GitIgnoreSpec.from_lines(lines)
+
+
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, object]]) -> bool:
+    ignored = False
+    for base, spec in specs:
+        if base and not rel.startswith(base + "/"):
+            continue
+        sub = rel[len(base) + 1 :] if base else rel
+        result = spec.check_file(sub + ("/" if is_dir else ""))  # type: ignore[attr-defined]
+        if result.include is not None:
+            ignored = bool(result.include)
+    return ignored
+
+
+def discover(repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Discovery:
+    """Every file of the repository worth reading, sorted by path."""
+    out = Discovery()
+    root = repo.root.resolve()
+    specs: list[tuple[str, object]] = []
+
+    def diag(rel: str, reason: str) -> None:
+        out.diagnostics.append(Diagnostic(repo=repo.name, path=rel, reason=reason))
+
+    def skip(kind: str) -> None:
+        out.skipped[kind] = out.skipped.get(kind, 0) + 1
+
+    candidates: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(
+        root,
+        followlinks=False,
+        onerror=lambda e: diag(
+            _rel(root, Path(e.filename or root)), f"cannot list folder: {e.strerror}"
+        ),
+    ):
+        here = Path(dirpath)
+        rel_dir = _rel(root, here)
+        if ".gitignore" in filenames:
+            spec = _ignore_spec(here / ".gitignore")
+            if spec is not None:
+                specs.append((rel_dir, spec))
+        kept = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            full = here / d
+            if d in SKIP_DIRS:
+                continue
+            if full.is_symlink():
+                reason = _symlink_problem(root, full)
+                diag(
+                    rel,
+                    reason
+                    or "folder symlink inside the repository: not followed (its target is read where it lies)",
+                )
+                continue
+            if _ignored(rel, True, specs):
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for f in sorted(filenames):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            full = here / f
+            if _ignored(rel, False, specs):
+                continue
+            if full.is_symlink():
+                reason = _symlink_problem(root, full)
+                if reason:
+                    diag(rel, reason)
+                    continue
+            candidates.append((rel, full))
+
+    chart_dirs = {
+        rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"
+    }
+    for rel, full in candidates:
+        kind = classify(rel, chart_dirs)
+        if kind is None:
+            continue
+        if kind.startswith("skip:"):
+            skip(kind[5:])
+            continue
+        try:
+            st = full.stat()
+        except OSError as exc:
+            diag(rel, f"cannot read: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            diag(rel, "not a regular file")
+            continue
+        if st.st_size > max_file_bytes:
+            diag(
+                rel,
+                f"file too large ({st.st_size} bytes; limit {max_file_bytes}, see --max-file-bytes)",
+            )
+            continue
+        out.files.append(
+            FileEntry(repo=repo.name, path=rel, abspath=full, kind=kind, size=st.st_size)
+        )
+    out.files.sort(key=lambda e: e.path)
+    out.diagnostics.sort(key=lambda d: (d.path, d.reason))
+    return out
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+    return "" if rel == "." else rel
+
+
+def _symlink_problem(root: Path, link: Path) -> str:
+    """Why a symlink cannot be read, or '' when it stays inside the repository."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop: not followed"
+    except OSError:
+        return "dangling symlink: its target does not exist"
+    if target != root and root not in target.parents:
+        return "symlink points outside the repository: not followed"
+    return ""
+
+
+def classify(rel: str, chart_dirs: set[str]) -> str | None:
+    """The extractor a file goes to; 'skip:<why>' for files counted but not read; None to ignore."""
+    folder, _, name = rel.rpartition("/")
+    lower = name.lower()
+    if rel in CODEOWNERS_PLACES:
+        return "codeowners"
+    if lower.endswith(".tf"):
+        return "terraform"
+    if lower.endswith(".tfvars"):
+        return "tfvars"
+    if lower.endswith(".tf.json") or lower.endswith(".tfvars.json"):
+        return "skip:terraform-json"
+    if not (lower.endswith(".yaml") or lower.endswith(".yml")):
+        return None
+    if "templates" in rel:
+        parts = folder.split("/")
+        for i, part in enumerate(parts):
+            if part == "templates" and "/".join(parts[:i]) in chart_dirs:
+                return "skip:helm-template"
+    if name == "Chart.yaml":
+        return "chart"
+    if folder in chart_dirs and lower.startswith("values"):
+        return "helm-values"
+    if rel.startswith(".github/workflows/"):
+        return "workflow"
+    if name == ".sops.yaml":
+        return "skip:sops-config"
+    return "yaml"

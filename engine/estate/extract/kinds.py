@@ -1,0 +1,176 @@
+"""The typed detail infraplan keeps for the Kubernetes kinds it reasons about (Flux, Argo CD,
+Kyverno, Karpenter, External Secrets, monitoring, ...), and the one-document model KubeDoc."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from engine.core.models import Out
+
+
+class Ref(Out):
+    kind: str = ""
+    name: str
+    namespace: str = ""
+
+
+class FluxKustomization(Out):
+    type: Literal["flux-kustomization"] = "flux-kustomization"
+    path: str = ""
+    source: Ref | None = None
+    depends_on: list[Ref] = Field(default_factory=list)
+    prune: bool | None = None
+    target_namespace: str = ""
+    decryption: str = ""
+
+
+class HelmRelease(Out):
+    type: Literal["helm-release"] = "helm-release"
+    chart: str = ""
+    version: str = ""
+    source: Ref | None = None
+    chart_ref: Ref | None = None
+    depends_on: list[Ref] = Field(default_factory=list)
+    values_keys: list[str] = Field(default_factory=list)
+    target_namespace: str = ""
+    release_name: str = ""
+
+
+class FluxSource(Out):
+    type: Literal["flux-source"] = "flux-source"
+    url: str = ""
+    ref: str = ""
+    source_type: str = ""
+
+
+class ArtifactCopy(Out):
+    artifact: str
+    source: str  # "<repo path>/" the copy reads from (after the source alias)
+    target: str  # "<artifact path>/" it lands at
+
+
+class ArtifactGenerator(Out):
+    """Flux's ArtifactGenerator: which repository folders make up each ExternalArtifact."""
+
+    type: Literal["artifact-generator"] = "artifact-generator"
+    copies: list[ArtifactCopy] = Field(default_factory=list)
+
+
+class Kustomize(Out):
+    """A kustomize `kustomization.yaml` (not a cluster object)."""
+
+    type: Literal["kustomize"] = "kustomize"
+    namespace: str = ""
+    resources: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+    patch_paths: list[str] = Field(default_factory=list)
+    inline_patches: int = 0
+
+
+class ArgoSource(Out):
+    repo_url: str = ""
+    path: str = ""
+    chart: str = ""
+    target_revision: str = ""
+
+
+class ArgoApplication(Out):
+    type: Literal["argo-application"] = "argo-application"
+    project: str = ""
+    sources: list[ArgoSource] = Field(default_factory=list)
+    destination_server: str = ""
+    destination_namespace: str = ""
+    generators: list[str] = Field(default_factory=list)
+
+
+class ArgoRollout(Out):
+    """An Argo Rollouts `Rollout` (progressive delivery of a workload)."""
+
+    type: Literal["argo-rollout"] = "argo-rollout"
+    strategy: str = ""
+
+
+class KyvernoPolicy(Out):
+    type: Literal["kyverno-policy"] = "kyverno-policy"
+    family: str  # kyverno.io or policies.kyverno.io
+    action: str = ""  # Enforce or Audit
+    rules: int = 0
+    kinds: list[str] = Field(default_factory=list)
+
+
+class Karpenter(Out):
+    type: Literal["karpenter"] = "karpenter"
+    node_class: str = ""
+    capacity_types: list[str] = Field(default_factory=list)
+    ami_family: str = ""
+
+
+class ExternalSecret(Out):
+    type: Literal["external-secret"] = "external-secret"
+    store: Ref | None = None
+    target: str = ""
+    remote_keys: list[str] = Field(default_factory=list)
+
+
+class SecretStore(Out):
+    type: Literal["secret-store"] = "secret-store"
+    provider: str = ""
+    service: str = ""
+
+
+class SecretShape(Out):
+    """A Secret or SealedSecret: how many keys it holds, never their values."""
+
+    type: Literal["secret"] = "secret"
+    secret_type: str = ""
+    keys: int = 0
+
+
+class Monitoring(Out):
+    type: Literal["monitoring"] = "monitoring"
+    version: str = ""
+    rules: int = 0
+
+
+class CRD(Out):
+    type: Literal["crd"] = "crd"
+    group: str = ""
+    defines: str = ""
+    versions: list[str] = Field(default_factory=list)
+
+
+Detail = Annotated[
+    FluxKustomization
+    | HelmRelease
+    | FluxSource
+    | ArtifactGenerator
+    | Kustomize
+    | ArgoApplication
+    | ArgoRollout
+    | KyvernoPolicy
+    | Karpenter
+    | ExternalSecret
+    | SecretStore
+    | SecretShape
+    | Monitoring
+    | CRD,
+    Field(discriminator="type"),
+]
+
+
+class KubeDoc(Out):
+    """One YAML document that looks like a Kubernetes object (path-independent)."""
+
+    line: int
+    api_version: str
+    kind: str
+    name: str
+    namespace: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+    encrypted: bool = False
+    partial: bool = (
+        False  # a patch-like fragment: no metadata.name, or an object without its required spec
+    )
+    detail: Detail | None = None

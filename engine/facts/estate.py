@@ -1,0 +1,164 @@
+"""Rule facts from the estate: what the repositories hold (`estate`, `estate_environment`), the
+probes' answers (`probe`, one per environment), the change's `impact` and the `tool` a pattern
+introduces or changes. Absence is data: counts of 0, `present: false`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from engine.estate.model import Estate
+from engine.facts.schema import Fact, make_fact
+from engine.knowledge.model import Knowledge, Pattern
+from engine.match.impact import ProbeReport, clusters_per_environment
+from engine.match.probes import ProbeResult
+
+MAX_EVIDENCE_IN_FACTS = 10
+
+
+def estate_facts(
+    estate: Estate | None,
+    knowledge: Knowledge,
+    report: ProbeReport | None,
+    pattern: Pattern | None = None,
+) -> list[Fact]:
+    """`estate`, `probe` and `impact` facts for the rules. Absence is data: counts of 0."""
+    if estate is None or report is None:
+        return [
+            make_fact(
+                "estate",
+                "estate",
+                read=False,
+                repos=0,
+                environments=0,
+                has_prod=False,
+                clusters=0,
+                owners=0,
+                has_codeowners=False,
+                diagnostics=0,
+            )
+        ]
+    objects = estate.cluster_objects()
+    env_ids = (
+        {e for o in objects for e in o.environments}
+        | {b.environment for b in estate.terraform if b.environment}
+        | {t.environment for t in estate.tfvars if t.environment}
+    )
+    prod_ids = {e.id for e in knowledge.environments if e.prod}
+    facts = [
+        make_fact(
+            "estate",
+            "estate",
+            read=True,
+            repos=len(estate.repos),
+            environments=len(env_ids),
+            has_prod=bool(env_ids & prod_ids),
+            clusters=len({c for o in objects for c in o.clusters}),
+            owners=len({x for r in estate.codeowners for x in r.owners}),
+            has_codeowners=bool(estate.codeowners),
+            diagnostics=len(estate.diagnostics),
+        )
+    ]
+    facts.extend(
+        make_fact(
+            "estate_environment",
+            env.id,
+            name=env.id,
+            present=env.id in env_ids,
+            prod=env.prod,
+        )
+        for env in knowledge.environments
+    )
+    extra = [
+        ProbeResult(
+            name="deprecated-apis",
+            description="Objects on deprecated API versions",
+            count=sum(f.status == "deprecated" for f in report.upgrades),
+            by_environment=dict(
+                Counter(
+                    e for f in report.upgrades if f.status == "deprecated" for e in f.environments
+                )
+            ),
+            by_cluster={},
+            evidence=[],
+        ),
+        ProbeResult(
+            name="removed-apis",
+            description="Objects on removed API versions",
+            count=sum(f.status == "removed" for f in report.upgrades),
+            by_environment=dict(
+                Counter(e for f in report.upgrades if f.status == "removed" for e in f.environments)
+            ),
+            by_cluster={},
+            evidence=[],
+        ),
+    ]
+    upgrade_evidence = {
+        "deprecated": [f.id for f in report.upgrades if f.status == "deprecated"],
+        "removed": [f.id for f in report.upgrades if f.status == "removed"],
+    }
+    for result in [*report.results, *extra]:
+        evidence = [e.id for e in result.evidence] or upgrade_evidence.get(
+            result.name.split("-")[0], []
+        )
+        envs_with = [e for e, n in result.by_environment.items() if n]
+        facts.append(
+            make_fact(
+                "probe",
+                f"{result.name}:all",
+                evidence=evidence[:MAX_EVIDENCE_IN_FACTS],
+                name=result.name,
+                environment="all",
+                count=result.count,
+                environments=len(envs_with),
+                clusters=len([c for c, n in result.by_cluster.items() if n]),
+            )
+        )
+        for env in knowledge.environments:
+            count = result.by_environment.get(env.id, 0)
+            ev = [e.id for e in result.evidence if env.id in e.environments]
+            facts.append(
+                make_fact(
+                    "probe",
+                    f"{result.name}:{env.id}",
+                    evidence=ev[:MAX_EVIDENCE_IN_FACTS],
+                    name=result.name,
+                    environment=env.id,
+                    count=count,
+                    environments=1 if count else 0,
+                    clusters=len(
+                        {c for e in result.evidence if env.id in e.environments for c in e.clusters}
+                    ),
+                )
+            )
+    impact = report.impact
+    points = report.integration_points
+    facts.append(
+        make_fact(
+            "impact",
+            "impact",
+            evidence=[p.id for p in points][:MAX_EVIDENCE_IN_FACTS],
+            integration_points=len(points),
+            environments=len(impact.environments),
+            clusters=len(impact.clusters),
+            owners=len(impact.owners),
+            repos=len(impact.repos),
+            dependents=impact.dependents_total,
+            prod_points=sum(1 for p in points if set(p.environments) & prod_ids),
+            clusters_per_environment=clusters_per_environment(points, estate),
+        )
+    )
+    if pattern is not None and pattern.tool_probe:
+        tool = next((r for r in report.results if r.name == pattern.tool_probe), None)
+        count = tool.count if tool else 0
+        facts.append(
+            make_fact(
+                "tool",
+                pattern.tool_probe,
+                evidence=[e.id for e in tool.evidence][:MAX_EVIDENCE_IN_FACTS] if tool else [],
+                pattern=pattern.id,
+                probe=pattern.tool_probe,
+                count=count,
+                present=count > 0,
+            )
+        )
+    return facts

@@ -1,0 +1,283 @@
+"""Loading the knowledge base: every file validated, every cross-reference checked.
+
+The bundled folder comes first; overlay folders (an organisation's own knowledge) come after and
+may add entries, replace one explicitly (`replaces: true`) or disable a bundled pattern
+(`disabled.yaml`). Errors name file:line:column and are reported all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.core.digest import SourceFile, sha256_hex
+from engine.core.errors import InputError, Problem, did_you_mean
+from engine.core.models import Strict
+from engine.core.overlays import overlay_labels
+from engine.core.resources import bundled
+from engine.core.validation import validate
+from engine.core.yamlsrc import SourceMap, load_file
+from engine.knowledge.model import (
+    Category,
+    Dimension,
+    DisabledPattern,
+    Environment,
+    EstateReading,
+    Expert,
+    FeatureFlagSteps,
+    Knowledge,
+    Pattern,
+    PhaseKind,
+    Probe,
+    RolloutLayer,
+    Scope,
+    Stage,
+    StrategySteps,
+    Term,
+    Upgrade,
+)
+
+# file name → (Knowledge field, model); each file holds a list of entries
+_LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
+    "decision-tree.yaml": ("dimensions", Dimension),
+    "categories.yaml": ("categories", Category),
+    "scopes.yaml": ("scopes", Scope),
+    "experts.yaml": ("experts", Expert),
+    "environments.yaml": ("environments", Environment),
+    "phases.yaml": ("phase_kinds", PhaseKind),
+    "stages.yaml": ("stages", Stage),
+    "estate.yaml": ("estate", EstateReading),
+    "vocabulary.yaml": ("terms", Term),
+    "probes.yaml": ("probes", Probe),
+    "upgrades.yaml": ("upgrades", Upgrade),
+    "rollout.yaml": ("rollout", RolloutLayer),
+    "strategies.yaml": ("strategies", StrategySteps),
+    "feature-flags.yaml": ("feature_flags", FeatureFlagSteps),
+}
+
+
+def _rel(path: Path, root: Path, label: str) -> str:
+    return f"{label}/{path.relative_to(root).as_posix()}"
+
+
+def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
+    """Load and cross-check the knowledge folders (the bundled one first, overlays after)."""
+    entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]] = {
+        f: [] for f, _ in _LIST_FILES.values()
+    }
+    entries["patterns"] = []
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    disabled: list[tuple[str, SourceMap, tuple[str | int, ...]]] = []
+    for label, root in zip(
+        overlay_labels(dirs, bundled("knowledge"), "knowledge"), dirs, strict=True
+    ):
+        if not root.is_dir():
+            problems.append(Problem(str(root), 0, 0, "knowledge folder not found"))
+            continue
+        for path in sorted(root.rglob("*.yaml")):
+            display = _rel(path, root, label)
+            files.append(SourceFile(path=display, sha256=sha256_hex(path.read_bytes())))
+            try:
+                data, smap = load_file(path, display)
+                rel = path.relative_to(root).as_posix()
+                if rel.startswith("patterns/"):
+                    entries["patterns"].append((validate(Pattern, data, smap), smap, ()))
+                elif rel == "disabled.yaml":
+                    if not isinstance(data, list):
+                        raise InputError(
+                            [smap.problem((), "expected a list of {pattern: ID, reason: ...}")]
+                        )
+                    for i, item in enumerate(data):
+                        off = validate(DisabledPattern, item, smap, (i,))
+                        disabled.append((off.pattern, smap, (i, "pattern")))
+                elif rel in _LIST_FILES:
+                    field, model = _LIST_FILES[rel]
+                    if not isinstance(data, list):
+                        raise InputError([smap.problem((), "expected a list of entries")])
+                    for i, item in enumerate(data):
+                        try:
+                            entries[field].append((validate(model, item, smap, (i,)), smap, (i,)))
+                        except InputError as exc:
+                            problems.extend(exc.problems)
+                else:
+                    problems.append(
+                        Problem(
+                            display,
+                            1,
+                            1,
+                            f"unknown knowledge file; expected one of {', '.join(sorted(_LIST_FILES))} or patterns/*.yaml",
+                        )
+                    )
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    unique = {field: _unique(items, problems) for field, items in entries.items()}
+    for pattern_id, where, at in disabled:
+        before = len(unique["patterns"])
+        unique["patterns"] = [p for p in unique["patterns"] if getattr(p, "id", "") != pattern_id]
+        if len(unique["patterns"]) == before:
+            problems.append(where.problem(at, f'cannot disable unknown pattern "{pattern_id}"'))
+    knowledge = Knowledge(
+        **unique,
+        files=sorted(files, key=lambda f: f.path),
+    )
+    problems.extend(_cross_check(knowledge, entries))
+    if problems:
+        raise InputError(problems)
+    return knowledge
+
+
+def _unique(
+    items: list[tuple[Strict, SourceMap, tuple[str | int, ...]]], problems: list[Problem]
+) -> list[Strict]:
+    seen: dict[str, Strict] = {}
+    for item, smap, path in items:
+        # every knowledge entry has an id; probes are named, upgrades keyed by what they match
+        item_id = (
+            getattr(item, "id", None)
+            or getattr(item, "name", None)
+            or f"{getattr(item, 'api_version', '')}/{getattr(item, 'kind', '')}"
+        )
+        if item_id in seen and not getattr(item, "replaces", False):
+            problems.append(
+                smap.problem(
+                    (*path, "id"),
+                    f'duplicate id "{item_id}"; an overlay replaces an entry only with `replaces: true`',
+                )
+            )
+            continue
+        if getattr(item, "replaces", False) and item_id not in seen:
+            problems.append(
+                smap.problem((*path, "replaces"), f'replaces unknown entry "{item_id}"')
+            )
+            continue
+        seen[item_id] = item
+    return list(seen.values())
+
+
+def _cross_check(
+    k: Knowledge, entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    stage_ids = [s.id for s in k.stages]
+    experts = {e.id for e in k.experts}
+    categories = {c.id for c in k.categories}
+    scopes = {s.id for s in k.scopes}
+    probes = {p.name for p in k.probes}
+    concepts = {t.id for t in k.terms}
+    for category, smap, path in entries["categories"]:
+        assert isinstance(category, Category)
+        for word in category.keywords:
+            if word not in concepts:
+                problems.append(
+                    smap.problem(
+                        (*path, "keywords"),
+                        f'unknown vocabulary concept "{word}"{did_you_mean(word, concepts)}',
+                    )
+                )
+        for i, a in enumerate(category.planning_agents):
+            if a.agent not in experts:
+                problems.append(
+                    smap.problem(
+                        (*path, "planning_agents", i),
+                        f'unknown expert "{a.agent}"{did_you_mean(a.agent, experts)}',
+                    )
+                )
+        if category.default_scope not in scopes:
+            problems.append(
+                smap.problem((*path, "default_scope"), f'unknown scope "{category.default_scope}"')
+            )
+    for pattern, smap, _path in entries["patterns"]:
+        assert isinstance(pattern, Pattern)
+        if pattern.category not in categories:
+            problems.append(
+                smap.problem(
+                    ("category",),
+                    f'unknown category "{pattern.category}"{did_you_mean(pattern.category, categories)}',
+                )
+            )
+        if pattern.scope not in scopes:
+            problems.append(
+                smap.problem(
+                    ("scope",),
+                    f'unknown scope "{pattern.scope}"{did_you_mean(pattern.scope, scopes)}',
+                )
+            )
+        for i, a in enumerate(pattern.planning_agents):
+            if a.agent not in experts:
+                problems.append(
+                    smap.problem(
+                        ("planning_agents", i),
+                        f'unknown expert "{a.agent}"{did_you_mean(a.agent, experts)}',
+                    )
+                )
+        for field_name in ("probes", "integration"):
+            for i, name in enumerate(getattr(pattern, field_name)):
+                if name not in probes:
+                    problems.append(
+                        smap.problem(
+                            (field_name, i),
+                            f'unknown probe "{name}"{did_you_mean(name, probes)}; probes are defined in knowledge/probes.yaml',
+                        )
+                    )
+        for i, name in enumerate(pattern.integration):
+            if name not in pattern.probes:
+                problems.append(
+                    smap.problem(
+                        ("integration", i), f'probe "{name}" must also be listed in probes'
+                    )
+                )
+        for stage in pattern.stages:
+            if stage not in stage_ids:
+                problems.append(
+                    smap.problem(
+                        ("stages", stage),
+                        f'unknown stage "{stage}"; expected one of {", ".join(stage_ids)}',
+                        key=True,
+                    )
+                )
+    for stage_entry, smap, path in entries["stages"]:
+        assert isinstance(stage_entry, Stage)
+        for agent in stage_entry.agents:
+            if agent not in experts:
+                problems.append(smap.problem((*path, "agents"), f'unknown expert "{agent}"'))
+    for dim, smap, path in entries["dimensions"]:
+        assert isinstance(dim, Dimension)
+        if dim.stage not in stage_ids:
+            problems.append(
+                smap.problem(
+                    (*path, "stage"),
+                    f'unknown stage "{dim.stage}"; expected one of {", ".join(stage_ids)}',
+                )
+            )
+    layers = {layer.id for layer in k.rollout}
+    for kind, smap, path in entries["phase_kinds"]:
+        assert isinstance(kind, PhaseKind)
+        if kind.layer not in layers:
+            problems.append(
+                smap.problem(
+                    (*path, "layer"),
+                    f'unknown rollout layer "{kind.layer}"{did_you_mean(kind.layer, layers)}',
+                )
+            )
+    problems.extend(
+        _exactly_one(items, what, file)
+        for items, what, file in (
+            ([s for s in k.stages if s.holds_rollout], "stage holds the rollout", "stages.yaml"),
+            ([p for p in k.phase_kinds if p.default], "phase kind is the default", "phases.yaml"),
+            ([r for r in k.rollout if r.default], "rollout layer is the default", "rollout.yaml"),
+        )
+        if len(items) != 1
+    )
+    numbers = [s.number for s in k.stages]
+    if len(set(numbers)) != len(numbers):
+        problems.append(Problem("knowledge/stages.yaml", 1, 1, "stage numbers must be unique"))
+    if not k.feature_flags:
+        problems.append(Problem("knowledge/feature-flags.yaml", 1, 1, "expected one entry"))
+    return problems
+
+
+def _exactly_one(items: Sequence[object], what: str, file: str) -> Problem:
+    return Problem(f"knowledge/{file}", 1, 1, f"exactly one {what}; found {len(items)}")

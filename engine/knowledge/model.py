@@ -1,0 +1,367 @@
+"""The knowledge base's models: what infraplan knows, as data (knowledge/*.yaml).
+
+Knowledge describes the world (a Karpenter upgrade disrupts nodes); rules decide from it
+(node disruption → canary). Every id the engine reasons about — environments, categories,
+strategies, layers, stages — is defined here, never in code.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from engine.core.digest import SourceFile, digest_files
+from engine.core.models import Assignment, Phase, Strict, WithAssignments
+
+
+class DimensionValue(Strict):
+    id: str
+    means: str = Field(
+        description="What this branch of the decision tree requires (from the seed)."
+    )
+    skips_lower_environments: bool = Field(
+        default=False,
+        description="An implementation strategy that goes straight to the last (production) stage.",
+    )
+
+
+class Dimension(Strict):
+    """One decision of the seed's decision tree."""
+
+    id: str
+    title: str
+    label: str = Field(description="The short name a plan shows for this decision.")
+    summary: int = Field(
+        default=0, description="Position in a plan's summary table (0: not shown there)."
+    )
+    emphasis: bool = Field(default=False, description="Shown in bold in the summary table.")
+    stage: str
+    kind: Literal["ordered", "set", "single"]
+    description: str
+    values: list[DimensionValue] = Field(default_factory=list)
+    values_from: Literal["categories", ""] = ""
+
+
+class Category(WithAssignments):
+    id: str
+    replaces: bool = False
+    title: str
+    description: str
+    triggers: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(
+        default_factory=list, description="Vocabulary concepts that point at this category."
+    )
+    common_patterns: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
+    default_scope: str
+    planning_agents: list[Assignment] = Field(default_factory=list)
+    implementation_phases: list[Phase] = Field(default_factory=list)
+
+
+class Term(Strict):
+    """A vocabulary concept and the words and vendor names that mean it."""
+
+    id: str
+    terms: list[str]
+
+
+class Probe(Strict):
+    """A question a pattern asks the estate: which facts match, counted per environment and cluster."""
+
+    name: str
+    description: str
+    replaces: bool = False
+    kinds: list[str] = Field(default_factory=list)
+    api_groups: list[str] = Field(default_factory=list)
+    terraform: list[str] = Field(default_factory=list)
+    modules: list[str] = Field(default_factory=list)
+    helm_charts: list[str] = Field(default_factory=list)
+    charts: list[str] = Field(default_factory=list)
+    workflows: list[str] = Field(default_factory=list)
+    encrypted: bool = False
+    enforcing_policies: bool = False
+    folders: list[str] = Field(
+        default_factory=list, description="Only objects under a folder of one of these names."
+    )
+
+
+class Upgrade(Strict):
+    """A known breaking change: objects on `api_version` (and `kind`, `*` for any) must move."""
+
+    tool: str
+    api_version: str
+    kind: str
+    replacement: str
+    status: Literal["deprecated", "removed"]
+    since: str
+    note: str = ""
+
+
+class LayerMatch(Strict):
+    terraform: bool = False
+    kinds: list[str] = Field(default_factory=list)
+    charts: bool = False
+    workflows: bool = False
+
+
+class RolloutLayer(Strict):
+    """A kind of change in rollout order within an environment (knowledge/rollout.yaml)."""
+
+    id: str
+    order: int
+    title: str
+    matches: LayerMatch
+    action: str
+    validation: str
+    rollback: str
+    minutes: int = Field(description="How long a step of this layer takes, for the timeline.")
+    per_environment: bool = True
+    default: bool = Field(default=False, description="The layer of phases of no known kind.")
+    emergency_stop: str = ""  # how to halt a rollout that has steps in this layer
+
+
+class StepText(Strict):
+    """A step a strategy or a feature flag adds: what to do, how to check it, how to undo it."""
+
+    action: str
+    validation: str
+    rollback: str
+    minutes: int
+
+
+class StrategySteps(Strict):
+    """Steps a deployment strategy adds around each stage's rollout."""
+
+    id: str
+    layer: str = Field(description="The layer name its steps carry in a plan.")
+    before: list[StepText] = Field(default_factory=list)
+    after: list[StepText] = Field(default_factory=list)
+    emergency_stop: list[str] = Field(default_factory=list)
+    replaced_by_feature_flag: bool = False
+
+
+class FeatureFlagSteps(Strict):
+    """The step a feature flag adds to each stage (knowledge/feature-flags.yaml)."""
+
+    id: str
+    layer: str
+    unnamed: str = Field(description="How an unnamed flag is called in step texts.")
+    step: StepText
+    emergency_stop: str
+
+
+class Scope(Strict):
+    id: str
+    replaces: bool = False
+    description: str
+    touches_prod: bool
+    multi_cluster: bool = False
+
+
+class Expert(Strict):
+    id: str
+    replaces: bool = False
+    title: str
+    covers: list[str]
+    security: bool = False
+
+
+class Environment(Strict):
+    id: str
+    aliases: list[str] = Field(default_factory=list)
+    prod: bool = False
+    needs_parent: bool = False
+    usual_path: bool = Field(
+        default=False,
+        description="On the usual path to production, used when nothing names the environments.",
+    )
+
+
+class EstateReading(Strict):
+    """How infraplan reads an estate (knowledge/estate.yaml)."""
+
+    id: str
+    not_cluster_api_groups: list[str]
+    not_cluster_kinds: list[str]
+    cluster_scoped_kinds: list[str]
+    secret_resource_types: list[str]
+    fixture_dirs: list[str]
+    environment_parents: list[str]
+    cluster_parents: list[str]
+    environment_labels: list[str]
+    cluster_labels: list[str]
+
+
+class PhaseKind(Strict):
+    id: str
+    description: str
+    layer: str
+    names: list[str]
+    default: bool = Field(default=False, description="The kind of a phase no other kind names.")
+
+
+class TaskGroup(Strict):
+    title: str
+    agents: list[str] = Field(default_factory=list)
+    tasks: list[str]
+
+
+class Stage(Strict):
+    id: str
+    number: int
+    title: str
+    timebox: str
+    minutes: int = Field(description="The stage's timebox in minutes, for the timeline.")
+    holds_rollout: bool = Field(
+        default=False, description="The stage in which the rollout steps run."
+    )
+    agents: list[str]
+    groups: list[TaskGroup]
+    output: str
+
+
+class DisabledPattern(Strict):
+    """An overlay's `disabled.yaml` entry: a bundled pattern the organisation does not use."""
+
+    pattern: str
+    reason: str
+
+
+class Pattern(WithAssignments):
+    """An enhancement pattern: how a kind of change is planned."""
+
+    id: str
+    replaces: bool = Field(
+        default=False, description="An overlay pattern replacing a bundled one with this id."
+    )
+    title: str
+    description: str
+    source: str = ""
+    name: str
+    category: str
+    scope: str
+    triggers: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
+    feature_flag: bool = False
+    probes: list[str] = Field(
+        default_factory=list,
+        description="Probes (knowledge/probes.yaml) whose counts the rules see.",
+    )
+    integration: list[str] = Field(
+        default_factory=list,
+        description="Probes whose matches are the change's integration points.",
+    )
+    creates: list[str] = Field(
+        default_factory=list,
+        description="Kinds the change creates (checked against enforcing policies).",
+    )
+    tool_probe: str = Field(
+        default="", description="The probe that finds the tool itself (absent → a new tool)."
+    )
+    upgrade_tools: list[str] = Field(
+        default_factory=list,
+        description='Tools whose upgrade notes apply (knowledge/upgrades.yaml); "*" for every tool.',
+    )
+    planning_agents: list[Assignment]
+    implementation_phases: list[Phase] = Field(default_factory=list)
+    suggested_phases: list[Phase] = Field(
+        default_factory=list,
+        description="Phases the plan uses when neither the spec nor the seed example lists any.",
+    )
+    stages: dict[str, list[str]] = Field(default_factory=dict)
+    risks: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+    rollback: list[str] = Field(default_factory=list)
+    acceptance_criteria: list[str] = Field(default_factory=list)
+
+
+class Knowledge(Strict):
+    """Everything infraplan knows, loaded and cross-checked (engine/knowledge/load.py)."""
+
+    dimensions: list[Dimension]
+    categories: list[Category]
+    scopes: list[Scope]
+    experts: list[Expert]
+    environments: list[Environment]
+    phase_kinds: list[PhaseKind]
+    stages: list[Stage]
+    patterns: list[Pattern]
+    estate: list[EstateReading]
+    terms: list[Term]
+    probes: list[Probe]
+    upgrades: list[Upgrade]
+    rollout: list[RolloutLayer]
+    strategies: list[StrategySteps]
+    feature_flags: list[FeatureFlagSteps]
+    files: list[SourceFile]
+
+    @property
+    def reading(self) -> EstateReading:
+        return self.estate[-1]
+
+    @property
+    def feature_flag(self) -> FeatureFlagSteps:
+        return self.feature_flags[-1]
+
+    def dimension(self, dim_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dim_id)
+
+    def vocabulary(self, dim_id: str) -> list[str]:
+        dim = self.dimension(dim_id)
+        if dim.values_from == "categories":
+            return [c.id for c in self.categories]
+        return [v.id for v in dim.values]
+
+    def dimension_value(self, dim_id: str, value: str) -> DimensionValue | None:
+        return next((v for v in self.dimension(dim_id).values if v.id == value), None)
+
+    def rank(self, dim_id: str, value: str) -> int:
+        return self.vocabulary(dim_id).index(value)
+
+    def expert(self, expert_id: str) -> Expert | None:
+        return next((e for e in self.experts if e.id == expert_id), None)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def scope(self, scope_id: str) -> Scope | None:
+        return next((s for s in self.scopes if s.id == scope_id), None)
+
+    def pattern(self, pattern_id: str) -> Pattern | None:
+        return next((p for p in self.patterns if p.id == pattern_id), None)
+
+    def environment(self, name: str) -> Environment | None:
+        key = name.strip().lower()
+        return next((e for e in self.environments if key == e.id or key in e.aliases), None)
+
+    @property
+    def default_phase_kind(self) -> PhaseKind:
+        return next(k for k in self.phase_kinds if k.default)
+
+    def phase_kind(self, phase_name: str) -> str:
+        key = phase_name.strip().lower()
+        return next((k.id for k in self.phase_kinds if key in k.names), self.default_phase_kind.id)
+
+    def phase_layer(self, phase_name: str) -> str:
+        kind = self.phase_kind(phase_name)
+        return next(k.layer for k in self.phase_kinds if k.id == kind)
+
+    @property
+    def default_layer(self) -> RolloutLayer:
+        return next(layer for layer in self.rollout if layer.default)
+
+    def strategy_steps(self, strategy: str) -> StrategySteps | None:
+        return next((s for s in self.strategies if s.id == strategy), None)
+
+    @property
+    def digest(self) -> str:
+        return digest_files(self.files)
+
+    @property
+    def traits(self) -> list[str]:
+        """Every trait a category or pattern names: the trait vocabulary of the rules."""
+        names = {t for c in self.categories for t in c.traits} | {
+            t for p in self.patterns for t in p.traits
+        }
+        return sorted(names)

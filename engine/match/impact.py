@@ -1,0 +1,163 @@
+"""Integration points and impact: where a change lands (the probes' matches a pattern marks as
+integration points, plus objects its upgrade notes flag) and what depends on them (the
+dependency graph's descendants, their environments, clusters and owners)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from engine.core.models import Out
+from engine.estate.model import Estate
+from engine.knowledge.model import Knowledge, Pattern
+from engine.match.probes import (
+    Evidence,
+    ProbeResult,
+    module_environments,
+    object_evidence,
+    run_probe,
+)
+from engine.match.upgrades import UpgradeFinding, upgrade_findings
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+MAX_GRAPH_NODES = 40
+
+
+class IntegrationPoint(Evidence):
+    probes: list[str]
+
+
+class Dependent(Out):
+    id: str
+    what: str
+    owners: list[str]
+
+
+class GraphNode(Out):
+    id: str
+    label: str
+    integration_point: bool
+
+
+class GraphEdge(Out):
+    source: str
+    target: str
+    kind: str
+
+
+class Impact(Out):
+    environments: list[str]
+    clusters: list[str]
+    owners: list[str]
+    repos: list[str]
+    dependents: list[Dependent]
+    dependents_total: int
+    graph_nodes: list[GraphNode] = Field(default_factory=list)
+    graph_edges: list[GraphEdge] = Field(default_factory=list)
+
+
+class ProbeReport(Out):
+    results: list[ProbeResult]
+    upgrades: list[UpgradeFinding]
+    integration_points: list[IntegrationPoint]
+    impact: Impact
+
+
+def run_probes(
+    estate: Estate, knowledge: Knowledge, pattern: Pattern | None, graph: nx.DiGraph
+) -> ProbeReport:
+    envs = module_environments(estate)
+    names = pattern.probes if pattern else []
+    by_name = {p.name: p for p in knowledge.probes}
+    results = [run_probe(by_name[n], estate, pattern, envs) for n in names]
+    tools = pattern.upgrade_tools if pattern else []
+    # upgrade notes apply when the pattern names tools ("*": every tool the notes know)
+    upgrades = upgrade_findings(estate, knowledge, [] if "*" in tools else tools) if tools else []
+    points: dict[str, IntegrationPoint] = {}
+    for result in results:
+        if pattern is None or result.name not in pattern.integration:
+            continue
+        for e in result.evidence:
+            if e.id in points:
+                points[e.id] = points[e.id].model_copy(
+                    update={"probes": sorted({*points[e.id].probes, result.name})}
+                )
+            else:
+                points[e.id] = IntegrationPoint(**e.model_dump(), probes=[result.name])
+    by_id = {o.where: o for o in estate.objects}
+    for f in upgrades:
+        if f.id not in points:
+            obj = by_id[f.id]
+            points[f.id] = IntegrationPoint(
+                **object_evidence(obj).model_dump(), probes=["upgrade-notes"]
+            )
+    ordered = sorted(points.values(), key=lambda p: p.id)
+    return ProbeReport(
+        results=results,
+        upgrades=upgrades,
+        integration_points=ordered,
+        impact=_impact(ordered, graph, knowledge),
+    )
+
+
+def _impact(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowledge) -> Impact:
+    import networkx as nx
+
+    ids = {p.id for p in points}
+    descendants: set[str] = set()
+    for node in ids:
+        if node in graph:
+            descendants |= nx.descendants(graph, node)
+    descendants -= ids
+    order = [e.id for e in knowledge.environments]
+    nodes = graph.nodes
+    envs = {e for p in points for e in p.environments} | {
+        nodes[d]["environment"] for d in descendants if nodes[d]["environment"]
+    }
+    clusters = {c for p in points for c in p.clusters} | {
+        nodes[d]["cluster"] for d in descendants if nodes[d]["cluster"]
+    }
+    owners = {o for p in points for o in p.owners} | {
+        o for d in descendants for o in nodes[d]["owners"]
+    }
+    dependents = [
+        Dependent(id=d, what=nodes[d]["label"], owners=list(nodes[d]["owners"]))
+        for d in sorted(descendants)
+    ]
+    # the affected part of the graph, for diagrams: integration points and their nearest dependents
+    near = ids & set(graph.nodes)
+    for node in sorted(near):
+        near = near | set(sorted(graph.successors(node))[:8])
+    shown = (sorted(ids & near) + sorted(near - ids))[:MAX_GRAPH_NODES]
+    sub = graph.subgraph(shown)
+    return Impact(
+        environments=sorted(envs, key=lambda e: (order.index(e) if e in order else len(order), e)),
+        clusters=sorted(clusters),
+        owners=sorted(owners),
+        repos=sorted({p.repo for p in points} | {nodes[d]["repo"] for d in descendants}),
+        dependents=dependents[:50],
+        dependents_total=len(dependents),
+        graph_nodes=[
+            GraphNode(id=n, label=nodes[n]["label"], integration_point=n in ids)
+            for n in sorted(sub.nodes)
+        ],
+        graph_edges=[
+            GraphEdge(source=u, target=v, kind=d["kind"])
+            for u, v, d in sorted(sub.edges(data=True), key=lambda e: (e[0], e[1]))
+        ],
+    )
+
+
+def clusters_per_environment(points: list[IntegrationPoint], estate: Estate) -> int:
+    """The most clusters the change touches within one environment (a cluster counts in its own
+    environment; one cluster per environment is a multi-environment change, not cross-cluster)."""
+    env_of = {c.name: c.environment for c in estate.clusters}
+    per_env: dict[str, set[str]] = defaultdict(set)
+    for p in points:
+        for c in p.clusters:
+            per_env[env_of.get(c, "") or c].add(c)
+    return max((len(cs) for cs in per_env.values()), default=0)

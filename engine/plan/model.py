@@ -1,0 +1,181 @@
+"""The plan: one model that every renderer (Markdown, JSON) is fed, and that `explain` and
+`verify` read back. Its JSON Schema is published (docs/schema/plan.schema.json)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+import engine
+from engine.core.digest import SourceFile
+from engine.core.errors import InputError, Problem
+from engine.core.models import Out
+from engine.decide.results import Decision, Finding, Violation
+from engine.estate.discover import Diagnostic
+from engine.match.choose import PatternMatch
+from engine.match.impact import Impact, IntegrationPoint
+from engine.match.upgrades import UpgradeFinding
+from engine.plan.prose import Prose
+from engine.plan.rollout import RolloutStep
+
+SCHEMA_VERSION = "1"
+
+
+class Tool(Out):
+    name: str = "infraplan"
+    version: str = engine.__version__
+
+
+class InputDigest(Out):
+    path: str
+    sha256: str
+
+
+class RepositoryDigest(Out):
+    name: str
+    role: str
+    files: int
+    digest: str
+
+
+class Inputs(Out):
+    request: str = ""  # the sentence, for a plan planned from free text
+    evaluated_on: str = ""  # the day waivers' expiry was checked against, when a waiver expires
+    spec: InputDigest
+    rules: str
+    knowledge: str
+    repositories: list[RepositoryDigest] = Field(default_factory=list)
+    rule_files: list[SourceFile] = Field(default_factory=list)
+    knowledge_files: list[SourceFile] = Field(default_factory=list)
+
+
+class FactRecord(Out):
+    """A fact the rules saw: replayable by `explain --why-not`."""
+
+    type: str
+    id: str
+    fields: dict[str, str | int | bool]
+    origins: dict[str, str] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class PhasePlan(Out):
+    name: str
+    task: str
+    kind: str
+    source: str
+
+
+class AgentTask(Out):
+    agent: str
+    task: str
+
+
+class EnhancementSummary(Out):
+    name: str
+    category: str
+    scope: str
+    summary: str
+    environments: list[str]
+    clusters: list[str]
+    repos: list[str]
+    planning_agents: list[AgentTask]
+    declared_risk: str | None
+    rollback: str | None
+    feature_flag: str | bool | None
+    change_window: str | None
+    compliance: list[str]
+    owners: list[str]
+
+
+class PatternRef(Out):
+    id: str
+    title: str
+    source: str
+    reason: str
+    runners_up: list[PatternMatch]
+
+
+class ExpertRole(Out):
+    id: str
+    title: str
+    tasks: list[str]
+    covers: list[str]
+    rules: list[str]
+
+
+class TaskGroupPlan(Out):
+    title: str
+    agents: list[str]
+    tasks: list[str]
+
+
+class StagePlan(Out):
+    id: str
+    number: int
+    title: str
+    timebox: str
+    minutes: int
+    holds_rollout: bool
+    agents: list[str]
+    groups: list[TaskGroupPlan]
+    specific: list[str]
+    decisions: list[str]
+    output: str
+
+
+class ProbeSummary(Out):
+    """A probe's answer in the plan (evidence capped; counts are complete)."""
+
+    name: str
+    description: str
+    count: int
+    by_environment: dict[str, int]
+    by_cluster: dict[str, int]
+    evidence: list[str]
+
+
+class Plan(Out):
+    schema_version: str = SCHEMA_VERSION
+    tool: Tool = Tool()
+    inputs: Inputs
+    enhancement: EnhancementSummary
+    pattern: PatternRef | None
+    decisions: dict[str, Decision]
+    experts: list[ExpertRole]
+    stages: list[StagePlan]
+    implementation_phases: list[PhasePlan]
+    findings: list[Finding] = Field(default_factory=list)
+    probes: list[ProbeSummary] = Field(default_factory=list)
+    integration_points: list[IntegrationPoint] = Field(default_factory=list)
+    impact: Impact | None = None
+    upgrade_findings: list[UpgradeFinding] = Field(default_factory=list)
+    rollout_steps: list[RolloutStep]
+    rollback_steps: list[RolloutStep] = Field(default_factory=list)
+    emergency_stop: list[str] = Field(default_factory=list)
+    risks: list[str]
+    tests: list[str]
+    rollback: list[str]
+    acceptance_criteria: list[str]
+    violations: list[Violation]
+    facts: list[FactRecord] = Field(default_factory=list)
+    prose: Prose = Field(default_factory=Prose)
+    diagnostics: list[Diagnostic]
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan written by `infraplan plan --format json`; InputError when it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), 0, 0, f"cannot read: {exc.strerror or exc}")]
+        ) from None
+    try:
+        return Plan.model_validate_json(text)
+    except ValueError as exc:
+        first = str(exc).splitlines()[0:3]
+        raise InputError(
+            [Problem(str(path), 0, 0, "not an infraplan JSON plan (" + " ".join(first) + ")")]
+        ) from None

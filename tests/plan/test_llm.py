@@ -1,0 +1,197 @@
+"""Optional LLM prose through litellm, against a real HTTP server started on 127.0.0.1.
+
+litellm itself is not mocked: the plan command talks to the test's server over HTTP. Every
+other connection is made to fail (a sitecustomize guard), and recorded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, run_entry_point
+from tests.llm_server import FakeModelServer
+
+# find, not import: importing litellm in the test process costs seconds and tries the network
+if importlib.util.find_spec("litellm") is None:
+    pytest.skip("the llm extra is not installed (pip install '.[llm]')", allow_module_level=True)
+
+SECRETS = ROOT / "tests" / "fixtures" / "secrets-repo"
+GUARD = """
+import os, socket
+_allowed = ("127.0.0.1", int(os.environ["INFRAPLAN_TEST_ALLOWED_PORT"]))
+_log = os.environ["INFRAPLAN_TEST_CONNECT_LOG"]
+_connect = socket.socket.connect
+def _guarded(self, address):
+    if isinstance(address, tuple) and (address[0], address[1]) != _allowed and address[0] not in ("localhost",):
+        with open(_log, "a") as f:
+            f.write(repr(address) + "\\n")
+        raise OSError("connection refused by the test guard")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+"""
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    text = (
+        (EXAMPLES / "specs" / "rds-rotation.yaml")
+        .read_text()
+        .replace(
+            'summary: "I want to add RDS rotation to my secret management system"',
+            'summary: "I want to add RDS rotation to my secret management system; the old password=FAKE-SECRET-summary-0099 must go"',
+        )
+    )
+    path = tmp_path / "rds.yaml"
+    path.write_text(text)
+    return path
+
+
+def _plan(
+    spec: Path,
+    tmp_path: Path,
+    server: FakeModelServer | None,
+    *extra: str,
+    fmt: str = "json",
+    port: int = 0,
+) -> subprocess.CompletedProcess[str]:
+    guard = tmp_path / "guard"
+    guard.mkdir(exist_ok=True)
+    (guard / "sitecustomize.py").write_text(GUARD)
+    env = {
+        "PYTHONPATH": f"{guard}:{ROOT}",
+        "INFRAPLAN_TEST_ALLOWED_PORT": str(server.port if server else port),
+        "INFRAPLAN_TEST_CONNECT_LOG": str(tmp_path / "connections.log"),
+        "HOME": str(tmp_path),
+    }
+    llm = ["--llm", "openai/test-model", "--llm-base-url", server.base_url] if server else []
+    return run_entry_point(
+        "plan",
+        str(spec),
+        "--repo",
+        f"secrets={SECRETS}",
+        "--format",
+        fmt,
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        *llm,
+        *extra,
+        env=env,
+    )
+
+
+def test_drafted_plan_is_marked_and_decides_the_same(spec: Path, tmp_path: Path) -> None:
+    plain = _plan(spec, tmp_path, None)
+    assert plain.returncode == 0, plain.stderr
+    with FakeModelServer("ok") as server:
+        drafted = _plan(spec, tmp_path, server)
+        markdown = _plan(spec, tmp_path, server, "--llm-cache-only", fmt="markdown")
+    assert drafted.returncode == 0, drafted.stderr
+    a, b = json.loads(plain.stdout), json.loads(drafted.stdout)
+    assert a["decisions"] == b["decisions"]
+    assert {k: v for k, v in a.items() if k not in {"prose"}} == {
+        k: v for k, v in b.items() if k not in {"prose"}
+    }
+    sections = {s["id"]: s for s in b["prose"]["sections"]}
+    assert set(sections) >= {
+        "summary",
+        "stage:assessment",
+        "stage:deployment",
+        "runbook:rollout",
+        "runbook:rollback",
+    }
+    for section in sections.values():
+        assert section["drafted_by"]["model"] == "openai/test-model"
+        assert section["drafted_by"]["prompt_sha256"].startswith("sha256:")
+        assert section["text"].startswith("Drafted wording.")
+    assert all(s["drafted_by"] is None for s in a["prose"]["sections"])
+    assert "✎ Drafted by the model `openai/test-model`" in markdown.stdout
+    assert len(server.requests) == len(sections)  # the markdown run came from the cache
+    assert all(r["path"] == "/v1/chat/completions" for r in server.requests)
+
+
+def test_no_secret_reaches_the_model(spec: Path, tmp_path: Path) -> None:
+    with FakeModelServer("ok") as server:
+        result = _plan(spec, tmp_path, server)
+    assert result.returncode == 0, result.stderr
+    sent = json.dumps([r["body"] for r in server.requests])
+    assert server.requests
+    assert "FAKE-SECRET" not in sent and "RkFLRS1TRUNSRVQ" not in sent
+    assert "password=[REDACTED]" in sent  # the spec's sentence was redacted, not dropped
+    assert (
+        'resource \\"aws_db_instance\\"' not in sent and "stringData" not in sent
+    )  # no file contents
+    assert "Decision risk = medium" in sent  # decisions are what the model sees
+    assert not (tmp_path / "connections.log").exists(), (tmp_path / "connections.log").read_text()
+
+
+def test_cache_only_rerender_is_byte_identical(spec: Path, tmp_path: Path) -> None:
+    with FakeModelServer("ok") as server:
+        first = _plan(spec, tmp_path, server, fmt="markdown")
+    with FakeModelServer("error") as dead:
+        replay = _plan(spec, tmp_path, dead, "--llm-cache-only", fmt="markdown")
+    assert first.returncode == replay.returncode == 0
+    assert replay.stdout == first.stdout
+    assert dead.requests == []
+
+
+@pytest.mark.parametrize("mode", ["error", "empty", "refuse", "slow"])
+def test_failures_fall_back_to_template_prose(spec: Path, tmp_path: Path, mode: str) -> None:
+    plain = _plan(spec, tmp_path, None)
+    with FakeModelServer(mode) as server:
+        result = _plan(spec, tmp_path, server, "--llm-timeout", "1")
+    assert result.returncode == plain.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert all(s["drafted_by"] is None for s in plan["prose"]["sections"])
+    assert plan["prose"] == json.loads(plain.stdout)["prose"]
+    reasons = [d["reason"] for d in plan["diagnostics"] if d["reason"].startswith("llm:")]
+    assert reasons and all("template prose used" in r for r in reasons)
+    assert "Traceback" not in result.stderr
+
+
+def test_cache_only_without_cache_falls_back(spec: Path, tmp_path: Path) -> None:
+    result = _plan(spec, tmp_path, None, "--llm", "openai/test-model", "--llm-cache-only")
+    assert result.returncode == 0
+    reasons = [d["reason"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert any("not in the cache (--llm-cache-only)" in r for r in reasons)
+
+
+def test_litellm_is_not_imported_without_llm() -> None:
+    code = (
+        "import sys\n"
+        "from engine.__main__ import main\n"
+        f"sys.argv = ['infraplan', 'plan', {str(EXAMPLES / 'specs' / 'rds-rotation.yaml')!r}, '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "assert 'litellm' not in sys.modules, 'litellm was imported'\n"
+        "assert 'openai' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_llm_settings_from_environment(spec: Path, tmp_path: Path) -> None:
+    with FakeModelServer("ok") as server:
+        guard_env = {
+            "INFRAPLAN_LLM_MODEL": "openai/env-model",
+            "INFRAPLAN_LLM_BASE_URL": server.base_url,
+        }
+        result = run_entry_point(
+            "plan", str(spec), "--format", "json", "--cache-dir", str(tmp_path / "c"), env=guard_env
+        )
+    assert result.returncode == 0, result.stderr
+    assert (
+        json.loads(result.stdout)["prose"]["sections"][0]["drafted_by"]["model"]
+        == "openai/env-model"
+    )
