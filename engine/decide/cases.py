@@ -120,7 +120,7 @@ def run_case(case: RuleCase, where: str, kb: KnowledgeBase) -> CaseResult:
     facts: list[Fact] = []
     if case.spec is not None:
         data, smap = load_text(yaml.safe_dump(case.spec, sort_keys=False), where)
-        loaded = finish_spec(data, smap, kb.knowledge, "test")
+        loaded = finish_spec(data, smap, kb.knowledge, sha256="")
         pattern, _ = match_pattern(loaded, kb.knowledge)
         facts.extend(spec_facts(loaded, kb.knowledge, pattern))
     facts.extend(facts_from_case(case.facts, where))

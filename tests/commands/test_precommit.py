@@ -17,10 +17,13 @@ import pytest
 from tests.conftest import EXAMPLES, ROOT
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-pytestmark = pytest.mark.skipif(
-    not PRE_COMMIT.exists() and shutil.which("pre-commit") is None,
-    reason="pre-commit is not installed (pip install '.[dev]')",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not PRE_COMMIT.exists() and shutil.which("pre-commit") is None,
+        reason="pre-commit is not installed (pip install '.[dev]')",
+    ),
+]
 
 VIOLATING = """enhancement:
   name: karpenter-upgrade-optimization

@@ -1,13 +1,15 @@
 """Regenerate the golden plans: `python tests/golden/regenerate.py`.
 
 Golden plans are whole plans, Markdown and JSON, for the seed's five trigger sentences and the
-three example specs, planned against the example estate (examples/estate). Review the diff of
-a regeneration like any other change: it is what users will see.
+three example specs, planned against the example estate (examples/estate). They are built
+in-process, each plan once for both formats, exactly as `infraplan plan ... --no-cache` builds
+them from the project folder. Review the diff of a regeneration like any other change: it is
+what users will see.
 """
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -33,20 +35,44 @@ REQUESTS = {
 
 
 def command(request: str, fmt: str) -> list[str]:
+    """The command line that makes a golden plan (for documentation and CLI tests)."""
     return ["plan", request, *REPOS, "--format", fmt, "--no-cache"]
 
 
+def build_all() -> dict[str, dict[str, str]]:
+    """name → {"md": ..., "json": ...}: every golden plan, each built once, from the project root."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from engine.commands.common import read_request
+    from engine.decide.base import load_knowledge_base
+    from engine.estate.discover import parse_repo_args
+    from engine.estate.scan import ScanOptions, scan_estate
+    from engine.plan.build import build_plan
+    from engine.render import PLAN_RENDERERS
+
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        kb = load_knowledge_base()
+        repos = parse_repo_args(REPOS[1::2])
+        estate = scan_estate(repos, kb.knowledge, ScanOptions(cache_dir=None))
+        out = {}
+        for name, request in REQUESTS.items():
+            loaded = read_request(request, kb.knowledge, [r.name for r in repos])
+            plan = build_plan(loaded, kb, estate)
+            out[name] = {
+                "md": PLAN_RENDERERS["markdown"](plan),
+                "json": PLAN_RENDERERS["json"](plan),
+            }
+        return out
+    finally:
+        os.chdir(here)
+
+
 def main() -> None:
-    for name, request in REQUESTS.items():
-        for fmt, suffix in (("markdown", "md"), ("json", "json")):
-            out = subprocess.run(
-                [sys.executable, "-m", "engine", *command(request, fmt)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            (GOLDEN / f"{name}.{suffix}").write_text(out.stdout, encoding="utf-8")
+    for name, texts in build_all().items():
+        for suffix, text in texts.items():
+            (GOLDEN / f"{name}.{suffix}").write_text(text, encoding="utf-8")
             print(f"wrote tests/golden/{name}.{suffix}")
 
 

@@ -1,0 +1,82 @@
+"""Loading the knowledge base: every file validated, cross-references checked, overlays explicit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.core.errors import InputError
+from engine.core.resources import bundled
+from engine.knowledge.load import load_knowledge
+
+
+def test_the_bundled_knowledge_loads(tmp_path: Path) -> None:
+    k = load_knowledge([bundled("knowledge")])
+    assert {s.id for s in k.stages if s.holds_rollout} == {"deployment"}
+    assert k.default_layer.id and k.default_phase_kind.id
+    assert [e.id for e in k.environments if e.usual_path]
+    assert k.phase_layer("no-such-phase") == k.default_layer.id
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(bundled("knowledge"), root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "decision-tree.yaml",
+            "stage: assessment",
+            "stage: assesment",
+            'unknown stage "assesment"',
+        ),
+        ("phases.yaml", "layer: cloud", "layer: clud", 'unknown rollout layer "clud"'),
+        (
+            "rollout.yaml",
+            "  default: true",
+            "  default: false",
+            "exactly one rollout layer is the default",
+        ),
+        (
+            "stages.yaml",
+            "  holds_rollout: true",
+            "  holds_rollout: false",
+            "exactly one stage holds the rollout",
+        ),
+        (
+            "patterns/rds-rotation.yaml",
+            "category: secret-management",
+            "category: secrets",
+            'unknown category "secrets"',
+        ),
+        (
+            "categories.yaml",
+            "default_scope: cluster-wide",
+            "default_scope: cluster",
+            'unknown scope "cluster"',
+        ),
+    ],
+)
+def test_broken_cross_references_are_errors(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    root = _copy(tmp_path)
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        load_knowledge([root])
+    assert all(p.file.endswith(".yaml") and p.line >= 1 for p in err.value.problems)
+
+
+def test_an_unknown_file_is_an_error(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "extra.yaml").write_text("- {id: x}\n")
+    with pytest.raises(InputError, match="unknown knowledge file"):
+        load_knowledge([root])
