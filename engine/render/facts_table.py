@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.core.digest import short
+
 
 def render(summary: dict[str, Any]) -> str:
     lines: list[str] = []
     lines.append("repository                     role       files  digest")
     for r in summary["repos"]:
-        lines.append(f"{r['name']:<30} {r['role']:<10} {r['files']:>5}  {r['digest'][:19]}")
+        lines.append(f"{r['name']:<30} {r['role']:<10} {r['files']:>5}  {short(r['digest'])}")
     counts = summary["counts"]
     for title, table in (
         ("kind", counts["kinds"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from engine.core.digest import short
 from engine.decide.results import Decision
 from engine.plan.model import Plan
 from engine.plan.prose import ProseSection
@@ -55,7 +56,7 @@ def _table(
 def _drafted_note(add: Callable[[str], None], section: ProseSection) -> None:
     if section.drafted_by is not None:
         add(
-            f"<sub>✎ Drafted by the model `{section.drafted_by.model}` (prompt {section.drafted_by.prompt_sha256[:19]}); the rules decided everything else.</sub>"
+            f"<sub>✎ Drafted by the model `{section.drafted_by.model}` (prompt {short(section.drafted_by.prompt_sha256)}); the rules decided everything else.</sub>"
         )
         add("")
 
@@ -389,11 +390,11 @@ def render(plan: Plan) -> str:
 
     add("## Inputs")
     add("")
-    add(f"- spec `{plan.inputs.spec.path}` sha256:{plan.inputs.spec.sha256[:16]}")
-    add(f"- rules {plan.inputs.rules[:23]}")
-    add(f"- knowledge {plan.inputs.knowledge[:23]}")
+    add(f"- spec `{plan.inputs.spec.path}` {short(plan.inputs.spec.sha256)}")
+    add(f"- rules {short(plan.inputs.rules)}")
+    add(f"- knowledge {short(plan.inputs.knowledge)}")
     for repo in plan.inputs.repositories:
-        add(f"- repository `{repo.name}` ({repo.role}, {repo.files} files) {repo.digest[:23]}")
+        add(f"- repository `{repo.name}` ({repo.role}, {repo.files} files) {short(repo.digest)}")
     add(f"- {plan.tool.name} {plan.tool.version}, plan schema {plan.schema_version}")
     add("")
     return "\n".join(out)
