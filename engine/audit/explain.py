@@ -24,9 +24,34 @@ def _value_text(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+def choice_and_change(plan: Plan) -> list[str]:
+    """How the pattern was chosen (and how sure), and what the change does, with evidence."""
+    choice = plan.pattern_choice
+    if plan.pattern is not None:
+        lines = [
+            f"pattern = {plan.pattern.id} (confidence {choice.confidence:.2f}): {choice.reason}"
+        ]
+    else:
+        lines = [
+            f"pattern = none: planned at category level ({choice.category_level or 'no pattern matched'})"
+        ]
+    others = [c for c in choice.candidates if c.pattern != choice.pattern][:3]
+    if others:
+        lines.append(
+            "  also considered: "
+            + ", ".join(f"{c.pattern} ({c.score}: {c.reason})" for c in others)
+        )
+    lines.append("change model (what the change does, and why infraplan thinks so):")
+    lines.extend(f"  {x.trait}: {x.source}  [{x.at}]" for x in plan.change_model)
+    if not plan.change_model:
+        lines.append("  no trait: nothing this change does raises its risk")
+    lines.append("")
+    return lines
+
+
 def explain(plan: Plan, dimension: str | None = None) -> str:
     dims = [dimension] if dimension else list(plan.decisions)
-    lines: list[str] = []
+    lines: list[str] = choice_and_change(plan)
     for dim in dims:
         if dim not in plan.decisions:
             raise InputError(

@@ -1,14 +1,13 @@
-"""`infraplan new TEXT`: the spec a sentence becomes, for a person to edit."""
+"""`infraplan new TEXT`: the spec a sentence becomes, for a person to edit; it passes `check`."""
 
 from __future__ import annotations
 
-from engine.commands.common import emit, knowledge_only
+from engine.commands.common import emit, knowledge_base
 from engine.commands.settings import Settings
-from engine.spec.intake import spec_text
+from engine.plan.draft import remedied_draft
 
 
 def run(settings: Settings, text: str, output: str | None) -> int:
-    knowledge = knowledge_only(settings)
-    spec, _ = spec_text(text, knowledge, [r.name for r in settings.repos])
-    emit(spec, output)
+    draft = remedied_draft(text, knowledge_base(settings), [r.name for r in settings.repos])
+    emit(draft.text(), output)
     return 0

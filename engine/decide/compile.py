@@ -91,6 +91,10 @@ def compile_rule(
                 )
     if violation and finding:
         problems.append(smap.problem((*path, "then"), "a policy rule concludes only `violation`"))
+    if raw.remedy and not violation:
+        problems.append(
+            smap.problem((*path, "remedy"), "only a policy rule (`violation:`) has a remedy")
+        )
     if violation and conclusions:
         problems.append(
             smap.problem((*path, "then"), "a policy rule concludes only `violation`, not decisions")
@@ -116,6 +120,7 @@ def compile_rule(
         at=raw.at,
         source=f"{smap.file}:{pos.line}",
         description=raw.description,
+        remedy=raw.remedy,
     )
 
 

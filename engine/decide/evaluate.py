@@ -62,9 +62,11 @@ def combine(
         entries = sorted(merged.values(), key=lambda e: (vocabulary.index(e.value), e.rule))
         values = sorted({e.value for e in entries}, key=vocabulary.index)
         value: str | list[str] | None
-        if not values:
+        if not values and dim.kind == "set":
+            value = []  # nothing of the kind is required: an empty set is a decision too
+        elif not values:
             diagnostics.append(f"no rule decided {dim.id}")
-            value = [] if dim.kind == "set" else None
+            value = None
         elif dim.kind == "set":
             value = sorted(values)
         elif dim.kind == "ordered":

@@ -115,17 +115,31 @@ def _signature(rule: Rule) -> frozenset[tuple[str, frozenset[tuple[str, str, str
     )
 
 
+def _implies(specific: Test, general: Test) -> bool:
+    """Whether a fact passing `specific` always passes `general` (same field)."""
+    if specific.field != general.field:
+        return False
+    if (specific.op, repr(specific.value)) == (general.op, repr(general.value)):
+        return True
+    if general.op == "$in" and isinstance(general.value, list):
+        allowed = general.value
+        if specific.op == "$eq":
+            return any(holds("$eq", specific.value, v) for v in allowed)
+        if specific.op == "$in" and isinstance(specific.value, list):
+            return all(any(holds("$eq", v, a) for a in allowed) for v in specific.value)
+    return False
+
+
 def _at_least_as_strict(specific: Rule, general: Rule) -> bool:
-    """Every condition of `general` is matched by a condition of `specific` with more tests."""
+    """Every condition of `general` is implied by a condition of `specific`."""
     if specific.mode != "all" or general.mode != "all":
         return False
-    spec_conds = [
-        (c.fact_type, {(t.field, t.op, repr(t.value)) for t in c.tests})
-        for c in specific.conditions
-    ]
     for c in general.conditions:
-        tests = {(t.field, t.op, repr(t.value)) for t in c.tests}
-        if not any(ft == c.fact_type and tests <= st for ft, st in spec_conds):
+        if not any(
+            s.fact_type == c.fact_type
+            and all(any(_implies(st, gt) for st in s.tests) for gt in c.tests)
+            for s in specific.conditions
+        ):
             return False
     return True
 

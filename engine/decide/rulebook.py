@@ -62,6 +62,7 @@ class Rule(Strict):
     at: str = ""  # "fact_type.field" whose origin locates a violation
     source: str  # file:line where the rule is defined
     description: str = ""
+    remedy: dict[str, list[str]] = Field(default_factory=dict)
 
     @property
     def is_policy(self) -> bool:
@@ -79,6 +80,11 @@ class RawRule(Strict):
     severity: Literal["error", "warning"] = "error"
     at: str = ""
     description: str = ""
+    remedy: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="How `infraplan new` satisfies a policy rule in a spec it writes: a spec field "
+        "and candidate values, the first that is not empty once {pattern_rollback} is filled in.",
+    )
 
 
 class Rulebook(Strict):

@@ -51,6 +51,15 @@ class EnhancementFact(FactSchema):
     has_change_window: bool
     has_owners: bool
     compliance_count: int
+    authored: bool = Field(
+        description="a person wrote the spec (not a sentence), so its agents and repositories "
+        "are theirs and their number says something"
+    )
+    phases_authored: bool = Field(
+        description="the phases are a person's (the spec's) or a seed example's, not ones "
+        "infraplan suggested, so their number and names say something"
+    )
+    urgency: str = Field(description='the spec\'s `urgency:` ("" when not declared)')
 
 
 class AgentFact(FactSchema):

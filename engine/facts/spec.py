@@ -7,12 +7,17 @@ from datetime import UTC, date, datetime
 
 from engine.facts.schema import Fact, make_fact, unique
 from engine.knowledge.model import Knowledge, Pattern
+from engine.match.change import TraitEvidence, change_model, phases_are_evidence
 from engine.match.choose import phases_for
 from engine.spec.model import LoadedSpec
 
 
 def spec_facts(
-    loaded: LoadedSpec, knowledge: Knowledge, pattern: Pattern | None, today: date | None = None
+    loaded: LoadedSpec,
+    knowledge: Knowledge,
+    pattern: Pattern | None,
+    today: date | None = None,
+    evidence: list[TraitEvidence] | None = None,
 ) -> list[Fact]:
     """Compact, typed facts about the enhancement for the rules engine."""
     spec, e = loaded.spec, loaded.spec.enhancement
@@ -24,7 +29,8 @@ def spec_facts(
         any(x.prod for x in envs if x is not None) if envs else bool(scope and scope.touches_prod)
     )
     agents = [(a, knowledge.expert(a.agent)) for a in spec.planning_agents]
-    phases, phase_source = phases_for(loaded, pattern)
+    phases, phase_source = phases_for(loaded, pattern, knowledge)
+    evidence = change_model(loaded, knowledge, pattern, phases) if evidence is None else evidence
     facts = [
         make_fact(
             "enhancement",
@@ -53,6 +59,9 @@ def spec_facts(
                 "has_change_window": at("change_window"),
                 "has_owners": at("owners"),
                 "compliance_count": at("compliance"),
+                "authored": at("planning_agents"),
+                "phases_authored": at("implementation_phases"),
+                "urgency": at("urgency"),
             },
             name=e.name,
             category=e.category,
@@ -76,6 +85,9 @@ def spec_facts(
             has_change_window=bool(spec.change_window and spec.change_window.strip()),
             has_owners=bool(spec.owners),
             compliance_count=len(set(spec.compliance)),
+            authored=not loaded.request,
+            phases_authored=phases_are_evidence(loaded, pattern),
+            urgency=spec.urgency or "",
         )
     ]
     for i, (a, expert) in enumerate(agents):
@@ -105,7 +117,7 @@ def spec_facts(
             )
         )
     kinds = [knowledge.phase_kind(p.name) for p in phases]
-    for kind in sorted({k.id for k in knowledge.phase_kinds} | {"other"}):
+    for kind in sorted(k.id for k in knowledge.phase_kinds):
         facts.append(
             make_fact(
                 "phase_kind",
@@ -119,22 +131,20 @@ def spec_facts(
                 count=kinds.count(kind),
             )
         )
-    category = knowledge.category(e.category)
-    traits: dict[str, tuple[str, str]] = {}
-    for t in category.traits if category else []:
-        traits.setdefault(t, (f"category {e.category}", at("enhancement", "category")))
-    for t in pattern.traits if pattern else []:
-        traits.setdefault(t, (pattern_origin, pattern_origin))
+    by_trait: dict[str, list[TraitEvidence]] = {}
+    for x in evidence:
+        by_trait.setdefault(x.trait, []).append(x)
     for name in knowledge.traits:
-        source, origin = traits.get(name, ("", ""))
+        found = by_trait.get(name, [])
+        origin = found[0].at if found else ""
         facts.append(
             make_fact(
                 "trait",
                 name,
                 origins={"name": origin, "present": origin, "source": origin},
                 name=name,
-                present=name in traits,
-                source=source,
+                present=bool(found),
+                source="; ".join(x.source for x in found),
             )
         )
     for i, env_name in enumerate(e.environments):

@@ -17,6 +17,7 @@ from engine.core.overlays import overlay_labels
 from engine.core.resources import bundled
 from engine.core.validation import validate
 from engine.core.yamlsrc import SourceMap, load_file
+from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
 from engine.knowledge.model import (
     Category,
     Dimension,
@@ -53,6 +54,9 @@ _LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
     "rollout.yaml": ("rollout", RolloutLayer),
     "strategies.yaml": ("strategies", StrategySteps),
     "feature-flags.yaml": ("feature_flags", FeatureFlagSteps),
+    "intake.yaml": ("intake", IntakeSettings),
+    "change-kinds.yaml": ("change_kinds", ChangeKind),
+    "traits.yaml": ("trait_infos", TraitInfo),
 }
 
 
@@ -124,6 +128,7 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
         files=sorted(files, key=lambda f: f.path),
     )
     problems.extend(_cross_check(knowledge, entries))
+    problems.extend(_check_change_model(knowledge, entries))
     if problems:
         raise InputError(problems)
     return knowledge
@@ -281,3 +286,39 @@ def _cross_check(
 
 def _exactly_one(items: Sequence[object], what: str, file: str) -> Problem:
     return Problem(f"knowledge/{file}", 1, 1, f"exactly one {what}; found {len(items)}")
+
+
+def _check_change_model(
+    k: Knowledge, entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]]
+) -> list[Problem]:
+    """Traits named anywhere exist in traits.yaml; change kinds name known concepts."""
+    problems: list[Problem] = []
+    traits = set(k.traits)
+    concepts = {t.id for t in k.terms}
+    named: list[tuple[list[str], SourceMap, tuple[str | int, ...]]] = []
+    for field in ("categories", "change_kinds"):
+        for entry, smap, path in entries[field]:
+            named.append((list(getattr(entry, "traits", [])), smap, (*path, "traits")))
+    named += [
+        (list(getattr(p, "traits", [])), smap, ("traits",)) for p, smap, _ in entries["patterns"]
+    ]
+    for names, smap, path in named:
+        problems.extend(
+            smap.problem(
+                path,
+                f'unknown trait "{name}"{did_you_mean(name, traits)}; traits are defined in knowledge/traits.yaml',
+            )
+            for name in names
+            if name not in traits
+        )
+    for kind, smap, path in entries["change_kinds"]:
+        assert isinstance(kind, ChangeKind)
+        for word in {w.removesuffix("*2") for group in kind.when for w in group} | set(kind.unless):
+            if word not in concepts:
+                problems.append(
+                    smap.problem(
+                        path,
+                        f'unknown vocabulary concept "{word}"{did_you_mean(word, concepts)}',
+                    )
+                )
+    return problems

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from engine.core.digest import SourceFile, digest_files
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
+from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
 
 
 class DimensionValue(Strict):
@@ -55,6 +56,14 @@ class Category(WithAssignments):
     common_patterns: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     default_scope: str
+    fallback: bool = Field(
+        default=False,
+        description="The kind of change, not its domain: chosen only when no domain category is.",
+    )
+    describes_only: bool = Field(
+        default=False,
+        description="Its changes describe (documents): no change kind is read from their words.",
+    )
     planning_agents: list[Assignment] = Field(default_factory=list)
     implementation_phases: list[Phase] = Field(default_factory=list)
 
@@ -63,6 +72,9 @@ class Term(Strict):
     """A vocabulary concept and the words and vendor names that mean it."""
 
     id: str
+    weight: int = Field(
+        default=2, ge=1, description="How specific the concept is when it chooses a pattern."
+    )
     terms: list[str]
 
 
@@ -242,6 +254,10 @@ class Pattern(WithAssignments):
     category: str
     scope: str
     triggers: list[str] = Field(default_factory=list)
+    anti_triggers: list[str] = Field(
+        default_factory=list,
+        description="Concept phrases that rule the pattern out when a request has them.",
+    )
     traits: list[str] = Field(default_factory=list)
     feature_flag: bool = False
     probes: list[str] = Field(
@@ -294,7 +310,19 @@ class Knowledge(Strict):
     rollout: list[RolloutLayer]
     strategies: list[StrategySteps]
     feature_flags: list[FeatureFlagSteps]
+    intake: list[IntakeSettings]
+    change_kinds: list[ChangeKind]
+    trait_infos: list[TraitInfo]
     files: list[SourceFile]
+
+    @property
+    def reading_rules(self) -> IntakeSettings:
+        """How sentences are read (knowledge/intake.yaml)."""
+        return self.intake[-1]
+
+    def concept_weight(self, word: str) -> int:
+        """A concept's weight (knowledge/vocabulary.yaml); a plain word weighs 1."""
+        return next((t.weight for t in self.terms if t.id == word), 1)
 
     @property
     def reading(self) -> EstateReading:
@@ -360,8 +388,5 @@ class Knowledge(Strict):
 
     @property
     def traits(self) -> list[str]:
-        """Every trait a category or pattern names: the trait vocabulary of the rules."""
-        names = {t for c in self.categories for t in c.traits} | {
-            t for p in self.patterns for t in p.traits
-        }
-        return sorted(names)
+        """The trait vocabulary of the rules: the change model (knowledge/traits.yaml)."""
+        return sorted(t.id for t in self.trait_infos)

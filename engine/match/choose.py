@@ -1,11 +1,26 @@
-"""Pattern choice: the knowledge pattern a spec follows, and the phases the plan uses."""
+"""Pattern choice: the knowledge pattern a spec follows — with its evidence and confidence — and
+the phases the plan uses.
+
+A spec that names its pattern follows it. Otherwise its name and summary are read like a
+request (engine/spec/intake.py), among the patterns of its category; a spec named exactly like
+a seed example (`rds-rotation-integration`) follows that example. A pattern is chosen only when
+it is clearly meant (knowledge/intake.yaml: a minimum score and a margin over the next); below
+that the plan is made at category level and says why. A wrong pattern must never silently
+rewrite a plan.
+"""
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from engine.core.models import Out, Phase
 from engine.knowledge.model import Knowledge, Pattern
-from engine.spec.intake import concepts, score_patterns
+from engine.spec.intake import Candidate, choose, match_text, score_patterns
 from engine.spec.model import LoadedSpec
+from engine.spec.text import read
+
+NAMED_SCORE = 100  # the spec names the pattern
+EXAMPLE_NAME_BONUS = 50  # the spec is named like the pattern's seed example
 
 
 class PatternMatch(Out):
@@ -14,40 +29,84 @@ class PatternMatch(Out):
     reason: str
 
 
-def match_pattern(
-    loaded: LoadedSpec, knowledge: Knowledge
-) -> tuple[Pattern | None, list[PatternMatch]]:
-    """The pattern for a spec: named explicitly, else the best-scoring one of its category.
+class PatternChoice(Out):
+    """Why a pattern was chosen (or none), how sure the choice is, and what else was considered."""
 
-    Scoring is the free-text intake's (engine/spec/intake.py) over the spec's name and summary, plus
-    50 when the spec's name is the pattern's example name. Returns the chosen pattern and every
-    candidate, best first (ties broken by pattern id, never by file order).
-    """
+    pattern: str = ""  # "" when planned at category level
+    confidence: float = 0.0
+    reason: str = ""
+    candidates: list[PatternMatch] = Field(default_factory=list)
+    category_level: str = ""  # why no pattern was chosen
+
+
+def match_pattern(loaded: LoadedSpec, knowledge: Knowledge) -> tuple[Pattern | None, PatternChoice]:
+    """The pattern for a spec (or None: category level), and the evidence for the choice."""
     e = loaded.spec.enhancement
+    if loaded.request:  # a spec written from a sentence: the sentence's own match is the evidence
+        return _from_request(loaded.request, knowledge)
     if e.pattern:
         chosen = knowledge.pattern(e.pattern)
-        return chosen, [PatternMatch(pattern=e.pattern, score=100, reason="named in the spec")]
-    found = concepts(" ".join([e.name.replace("-", " "), e.summary]), knowledge)
-    scored = {c.id: (c.score, c.reason) for c in score_patterns(found, knowledge, e.category)}
+        match = PatternMatch(pattern=e.pattern, score=NAMED_SCORE, reason="named in the spec")
+        return chosen, PatternChoice(
+            pattern=e.pattern, confidence=1.0, reason=match.reason, candidates=[match]
+        )
+    text = loaded.request or " ".join([e.name.replace("-", " "), e.summary])
+    scores = {
+        c.id: (c.score, c.reason)
+        for c in score_patterns(read(text, knowledge), knowledge, e.category)
+    }
     for p in knowledge.patterns:
         if p.category == e.category and p.name == e.name:
-            score, reason = scored.get(p.id, (0, ""))
-            scored[p.id] = (
-                score + 50,
-                "; ".join(r for r in (f'spec name is the example name "{p.name}"', reason) if r),
+            score, reason = scores.get(p.id, (0, ""))
+            example = f'spec name is the seed example name "{p.name}"'
+            scores[p.id] = (
+                score + EXAMPLE_NAME_BONUS,
+                "; ".join(r for r in (example, reason) if r),
             )
-    candidates = sorted(
+    scored = sorted(
         (
-            PatternMatch(pattern=pid, score=score, reason=reason)
-            for pid, (score, reason) in scored.items()
+            Candidate(kind="pattern", id=pid, category=e.category, score=score, reason=reason)
+            for pid, (score, reason) in scores.items()
         ),
-        key=lambda m: (-m.score, m.pattern),
+        key=lambda c: (-c.score, c.id),
     )
-    chosen = knowledge.pattern(candidates[0].pattern) if candidates else None
-    return chosen, candidates
+    best, confidence, why = choose(scored, knowledge)
+    candidates = [PatternMatch(pattern=c.id, score=c.score, reason=c.reason) for c in scored]
+    if best is None:
+        return None, PatternChoice(
+            confidence=confidence,
+            candidates=candidates,
+            category_level=why or "no pattern of the category matches the spec's name and summary",
+        )
+    return knowledge.pattern(best.id), PatternChoice(
+        pattern=best.id, confidence=confidence, reason=best.reason, candidates=candidates
+    )
 
 
-def phases_for(loaded: LoadedSpec, pattern: Pattern | None) -> tuple[list[Phase], str]:
+def _from_request(request: str, knowledge: Knowledge) -> tuple[Pattern | None, PatternChoice]:
+    match = match_text(request, knowledge)
+    candidates = [
+        PatternMatch(pattern=c.id, score=c.score, reason=c.reason)
+        for c in match.candidates
+        if c.kind == "pattern"
+    ]
+    if match.chosen is not None and match.chosen.kind == "pattern":
+        return knowledge.pattern(match.chosen.id), PatternChoice(
+            pattern=match.chosen.id,
+            confidence=match.confidence,
+            reason=match.chosen.reason,
+            candidates=candidates,
+        )
+    return None, PatternChoice(
+        confidence=match.confidence,
+        candidates=candidates,
+        category_level=match.why_category_level or "no pattern matches the request",
+    )
+
+
+def phases_for(
+    loaded: LoadedSpec, pattern: Pattern | None, knowledge: Knowledge
+) -> tuple[list[Phase], str]:
     """The implementation phases the plan follows and where they came from."""
     if loaded.spec.implementation_phases:
         return list(loaded.spec.implementation_phases), "spec"
@@ -55,4 +114,7 @@ def phases_for(loaded: LoadedSpec, pattern: Pattern | None) -> tuple[list[Phase]
         return list(pattern.implementation_phases), f"pattern {pattern.id}"
     if pattern is not None and pattern.suggested_phases:
         return list(pattern.suggested_phases), f"pattern {pattern.id} (suggested)"
+    category = knowledge.category(loaded.spec.enhancement.category)
+    if category is not None and category.implementation_phases:
+        return list(category.implementation_phases), f"category {category.id} (suggested)"
     return [], "none"

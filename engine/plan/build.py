@@ -19,7 +19,8 @@ from engine.estate.model import Estate
 from engine.facts.estate import estate_facts
 from engine.facts.spec import spec_facts
 from engine.knowledge.model import Knowledge, Pattern
-from engine.match.choose import PatternMatch, match_pattern, phases_for
+from engine.match.change import change_model
+from engine.match.choose import PatternChoice, match_pattern, phases_for
 from engine.match.impact import ProbeReport, run_probes
 from engine.plan.model import (
     AgentTask,
@@ -54,14 +55,19 @@ def build_plan(
     """From a validated spec (and the estate's facts) to a whole plan. Pure: reads no file."""
     k = kb.knowledge
     spec, e = loaded.spec, loaded.spec.enhancement
-    pattern, candidates = match_pattern(loaded, k)
+    pattern, choice = match_pattern(loaded, k)
     graph = build_graph(estate, k) if estate is not None else None
     report = (
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )
     validate_waivers(loaded, kb)
     day = today or datetime.now(UTC).date()
-    facts = [*spec_facts(loaded, k, pattern, day), *estate_facts(estate, k, report, pattern)]
+    phases, phase_source = phases_for(loaded, pattern, k)
+    evidence = change_model(loaded, k, pattern, phases)
+    facts = [
+        *spec_facts(loaded, k, pattern, day, evidence),
+        *estate_facts(estate, k, report, pattern),
+    ]
     outcome = evaluate(kb, facts)
     decisions, found, found_findings, diagnostics = (
         outcome.decisions,
@@ -69,7 +75,6 @@ def build_plan(
         outcome.findings,
         outcome.diagnostics,
     )
-    phases, phase_source = phases_for(loaded, pattern)
     envs = _environments(loaded, k, report)
     rollout = _rollout(loaded, k, decisions, pattern, envs, estate, report, graph)
     plan = Plan(
@@ -105,7 +110,9 @@ def build_plan(
             compliance=sorted(set(spec.compliance)),
             owners=sorted(set(spec.owners)),
         ),
-        pattern=_pattern_ref(pattern, candidates),
+        pattern=_pattern_ref(pattern, choice),
+        pattern_choice=choice,
+        change_model=evidence,
         decisions=decisions,
         experts=_experts(loaded, k, decisions, pattern),
         stages=_stages(k, decisions, pattern),
@@ -170,7 +177,7 @@ def _rollout(
     return plan_rollout(
         point_targets(report.integration_points, k)
         if from_estate and report is not None
-        else phase_targets(phases_for(loaded, pattern)[0], k),
+        else phase_targets(phases_for(loaded, pattern, k)[0], k),
         k,
         environments=envs,
         strategy=decided("implementation_strategy"),
@@ -182,16 +189,16 @@ def _rollout(
     )
 
 
-def _pattern_ref(pattern: Pattern | None, candidates: list[PatternMatch]) -> PatternRef | None:
+def _pattern_ref(pattern: Pattern | None, choice: PatternChoice) -> PatternRef | None:
     if pattern is None:
         return None
-    reason = next((c.reason for c in candidates if c.pattern == pattern.id), "")
     return PatternRef(
         id=pattern.id,
         title=pattern.title,
         source=pattern.source,
-        reason=reason,
-        runners_up=[c for c in candidates if c.pattern != pattern.id][:3],
+        reason=choice.reason,
+        confidence=choice.confidence,
+        runners_up=[c for c in choice.candidates if c.pattern != pattern.id][:3],
     )
 
 

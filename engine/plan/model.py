@@ -13,7 +13,8 @@ from engine.core.errors import InputError, Problem
 from engine.core.models import Out
 from engine.decide.results import Decision, Finding, Violation
 from engine.estate.discover import Diagnostic
-from engine.match.choose import PatternMatch
+from engine.match.change import TraitEvidence
+from engine.match.choose import PatternChoice, PatternMatch
 from engine.match.impact import Impact, IntegrationPoint
 from engine.match.upgrades import UpgradeFinding
 from engine.plan.prose import Prose
@@ -94,6 +95,7 @@ class PatternRef(Out):
     title: str
     source: str
     reason: str
+    confidence: float
     runners_up: list[PatternMatch]
 
 
@@ -142,6 +144,8 @@ class Plan(Out):
     inputs: Inputs
     enhancement: EnhancementSummary
     pattern: PatternRef | None
+    pattern_choice: PatternChoice = Field(default_factory=PatternChoice)
+    change_model: list[TraitEvidence] = Field(default_factory=list)
     decisions: dict[str, Decision]
     experts: list[ExpertRole]
     stages: list[StagePlan]

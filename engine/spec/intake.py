@@ -1,63 +1,31 @@
 """Intake: from a sentence (or a spec's name and summary) to a knowledge pattern or category.
 
-Text is lower-cased, stripped of punctuation and plurals, and every vocabulary term (longest
-first) becomes its concept (knowledge/vocabulary.yaml): "Aurora passwords" → {database,
-credential}. A pattern scores 10 points per word of each trigger whose words are all present;
-a category scores 1 per keyword present. The best score wins and ties go to the lower id, so
-the choice never depends on file order. Runners-up are kept for the plan.
+The sentence is read (engine/spec/text.py) into stated and negated concepts. A pattern's
+trigger is a concept phrase: it matches when all its concepts are stated; a pattern scores the
+summed weights (knowledge/vocabulary.yaml) of every concept its matching triggers cover, so
+"database upgrade" outweighs "upgrade" and a request that says more of a pattern counts more. An
+anti-trigger that is stated rules the pattern out. The best pattern is chosen only when it
+scores at least `min_pattern_score` and beats the next one by `min_margin`
+(knowledge/intake.yaml); its confidence is best / (best + runner-up). Otherwise the request is
+planned at category level: the domain category whose keywords weigh most (a `fallback`
+category only when no domain category matches), and the plan says so. Ties never depend on
+file order: they go to the lower id. A question, or a request with nothing left once its
+negations are set apart, is refused.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from typing import Any
+
+from pydantic import Field
 
 from engine.core.errors import InputError, Problem
 from engine.core.models import Out
 from engine.knowledge.model import Knowledge, Pattern
 from engine.spec.model import LoadedSpec
+from engine.spec.text import Reading, read, singular
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    return [singular(w) for w in _WORD.findall(text.lower())]
-
-
-@cache
-def _terms(
-    knowledge_digest: str, vocabulary: tuple[tuple[str, tuple[str, ...]], ...]
-) -> list[tuple[tuple[str, ...], str]]:
-    """(term words, concept), longest terms first; cached per knowledge base."""
-    out = {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
-    return sorted(out, key=lambda t: (-len(t[0]), t))
-
-
-def concepts(text: str, knowledge: Knowledge) -> set[str]:
-    """The concepts and remaining words of a text."""
-    vocabulary = tuple((t.id, tuple(t.terms)) for t in knowledge.terms)
-    terms = _terms(knowledge.digest, vocabulary)
-    tokens = words(text)
-    found: set[str] = set()
-    i = 0
-    while i < len(tokens):
-        for term, concept in terms:
-            if term and tuple(tokens[i : i + len(term)]) == term:
-                found.add(concept)
-                i += len(term)
-                break
-        else:
-            found.add(tokens[i])
-            i += 1
-    return found
+__all__ = ["Candidate", "Match", "NoMatch", "match_text", "read", "spec_text"]
 
 
 def trigger_words(trigger: str, concept_ids: set[str]) -> set[str]:
@@ -77,8 +45,11 @@ class Match(Out):
 
     text: str
     concepts: list[str]
+    negated: list[str] = Field(default_factory=list)
     chosen: Candidate | None
+    confidence: float = 0.0  # of the chosen pattern; 0 at category level
     candidates: list[Candidate]
+    why_category_level: str = ""  # when patterns scored but none was chosen
 
     @property
     def runners_up(self) -> list[Candidate]:
@@ -86,100 +57,186 @@ class Match(Out):
         return [c for c in self.candidates if (c.kind, c.id) != chosen][:3]
 
 
-def score_patterns(found: set[str], knowledge: Knowledge, category: str = "") -> list[Candidate]:
+def _weight(words: set[str], knowledge: Knowledge) -> int:
+    return sum(knowledge.concept_weight(w) for w in words)
+
+
+def score_patterns(reading: Reading, knowledge: Knowledge, category: str = "") -> list[Candidate]:
+    """Every pattern a reading triggers (and no anti-trigger rules out), best first."""
     concept_ids = {t.id for t in knowledge.terms}
+    found = reading.concepts
     out = []
     for p in knowledge.patterns:
         if category and p.category != category:
             continue
-        score, reasons = 0, []
-        for trigger in p.triggers:
-            needed = trigger_words(trigger, concept_ids)
-            if needed and needed <= found:
-                score += 10 * len(needed)
-                reasons.append(f'"{trigger}"')
-        if score:
+        if any(trigger_words(a, concept_ids) <= found for a in p.anti_triggers):
+            continue
+        matched = [t for t in p.triggers if trigger_words(t, concept_ids) <= found]
+        covered = set().union(*(trigger_words(t, concept_ids) for t in matched))
+        if covered:
             out.append(
                 Candidate(
                     kind="pattern",
                     id=p.id,
                     category=p.category,
-                    score=score,
-                    reason="triggers " + ", ".join(reasons),
+                    score=_weight(covered, knowledge),
+                    reason="triggers " + ", ".join(f'"{t}"' for t in matched),
                 )
             )
     return sorted(out, key=lambda c: (-c.score, c.id))
 
 
-def score_categories(found: set[str], knowledge: Knowledge) -> list[Candidate]:
+def score_categories(reading: Reading, knowledge: Knowledge) -> list[Candidate]:
+    """Categories by the weight of their keywords in the reading; fallback categories last."""
     out = []
+    fallback = {c.id for c in knowledge.categories if c.fallback}
     for c in knowledge.categories:
-        hits = sorted(set(c.keywords) & found)
+        hits = sorted(set(c.keywords) & reading.concepts)
         if hits:
             out.append(
                 Candidate(
                     kind="category",
                     id=c.id,
                     category=c.id,
-                    score=len(hits),
+                    score=_weight(set(hits), knowledge),
                     reason="keywords " + ", ".join(hits),
                 )
             )
-    return sorted(out, key=lambda c: (-c.score, c.id))
+    return sorted(out, key=lambda c: (c.id in fallback, -c.score, c.id))
+
+
+def choose(patterns: list[Candidate], knowledge: Knowledge) -> tuple[Candidate | None, float, str]:
+    """The confident pattern (with its confidence), or None and why not."""
+    rules = knowledge.reading_rules
+    if not patterns:
+        return None, 0.0, ""
+    best = patterns[0]
+    second = patterns[1].score if len(patterns) > 1 else 0
+    confidence = round(best.score / (best.score + second), 2)
+    if best.score < rules.min_pattern_score:
+        return (
+            None,
+            confidence,
+            f"the best pattern ({best.id}) scores {best.score}, below {rules.min_pattern_score}",
+        )
+    if best.score - second < rules.min_margin:
+        return (
+            None,
+            confidence,
+            f"{best.id} and {patterns[1].id} score alike ({best.score} and {second}); no pattern is clearly meant",
+        )
+    return best, confidence, ""
+
+
+def _generic(candidate: Candidate, knowledge: Knowledge) -> bool:
+    """A pattern of a fallback category matched only by the keywords of fallback categories."""
+    category = knowledge.category(candidate.category)
+    if category is None or not category.fallback:
+        return False
+    generic = {w for c in knowledge.categories if c.fallback for w in c.keywords}
+    words = set(
+        candidate.reason.removeprefix("triggers ").replace('"', "").replace(",", " ").split()
+    )
+    return words <= generic
 
 
 def match_text(text: str, knowledge: Knowledge) -> Match:
     """The best pattern for a sentence, else the best category, else nothing."""
-    found = concepts(text, knowledge)
-    patterns = score_patterns(found, knowledge)
-    categories = score_categories(found, knowledge)
-    chosen = patterns[0] if patterns else categories[0] if categories else None
+    reading = read(text, knowledge)
+    patterns = score_patterns(reading, knowledge)
+    categories = score_categories(reading, knowledge)
+    pattern, confidence, why = choose(patterns, knowledge)
+    rules = knowledge.reading_rules
+    category = next((c for c in categories if c.score >= rules.min_category_score), None)
+    if pattern is not None and category is not None and _generic(pattern, knowledge):
+        # "Install Velero": a fallback pattern (new tool) found only by its generic words yields
+        # to the domain the request names (backups)
+        fallback = {c.id for c in knowledge.categories if c.fallback}
+        if category.id not in fallback:
+            why = f"{pattern.id} is found only by the generic words of its kind; the request names the {category.id} domain"
+            pattern, confidence = None, 0.0
+    concept_ids = {t.id for t in knowledge.terms}
     return Match(
         text=text,
-        concepts=sorted(found & {t.id for t in knowledge.terms}),
-        chosen=chosen,
+        concepts=sorted(reading.concepts & concept_ids),
+        negated=sorted(reading.negated & concept_ids),
+        chosen=None if reading.question else pattern or category,
+        confidence=confidence if pattern else 0.0,
         candidates=patterns + categories,
+        why_category_level=why,
     )
 
 
 def closest(text: str, knowledge: Knowledge, count: int = 3) -> list[Pattern]:
-    """Patterns sharing the most words with a text that matched nothing (for the error)."""
-    found = concepts(text, knowledge)
+    """Patterns sharing the most words with a text that matched nothing (for the error); only
+    those sharing at least one."""
+    reading = read(text, knowledge)
+    found = reading.concepts | reading.negated
     concept_ids = {t.id for t in knowledge.terms}
 
     def overlap(p: Pattern) -> int:
-        wanted = set().union(*(trigger_words(t, concept_ids) for t in p.triggers)) | set(
-            words(p.title)
-        )
+        wanted = set().union(*(trigger_words(t, concept_ids) for t in p.triggers))
         return len(wanted & found)
 
-    ranked = sorted(knowledge.patterns, key=lambda p: (-overlap(p), p.id))
-    return ranked[:count]
+    shared = [p for p in knowledge.patterns if overlap(p)]
+    return sorted(shared, key=lambda p: (-overlap(p), p.id))[:count]
 
 
 class NoMatch(InputError):
     """Nothing in the knowledge base matches a request: an input error (exit 2)."""
 
     def __init__(self, text: str, knowledge: Knowledge) -> None:
+        reading = read(text, knowledge)
         self.patterns = [p.id for p in closest(text, knowledge)]
         self.categories = [c.id for c in knowledge.categories]
+        if reading.question:
+            why = "it is a question, not a change to plan"
+        elif reading.negated and not (reading.concepts & {t.id for t in knowledge.terms}):
+            why = "it says what not to do, and nothing to do"
+        else:
+            why = "no pattern or category matches it"
+        near = (
+            f"Closest patterns: {', '.join(self.patterns)}. "
+            if self.patterns
+            else "No pattern shares a word with it. "
+        )
         message = (
-            f'no pattern or category matches "{text}". Closest patterns: {", ".join(self.patterns)}. '
-            f"Categories: {', '.join(self.categories)}. Rephrase with what the change is about "
-            '(e.g. "rotate RDS credentials", "upgrade Karpenter"), or write a spec (infraplan new, docs/spec.md).'
+            f'cannot plan "{" ".join(text.split())}": {why}. {near}'
+            f"Categories: {', '.join(self.categories)}. Say what should change "
+            '(e.g. "rotate RDS credentials", "upgrade Karpenter to 1.1"), or write a spec (infraplan new, docs/spec.md).'
         )
         super().__init__([Problem("request", 0, 0, message)])
 
 
+class SpecDraft(Out):
+    """The spec a request becomes, before it is written: comment lines, the mapping, the match."""
+
+    header: list[str]
+    body: dict[str, Any]
+    match: Match
+
+    def text(self) -> str:
+        import yaml
+
+        dumped = yaml.safe_dump(
+            self.body, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        )
+        return "\n".join(self.header) + "\n" + dumped
+
+
 def spec_text(text: str, knowledge: Knowledge, repos: list[str] | None = None) -> tuple[str, Match]:
     """The spec YAML a request becomes: the matched pattern's, or its category's defaults."""
-    import yaml
+    draft = spec_draft(text, knowledge, repos)
+    return draft.text(), draft.match
 
+
+def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) -> SpecDraft:
+    """The spec a request becomes, as data (NoMatch when nothing matches)."""
     match = match_text(text, knowledge)
     if match.chosen is None:
         raise NoMatch(text, knowledge)
+    reading = read(text, knowledge)
     summary = " ".join(text.split())
-    body: dict[str, object]
     if match.chosen.kind == "pattern":
         pattern = knowledge.pattern(match.chosen.id)
         assert pattern is not None
@@ -203,27 +260,32 @@ def spec_text(text: str, knowledge: Knowledge, repos: list[str] | None = None) -
         }
         agents = category.planning_agents
         phases = category.implementation_phases
+    prod = {e.id for e in knowledge.environments if e.prod}
+    if reading.environments and not set(reading.environments) & prod:
+        # the request names only non-production environments: it reaches no further
+        enhancement["environments"] = list(reading.environments)
+    if reading.target_version:
+        enhancement["target_version"] = reading.target_version
     if repos:
         enhancement["repos"] = sorted(repos)
-    body = {
+    body: dict[str, Any] = {
         "enhancement": enhancement,
         "planning_agents": [{a.agent: a.task} for a in agents],
         "implementation_phases": [{p.name: p.task} for p in phases],
     }
     chosen = (
-        f"{match.chosen.kind} {match.chosen.id} (score {match.chosen.score}: {match.chosen.reason})"
+        f"{match.chosen.kind} {match.chosen.id} (score {match.chosen.score}: {match.chosen.reason}"
     )
+    chosen += f", confidence {match.confidence:.2f})" if match.chosen.kind == "pattern" else ")"
     others = ", ".join(f"{c.kind} {c.id} ({c.score})" for c in match.runners_up) or "none"
     header = [
         f"# Generated by `infraplan new` from: {summary}",
         f"# Matched {chosen}; also considered: {others}.",
-        "# Edit freely; `infraplan check` validates it. Optional declarations a reviewer checks:",
-        "# risk, strategy, rollback, feature_flag, change_window, compliance, owners (docs/spec.md).",
+        "# The agents and phases are suggestions; edit them to what the change really is.",
+        "# Optional declarations a reviewer checks: risk, strategy, rollback, feature_flag,",
+        "# change_window, compliance, owners, reversible, urgency, request_path, data_at_stake.",
     ]
-    dumped = yaml.safe_dump(
-        body, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
-    )
-    return "\n".join(header) + "\n" + dumped, match
+    return SpecDraft(header=header, body=body, match=match)
 
 
 def spec_from_request(sentence: str, knowledge: Knowledge, repos: list[str]) -> LoadedSpec:

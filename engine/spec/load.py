@@ -44,6 +44,7 @@ def finish_spec(data: object, smap: SourceMap, knowledge: Knowledge, sha256: str
             ]
         )
     vocabularies = {field: knowledge.vocabulary(dim) for field, dim in DECLARED_DIMENSIONS.items()}
+    vocabularies["urgency"] = list(knowledge.reading_rules.urgency_levels)
     spec = validate(Spec, data, smap, context={"vocabularies": vocabularies})
     problems = cross_check(spec, smap, knowledge)
     if problems:

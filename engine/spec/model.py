@@ -39,6 +39,9 @@ class EnhancementInfo(Strict):
     environments: list[str] = Field(default_factory=list)
     clusters: list[str] = Field(default_factory=list)
     repos: list[str] = Field(default_factory=list)
+    target_version: str = Field(
+        default="", description="The version the change moves to, when it names one."
+    )
 
     @field_validator("name")
     @classmethod
@@ -75,8 +78,22 @@ class Spec(WithAssignments):
     compliance: list[str] = Field(default_factory=list)
     owners: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    # what the change does, when its authors know better than its words say (docs/spec.md)
+    reversible: bool | None = Field(
+        default=None, description="false: the change cannot be rolled back (a one-way change)."
+    )
+    urgency: str | None = Field(
+        default=None,
+        description="normal, urgent or emergency (fixing an exploited vulnerability or a leak).",
+    )
+    request_path: bool | None = Field(
+        default=None, description="true: the change sits in every request's path."
+    )
+    data_at_stake: bool | None = Field(
+        default=None, description="true: stateful data (databases, volumes) is changed."
+    )
 
-    @field_validator("risk", "strategy")
+    @field_validator("risk", "strategy", "urgency")
     @classmethod
     def _a_decided_value(cls, v: str | None, info: ValidationInfo) -> str | None:
         """A declared value must be one the decision tree knows (given as validation context)."""

@@ -21,18 +21,21 @@ def test_cli_doc_lists_every_bundled_policy_rule(kb: KnowledgeBase) -> None:
         assert f"`{rule.id}`" in text, rule.id
 
 
-def test_knowledge_doc_lists_every_trait_the_rules_use(kb: KnowledgeBase) -> None:
-    text = (ROOT / "docs" / "knowledge.md").read_text()
+def test_every_trait_the_rules_use_is_in_the_change_model(kb: KnowledgeBase) -> None:
+    text = (ROOT / "docs" / "change-model.md").read_text()
     used = {
-        t.value
+        v
         for r in kb.rulebook.rules
         for c in r.conditions
         if c.fact_type == "trait"
         for t in c.tests
         if t.field == "name"
+        for v in (t.value if isinstance(t.value, list) else [t.value])
     }
+    assert used <= set(kb.knowledge.traits)
     for trait in used:
         assert f"`{trait}`" in text, trait
+    assert "change-model.md" in (ROOT / "docs" / "knowledge.md").read_text()
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -147,7 +147,13 @@ def test_verify_a_plan_from_a_sentence(tmp_path: Path) -> None:
 def test_explain_lists_rules_facts_and_reasons() -> None:
     result = run_cli("explain", str(GOLDEN / "spec-rds-rotation.json"), "risk")
     assert result.returncode == 0
-    assert result.stdout.startswith("risk = medium")
+    assert result.stdout.startswith("pattern = rds-rotation (confidence ")
+    assert "change model (what the change does" in result.stdout
+    assert (
+        "handles-credentials: category secret-management  [examples/specs/rds-rotation.yaml:"
+        in result.stdout
+    )
+    assert "\nrisk = medium\n" in result.stdout
     assert "estate.prod-databases (rules/estate.yaml:" in result.stdout
     assert (
         "matched probe count=1, environment=prod, name=databases  [infra-tf/modules/rds/main.tf:28]"
@@ -168,8 +174,9 @@ def test_why_not_risk_high_on_the_rds_example() -> None:
         or "trait:node-disruption has present=false" in out
     )
     assert (
-        "- risk.cross-cluster" in out
-        and "condition 1 failed: design = cross-cluster — design is application-integration" in out
+        "- risk.one-way" in out
+        and "condition 1 failed: trait with name = one-way, present = true — trait:one-way has present=false"
+        in out
     )
     assert "- estate.removed-apis" in out and "probe:removed-apis:all has count=0" in out
 

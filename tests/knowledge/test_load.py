@@ -80,3 +80,29 @@ def test_an_unknown_file_is_an_error(tmp_path: Path) -> None:
     (root / "extra.yaml").write_text("- {id: x}\n")
     with pytest.raises(InputError, match="unknown knowledge file"):
         load_knowledge([root])
+
+
+def test_suggested_phases_claim_nothing_their_pattern_does_not() -> None:
+    """`infraplan new` writes a pattern's suggested phases into the draft, where they become the
+    author's phases and evidence of what the change does; so a suggested phase may show only
+    traits its pattern (or category, or trigger words) already has — otherwise accepting the
+    draft as written would raise the plan its own sentence got."""
+    from engine.spec.text import read
+
+    k = load_knowledge([bundled("knowledge")])
+    claims = []
+    for p in k.patterns:
+        if p.implementation_phases:
+            continue  # the seed's phases are evidence either way
+        category = k.category(p.category)
+        own = set(p.traits) | set(category.traits if category else [])
+        for trigger in p.triggers:
+            concepts = read(trigger, k).concepts
+            for kind in k.change_kinds:
+                if not set(kind.unless) & concepts and any(set(g) <= concepts for g in kind.when):
+                    own |= set(kind.traits)
+        for phase in p.suggested_phases:
+            for kind in k.change_kinds:
+                if phase.name.lower() in kind.phases and set(kind.traits) - own:
+                    claims.append(f"{p.id}: phase {phase.name} shows {kind.id}")
+    assert claims == []

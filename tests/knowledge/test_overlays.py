@@ -52,25 +52,27 @@ def test_replace_and_disable_are_explicit(tmp_path: Path) -> None:
     overlay = tmp_path / "org"
     overlay.mkdir()
     (overlay / "a.yaml").write_text(
-        "- id: risk.all-teams\n  expert: troubleshooting-guide\n  when: {all: [{trait: {name: affects-all-teams, present: true}}]}\n  then: {risk: low}\n  because: Redefined.\n"
+        "- id: risk.prod-credentials\n  expert: troubleshooting-guide\n  when: {all: [{trait: {name: handles-credentials, present: true}}]}\n  then: {risk: low}\n  because: Redefined.\n"
     )
     with pytest.raises(InputError, match="replaces a rule only with `replaces: true`"):
         load_knowledge_base([overlay])
     (overlay / "a.yaml").write_text(
-        "- id: risk.all-teams\n  replaces: true\n  expert: troubleshooting-guide\n  when: {all: [{trait: {name: affects-all-teams, present: true}}]}\n  then: {risk: low}\n  because: Redefined.\n"
+        "- id: risk.prod-credentials\n  replaces: true\n  expert: troubleshooting-guide\n  when: {all: [{trait: {name: handles-credentials, present: true}}]}\n  then: {risk: low}\n  because: Redefined.\n"
     )
     replaced = load_knowledge_base([overlay])
-    rule = next(r for r in replaced.rulebook.rules if r.id == "risk.all-teams")
+    rule = next(r for r in replaced.rulebook.rules if r.id == "risk.prod-credentials")
     assert rule.source == "org/a.yaml:1" and rule.conclusions[0].values == ["low"]
     (overlay / "a.yaml").write_text(
-        "- {disable: risk.all-teams, reason: Our teams are independent}\n"
+        "- {disable: risk.prod-credentials, reason: Our teams are independent}\n"
     )
-    assert "risk.all-teams" not in {r.id for r in load_knowledge_base([overlay]).rulebook.rules}
-    (overlay / "a.yaml").write_text("- {disable: risk.all-team, reason: typo}\n")
+    assert "risk.prod-credentials" not in {
+        r.id for r in load_knowledge_base([overlay]).rulebook.rules
+    }
+    (overlay / "a.yaml").write_text("- {disable: risk.prod-credential, reason: typo}\n")
     with pytest.raises(
         InputError,
         match=re.escape(
-            'cannot disable unknown rule "risk.all-team" (did you mean "risk.all-teams"?)'
+            'cannot disable unknown rule "risk.prod-credential" (did you mean "risk.prod-credentials"?)'
         ),
     ):
         load_knowledge_base([overlay])
@@ -131,7 +133,7 @@ def test_knowledge_list_and_show() -> None:
     )
     shown = run_cli("knowledge", "show", "karpenter-upgrade")
     assert shown.returncode == 0 and shown.stdout.startswith("# pattern karpenter-upgrade")
-    assert "node-disruption" in shown.stdout
+    assert "version-change" in shown.stdout
     assert run_cli("knowledge", "show", "secret-guardian").stdout.startswith(
         "# expert secret-guardian"
     )

@@ -1,0 +1,61 @@
+"""The change model's knowledge: traits (what a change does), change kinds (how its words and
+phases show it), and how sentences are read."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from engine.core.models import Strict
+
+
+class TraitInfo(Strict):
+    """A property of a change that rules decide from (knowledge/traits.yaml)."""
+
+    id: str
+    family: str
+    means: str
+    declared: dict[str, str | bool] = Field(
+        default_factory=dict,
+        description="Spec declarations that give the trait, e.g. {reversible: false}.",
+    )
+
+
+class ChangeKind(Strict):
+    """What a change does, recognised from its words or phases (knowledge/change-kinds.yaml)."""
+
+    id: str
+    means: str
+    when: list[list[str]] = Field(
+        default_factory=list,
+        description="Concept sets: all of one set in the text (and not negated) shows the kind.",
+    )
+    unless: list[str] = Field(
+        default_factory=list, description="Concepts that rule the kind out when present."
+    )
+    phases: list[str] = Field(
+        default_factory=list, description="Implementation phase names that show the kind."
+    )
+    anywhere: bool = Field(
+        default=False,
+        description="Its concepts may be spread over the whole text, reasons included "
+        "(a consequence such as 'so it will reboot' still says what the change does).",
+    )
+    traits: list[str]
+
+
+class IntakeSettings(Strict):
+    """How sentences are read (knowledge/intake.yaml)."""
+
+    id: str
+    negators: list[str]
+    clause_breaks: list[str]
+    action_concepts: list[str]
+    context_markers: list[str]
+    take_backs: list[str]
+    question_words: list[str]
+    ambiguous_environment_words: list[str]
+    quantity_units: list[str]
+    urgency_levels: list[str]
+    min_pattern_score: int
+    min_margin: int
+    min_category_score: int

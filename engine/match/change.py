@@ -1,0 +1,112 @@
+"""The change model: what this change does, as traits with the evidence behind each.
+
+A trait (knowledge/traits.yaml) comes from
+- the category and the chosen pattern (what every change of that kind does),
+- the spec's own declarations (`reversible: false` → one-way; knowledge says which),
+- the change kinds its words show (knowledge/change-kinds.yaml), read from the request or the
+  spec's name and summary — unless the category only describes (documentation),
+- the change kinds its phases show, when a person wrote the phases (a spec) or they are a seed
+  example's; phases infraplan suggested for a sentence are no evidence of what the change does.
+Counting phases, agents or clusters never gives a trait.
+"""
+
+from __future__ import annotations
+
+from engine.core.models import Out, Phase
+from engine.knowledge.model import Knowledge, Pattern
+from engine.spec.model import LoadedSpec
+from engine.spec.text import Reading, read
+
+
+class TraitEvidence(Out):
+    """Why a change has a trait: where it came from, and where that is written."""
+
+    trait: str
+    source: str  # category X, pattern X, change kind X (words ...), phase X, declared field
+    at: str  # file:line, "request", or "pattern X"
+
+
+def text_of(loaded: LoadedSpec) -> str:
+    """The words that say what the change is: the request, else the spec's name and summary."""
+    e = loaded.spec.enhancement
+    return loaded.request or " ".join([e.name.replace("-", " "), e.summary])
+
+
+def phases_are_evidence(loaded: LoadedSpec, pattern: Pattern | None) -> bool:
+    """Whether the plan's phases say what the change does: written by a person, or the seed's."""
+    if loaded.spec.implementation_phases and not loaded.request:
+        return True
+    return bool(pattern and pattern.implementation_phases)
+
+
+def change_model(
+    loaded: LoadedSpec,
+    knowledge: Knowledge,
+    pattern: Pattern | None,
+    phases: list[Phase],
+    reading: Reading | None = None,
+) -> list[TraitEvidence]:
+    """Every trait the change has, with its evidence, in a stable order."""
+    spec, e = loaded.spec, loaded.spec.enhancement
+    out: list[TraitEvidence] = []
+    category = knowledge.category(e.category)
+    if category is not None:
+        at = loaded.origin("enhancement", "category")
+        out += [
+            TraitEvidence(trait=t, source=f"category {category.id}", at=at) for t in category.traits
+        ]
+    if pattern is not None:
+        at = f"pattern {pattern.id}"
+        out += [
+            TraitEvidence(trait=t, source=f"pattern {pattern.id}", at=at) for t in pattern.traits
+        ]
+    for info in knowledge.trait_infos:
+        for field, value in sorted(info.declared.items()):
+            if getattr(spec, field, None) == value:
+                said = str(value).lower() if isinstance(value, bool) else value
+                out.append(
+                    TraitEvidence(
+                        trait=info.id, source=f"declared {field}: {said}", at=loaded.origin(field)
+                    )
+                )
+    if category is None or not category.describes_only:
+        reading = reading or read(text_of(loaded), knowledge)
+        at = "request" if loaded.request else loaded.origin("enhancement", "summary")
+        for kind in knowledge.change_kinds:
+            # what a change does is said within one clause: "turn on PITR for the DB, and also
+            # upgrade it to 16" is a backup and an engine upgrade
+            scopes = (
+                [reading.concepts | reading.context] if kind.anywhere else list(reading.clauses)
+            )
+            shown = next(
+                (
+                    group
+                    for scope in scopes
+                    if not set(kind.unless) & scope
+                    for group in kind.when
+                    if set(group) <= scope
+                ),
+                None,
+            )
+            if shown is not None:
+                words = " + ".join(shown)
+                out += [
+                    TraitEvidence(trait=t, source=f"change kind {kind.id} ({words})", at=at)
+                    for t in kind.traits
+                ]
+    if phases_are_evidence(loaded, pattern):
+        for i, phase in enumerate(phases):
+            name = phase.name.strip().lower()
+            at = (
+                loaded.origin("implementation_phases", i)
+                if loaded.spec.implementation_phases
+                else f"pattern {pattern.id if pattern else ''}"
+            )
+            for kind in knowledge.change_kinds:
+                if name in kind.phases:
+                    out += [
+                        TraitEvidence(trait=t, source=f"phase {phase.name} ({kind.id})", at=at)
+                        for t in kind.traits
+                    ]
+    unique = {(x.trait, x.source): x for x in out}
+    return sorted(unique.values(), key=lambda x: (x.trait, x.source))

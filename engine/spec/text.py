@@ -1,0 +1,222 @@
+"""Reading a sentence: words become concepts (knowledge/vocabulary.yaml), negated clauses are
+set apart, environments and version numbers are found.
+
+    "Do not upgrade Karpenter, just add a spot node pool in dev"
+    → concepts {add, spot, node-pool}, negated {upgrade, karpenter}, environments (dev,)
+
+Text is lower-cased and stripped of plurals; every vocabulary term (longest first) becomes its
+concept, other words stay words. A negator (knowledge/intake.yaml: not, no, without, skip, ...)
+negates what follows it up to the end of its clause (punctuation or a clause-break word such as
+"but" or "just"). A version change written as numbers ("from 13 to 15", "to 1.31", "5.7 to 8.0")
+adds the concept `version-hop`. Deterministic: the same text always reads the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from engine.knowledge.model import Knowledge
+
+_TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()]|\.(?=\s|$)")
+_BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
+_NUMBER = r"v?(\d+(?:\.\d+)*)"
+_HOPS = [
+    re.compile(
+        rf"\bto\s+(?:version\s+)?{_NUMBER}\s+from\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
+    ),
+    re.compile(
+        rf"\bfrom\s+(?:[a-z]+\s+)?{_NUMBER}\s+to\s+(?:[a-z]+\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
+    ),
+    re.compile(rf"\bversion\s+{_NUMBER}\s+to\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"),
+    re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\s*(?:→|->|to)\s*v?(\d+\.\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
+    re.compile(r"\bv?(\d+(?:\.\d+)*)\s*(?:→|->)\s*v?(\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
+]
+_DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
+_TARGET = re.compile(
+    r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
+)
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The singular words of a text, without punctuation."""
+    return [singular(w) for w in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a sentence says, as infraplan reads it."""
+
+    concepts: frozenset[str]  # concepts and plain words stated (not negated)
+    negated: frozenset[str]  # concepts and words in negated clauses
+    environments: tuple[str, ...]  # environment ids stated, in knowledge order
+    versions: tuple[str, ...]  # (from, to) or (to,) when the text names a version change
+    question: bool  # a question about something, not a request to change it
+    clauses: tuple[frozenset[str], ...] = ()  # what each stated clause says, in order
+    context: frozenset[str] = frozenset()  # what reasons and times say ("so it will reboot")
+
+    @property
+    def target_version(self) -> str:
+        return self.versions[-1] if self.versions else ""
+
+
+@cache
+def _table(
+    knowledge_digest: str,
+    vocabulary: tuple[tuple[str, tuple[str, ...]], ...],
+    environments: tuple[tuple[str, tuple[str, ...]], ...],
+    negators: tuple[str, ...],
+    breaks: tuple[str, ...],
+    context: tuple[str, ...],
+    take_backs: tuple[str, ...],
+) -> list[tuple[tuple[str, ...], str]]:
+    """(term words, meaning), longest first; meaning is a concept, `env:<id>`, `not`, `break`,
+    `context` or `take-back`."""
+    out: set[tuple[tuple[str, ...], str]] = set()
+    out |= {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
+    out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
+    out |= {(tuple(words(n)), "not") for n in negators}
+    out |= {(tuple(words(b)), "break") for b in breaks}
+    out |= {(tuple(words(c)), "context") for c in context}
+    out |= {(tuple(words(t)), "take-back") for t in take_backs}
+    return sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t))
+
+
+def _versions(text: str, units: set[str]) -> tuple[str, ...]:
+    def quantity(tail: str | None) -> bool:
+        return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
+
+    for n, pattern in enumerate(_HOPS):
+        for m in pattern.finditer(text):
+            if not quantity(m.group(3)):
+                # the first pattern reads "to 2.12 from 2.9"
+                return (m.group(2), m.group(1)) if n == 0 else (m.group(1), m.group(2))
+    for m in _TARGET.finditer(text):
+        if not quantity(m.group(3)):
+            return (m.group(1) or m.group(2),)
+    listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"
+    return (listed[0], listed[-1]) if len(listed) >= 2 else ()
+
+
+@dataclass(eq=False)
+class _Clause:
+    """One clause as it is read: what it states, and whether a later word takes it back."""
+
+    stated: set[str]
+    environments: set[str]
+    mode: str = "stated"  # stated, negated (a negator) or context (a reason or a time)
+    taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
+
+
+def read(text: str, knowledge: Knowledge) -> Reading:
+    rules = knowledge.reading_rules
+    lowered = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
+    lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
+    # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
+    versions = _versions(
+        re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered), set(rules.quantity_units)
+    )
+    environments = tuple(
+        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
+        for e in knowledge.environments
+        if not e.needs_parent
+    )
+    table = _table(
+        knowledge.digest,
+        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
+        environments,
+        tuple(rules.negators),
+        tuple(rules.clause_breaks),
+        tuple(rules.context_markers),
+        tuple(rules.take_backs),
+    )
+    tokens = [
+        t if t in _BREAK_PUNCTUATION else singular(t)
+        for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))
+    ]
+    actions = set(rules.action_concepts)
+    clauses = [_Clause(set(), set())]
+    outer: list[_Clause] = []  # the clauses a parenthesis interrupted
+    negated: set[str] = set()
+    terms: dict[str, set[tuple[str, ...]]] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += token in _BREAK_PUNCTUATION
+        if token == "(":
+            outer.append(clauses[-1])
+            clauses.append(_Clause(set(), set()))
+            continue
+        if token == ")":  # an aside ends: the interrupted clause goes on
+            clauses.append(outer.pop() if outer else _Clause(set(), set()))
+            continue
+        if token in _BREAK_PUNCTUATION:
+            clauses.append(_Clause(set(), set()))
+            continue
+        matched: tuple[str, ...] = (token,)
+        meaning, length = token, 1
+        for term, concept in table:
+            if tuple(tokens[i : i + len(term)]) == term:
+                meaning, length, matched = concept, len(term), term
+                break
+        i += length
+        clause = clauses[-1]
+        if token == "and" and length == 1 and i < len(tokens):
+            # "enable PITR and upgrade the DB": an action after "and" starts a new clause
+            following = next((c for t, c in table if tuple(tokens[i : i + len(t)]) == t), tokens[i])
+            if following in actions:
+                clauses.append(_Clause(set(), set()))
+                continue
+        if meaning == "not":
+            clause = _Clause(set(), set(), mode="negated")
+            clauses.append(clause)
+        elif meaning == "context":
+            clauses.append(_Clause(set(), set(), mode="context"))
+        elif meaning == "break":
+            clauses.append(_Clause(set(), set()))
+        elif meaning == "take-back":
+            clause.taken_back = True
+        elif meaning.startswith("env:"):
+            clause.environments.add(meaning[4:])
+        else:
+            clause.stated.add(meaning)
+            terms.setdefault(meaning, set()).add(matched)
+            if versions and meaning.isdigit():  # the version change belongs to this clause
+                clause.stated.add("version-hop")
+    stated: list[set[str]] = []
+    context: set[str] = set()
+    envs: set[str] = set()
+    for clause in dict.fromkeys(clauses):  # a resumed clause is read once
+        if clause.mode == "negated" or clause.taken_back:
+            negated |= clause.stated | {f"env:{e}" for e in clause.environments}
+        elif clause.mode == "stated":
+            stated.append(clause.stated)
+            envs |= clause.environments
+        else:
+            context |= clause.stated
+    # a concept named by two different terms ("ingress-nginx" → "gateway api") is counted twice
+    twice = {
+        f"{c}*2" for c, found in terms.items() if len(found) >= 2 and c in set().union(*stated)
+    }
+    concepts = set().union(*stated) | twice
+    first = tokens[0] if tokens else ""
+    question = first in set(words(" ".join(rules.question_words))) and text.rstrip().endswith("?")
+    order = [e.id for e in knowledge.environments]
+    return Reading(
+        concepts=frozenset(concepts),
+        negated=frozenset(negated - concepts),
+        environments=tuple(e for e in order if e in envs),
+        versions=versions,
+        question=question,
+        clauses=tuple(frozenset(c | twice) for c in stated if c),
+        context=frozenset(context),
+    )
