@@ -1,0 +1,173 @@
+"""Judgement cases: plan each case (and its metamorphic variants) once, compare with the
+expected decision sets written before any run (tests/judgement/cases.yaml, README.md)."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import ROOT
+
+CASES_FILE = Path(__file__).parent / "cases.yaml"
+ORDERED = ("category", "risk", "implementation_strategy", "deployment_strategy")
+SETS = ("assessment", "design", "testing", "reviews", "development")
+STABLE = ("risk", "implementation_strategy", "deployment_strategy")
+
+
+def cases() -> list[dict[str, Any]]:
+    return yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Outcome:
+    case: str
+    decisions: dict[str, Any]
+    disagreements: list[str] = field(default_factory=list)
+    checked: Counter[str] = field(default_factory=Counter)
+    agreed: Counter[str] = field(default_factory=Counter)
+    unstable: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def _spec_yaml(spec: dict[str, Any], patch: dict[str, Any] | None = None) -> str:
+    spec = copy.deepcopy(spec)
+    for key, value in (patch or {}).items():
+        if key == "why":
+            continue
+        if key in {"summary", "scope", "clusters"}:
+            spec["enhancement"][key] = value
+        elif key == "phases_reversed":
+            spec["implementation_phases"] = list(reversed(spec.get("implementation_phases", [])))
+        elif key == "phases_keep":
+            spec["implementation_phases"] = spec.get("implementation_phases", [])[:value]
+        else:
+            raise ValueError(f"unknown variant patch {key}")
+    return yaml.safe_dump(spec, sort_keys=False)
+
+
+@cache
+def _kb() -> Any:
+    from engine.decide.base import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+@cache
+def _estate() -> Any:
+    from engine.estate.discover import RepoSpec
+    from engine.estate.scan import ScanOptions, scan_estate
+
+    base = ROOT / "examples" / "estate"
+    repos = [RepoSpec(n, base / n) for n in ("infra-tf", "infra-flux", "deployments")]
+    return scan_estate(repos, _kb().knowledge, ScanOptions(cache_dir=None))
+
+
+def plan_case(case: dict[str, Any], variant: Any = None) -> Any:
+    from engine.plan.build import build_plan
+    from engine.spec.intake import spec_from_request
+    from engine.spec.load import parse_spec
+
+    kb = _kb()
+    estate = _estate() if case["estate"] == "example" else None
+    repos = ["deployments", "infra-flux", "infra-tf"] if estate is not None else []
+    if "request" in case:
+        loaded = spec_from_request(variant or case["request"], kb.knowledge, repos)
+    else:
+        loaded = parse_spec(_spec_yaml(case["spec"], variant), kb.knowledge, f"{case['id']}.yaml")
+    return build_plan(loaded, kb, estate)
+
+
+def _value(plan: Any, dim: str) -> Any:
+    return plan.decisions[dim].value
+
+
+def judge(case: dict[str, Any]) -> Outcome:
+    out = Outcome(case=case["id"], decisions={})
+    try:
+        plan = plan_case(case)
+    except Exception as exc:  # a case that cannot be planned disagrees on everything
+        out.error = f"{type(exc).__name__}: {exc}"
+        for dim in (*ORDERED, *SETS):
+            if dim in case["expect"]:
+                out.checked[dim] += 1
+        return out
+    expect = case["expect"]
+    out.decisions = {d: _value(plan, d) for d in (*ORDERED, *SETS)}
+    for dim in ORDERED:
+        if dim in expect:
+            out.checked[dim] += 1
+            if out.decisions[dim] in expect[dim]:
+                out.agreed[dim] += 1
+            else:
+                out.disagreements.append(
+                    f"{dim} = {out.decisions[dim]}, expected one of {expect[dim]}"
+                )
+    for dim in SETS:
+        wanted = expect.get(dim) or {}
+        if not (wanted.get("includes") or wanted.get("excludes")):
+            continue
+        out.checked[dim] += 1
+        got = set(out.decisions[dim] or [])
+        missing = set(wanted.get("includes") or []) - got
+        extra = set(wanted.get("excludes") or []) & got
+        if missing or extra:
+            out.disagreements.append(
+                f"{dim} = {sorted(got)}: missing {sorted(missing)}, must not have {sorted(extra)}"
+            )
+        else:
+            out.agreed[dim] += 1
+    for variant in case.get("variants") or []:
+        try:
+            other = plan_case(case, variant)
+        except Exception as exc:
+            out.unstable.append(f"variant {variant!r}: {type(exc).__name__}: {exc}")
+            continue
+        moved = [
+            f"{d}: {out.decisions[d]} → {_value(other, d)}"
+            for d in STABLE
+            if _value(other, d) != out.decisions[d]
+        ]
+        if moved:
+            out.unstable.append(f"variant {variant!r} moved " + "; ".join(moved))
+    return out
+
+
+@cache
+def all_outcomes() -> tuple[Outcome, ...]:
+    return tuple(judge(c) for c in cases())
+
+
+def agreement_report(outcomes: tuple[Outcome, ...]) -> str:
+    checked: Counter[str] = Counter()
+    agreed: Counter[str] = Counter()
+    for o in outcomes:
+        checked.update(o.checked)
+        agreed.update(o.agreed)
+    lines = ["judgement agreement per dimension (decisions within the expected sets):"]
+    for dim in (*ORDERED, *SETS):
+        if checked[dim]:
+            lines.append(
+                f"  {dim:<24} {agreed[dim]:>3}/{checked[dim]:<3} {100 * agreed[dim] / checked[dim]:5.1f}%"
+            )
+    total_c, total_a = sum(checked.values()), sum(agreed.values())
+    variants = sum(len(c.get("variants") or []) for c in cases())
+    unstable = sum(len(o.unstable) for o in outcomes)
+    lines.append(f"  {'all':<24} {total_a:>3}/{total_c:<3} {100 * total_a / max(total_c, 1):5.1f}%")
+    lines.append(f"  metamorphic variants: {variants - unstable}/{variants} stable")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m tests.judgement.harness: the report and every disagreement
+    os.chdir(ROOT)
+    outcomes = all_outcomes()
+    for o in outcomes:
+        for d in ([o.error] if o.error else []) + o.disagreements + o.unstable:
+            print(f"{o.case}: {d}")
+    print(agreement_report(outcomes))

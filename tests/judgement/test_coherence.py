@@ -1,0 +1,125 @@
+"""Coherence: `check` never rejects what `plan` decided for the same spec, and `infraplan new`
+writes specs that pass `check`.
+
+Checked over every judgement case (specs and sentences), the bundled example specs and the seed's
+triggers — not over hand-picked examples: an author who writes down exactly what infraplan
+decided (`risk:` and `strategy:`) must get the same plan back and no error for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tests.judgement.harness import _estate, _kb, _spec_yaml, cases
+
+# rules whose error would mean the tool contradicts itself, not that the spec lacks something
+DECLARATION_RULES = {"policy.declared-strategy-too-low", "policy.declared-risk-too-low"}
+DECIDED = ("risk", "implementation_strategy", "deployment_strategy")
+
+
+def _spec_cases() -> list[tuple[str, str, bool]]:
+    """(id, spec text, planned against the example estate)."""
+    out = [
+        (c["id"], _spec_yaml(c["spec"]), c["estate"] == "example") for c in cases() if "spec" in c
+    ]
+    for path in sorted((ROOT / "examples" / "specs").glob("*.yaml")):
+        out.append((f"examples/{path.name}", path.read_text(encoding="utf-8"), True))
+    return out
+
+
+def _sentences() -> list[str]:
+    """Every sentence a judgement case or an intake case plans (refusals left out)."""
+    intake = yaml.safe_load((ROOT / "tests" / "spec" / "sentences.yaml").read_text("utf-8"))
+    planned = {c["text"] for c in intake if not c.get("refuse")}
+    return sorted(planned | {c["request"] for c in cases() if "request" in c})
+
+
+def _plan(text: str, with_estate: bool, name: str = "spec.yaml") -> Any:
+    from engine.plan.build import build_plan
+    from engine.spec.load import parse_spec
+
+    return build_plan(
+        parse_spec(text, _kb().knowledge, name), _kb(), _estate() if with_estate else None
+    )
+
+
+def _agreeing(text: str, plan: Any) -> str:
+    """The spec with the plan's own risk and strategy written into it."""
+    body = yaml.safe_load(text)
+    body["risk"] = plan.decisions["risk"].value
+    body["strategy"] = plan.decisions["implementation_strategy"].value
+    return yaml.safe_dump(body, sort_keys=False)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "text", "with_estate"),
+    _spec_cases(),
+    ids=lambda v: v if isinstance(v, str) and len(v) < 60 else "",
+)
+def test_declaring_what_plan_decided_changes_nothing_and_passes(
+    case_id: str, text: str, with_estate: bool
+) -> None:
+    plan = _plan(text, with_estate)
+    again = _plan(_agreeing(text, plan), with_estate)
+    for dim in DECIDED:
+        assert again.decisions[dim].value == plan.decisions[dim].value, (case_id, dim)
+    contradictions = [v for v in again.violations if v.rule in DECLARATION_RULES]
+    assert contradictions == [], (case_id, [v.message for v in contradictions])
+
+
+@pytest.mark.parametrize("sentence", _sentences())
+def test_new_writes_a_spec_that_passes_check(sentence: str) -> None:
+    from engine.plan.draft import remedied_draft
+
+    draft = remedied_draft(sentence, _kb(), [])
+    plan = _plan(draft.text(), False, "draft.yaml")
+    errors = [f"{v.rule}: {v.message}" for v in plan.violations if v.severity == "error"]
+    assert errors == [], (sentence, errors)
+
+
+@pytest.mark.parametrize("sentence", _sentences())
+def test_new_keeps_the_decisions_the_sentence_gets(sentence: str) -> None:
+    """Drafting a spec from a sentence must not move risk or strategy: the draft plans what the
+    sentence planned (a filled rollback or booked window never lowers anything)."""
+    from engine.plan.build import build_plan
+    from engine.plan.draft import remedied_draft
+    from engine.spec.intake import spec_from_request
+
+    kb = _kb()
+    direct = build_plan(spec_from_request(sentence, kb.knowledge, []), kb)
+    drafted = _plan(remedied_draft(sentence, kb, []).text(), False, "draft.yaml")
+    assert drafted.decisions["risk"].value == direct.decisions["risk"].value, sentence
+    assert (
+        drafted.decisions["implementation_strategy"].value
+        == direct.decisions["implementation_strategy"].value
+    ), sentence
+
+
+ONE_WAY_WITHOUT_ROLLBACK = """\
+enhancement:
+  name: orders-db-major-upgrade
+  summary: Upgrade the orders Aurora PostgreSQL cluster from 13 to 15.
+  category: databases
+  scope: multi-environment
+  environments: [dev, staging, prod]
+"""
+
+
+def test_check_rejects_a_one_way_production_change_without_rollback() -> None:
+    plan = _plan(ONE_WAY_WITHOUT_ROLLBACK, False)
+    rules = {v.rule for v in plan.violations if v.severity == "error"}
+    assert "policy.rollback-for-one-way" in rules
+
+
+def test_check_warns_on_multi_environment_scope_with_one_environment() -> None:
+    text = (
+        ONE_WAY_WITHOUT_ROLLBACK.replace("[dev, staging, prod]", "[prod]")
+        + "rollback: restore the snapshot\n"
+    )
+    plan = _plan(text, False)
+    warnings = {v.rule for v in plan.violations if v.severity == "warning"}
+    assert "policy.scope-one-environment" in warnings
