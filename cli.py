@@ -63,9 +63,13 @@ def _output(what: str) -> Decorator:
     )
 
 
-def _format(choices: list[str]) -> Decorator:
+def _format(choices: list[str], default: str | None = None) -> Decorator:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=None if default else choices[0],
+        show_default=default or True,
     )
 
 
@@ -148,8 +152,8 @@ def main() -> None:
 @main.command()
 @click.argument("spec", metavar="SPEC|TEXT")
 @_repos("A repository of the estate (repeatable).")
-@_format(["markdown", "json"])
-@_output("the plan")
+@_format(["markdown", "json"], "json for -o *.json, else markdown")
+@_output("the plan, and print a short summary")
 @llm
 @today
 @overlays
