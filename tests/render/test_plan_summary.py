@@ -8,7 +8,7 @@ from pathlib import Path
 
 from engine.plan.model import read_plan
 from engine.render.plan_summary import render
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.golden.regenerate import GOLDEN, REPOS
 
 RDS = str(EXAMPLES / "specs" / "rds-rotation.yaml")
@@ -72,3 +72,10 @@ def test_without_output_file_stdout_is_the_plan_alone() -> None:
     json.loads(result.stdout)
     markdown = run_cli("plan", RDS)
     assert markdown.stdout.startswith("# Enhancement plan") and markdown.stderr == ""
+
+
+def test_readme_shows_the_summary_command_1_prints() -> None:
+    """The README's example summary is the real one (the fresh-venv test checks it end to end)."""
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("```console\n", 1)[1].split("```", 1)[0]
+    assert shown == render(read_plan(GOLDEN / "spec-rds-rotation.json"), "plan.json", "json")
