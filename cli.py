@@ -256,6 +256,15 @@ def verify_command(plan_file: str, **flags: Any) -> None:
     _exit(run("verify", **flags)(plan_file))
 
 
+@main.command("schema")
+@click.argument("which", type=click.Choice(["spec", "config", "plan"]))
+@_output("the schema")
+@knowledge_dir
+def schema_command(which: str, output: str | None, **flags: Any) -> None:
+    """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), or the plan."""
+    _exit(run("schema", **flags)(which, output))
+
+
 @main.command("docs")
 @click.option(
     "--check",

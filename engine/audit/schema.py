@@ -17,6 +17,8 @@ import copy
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 import engine
 from engine.core.models import SEED_LISTS
 from engine.knowledge.model import Knowledge
@@ -26,6 +28,9 @@ from engine.spec.load import DECLARED_DIMENSIONS
 from engine.spec.model import Spec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# what people's editors read: yaml-language-server (VS Code's YAML extension and others)
+# validates draft-07, so the spec and config schemas are draft-07, with `definitions`
+EDITOR_DRAFT = "http://json-schema.org/draft-07/schema#"
 # where the project publishes its docs/ folder, at the release of the running version
 PUBLISHED = f"https://raw.githubusercontent.com/infraplan/infraplan/v{engine.__version__}"
 SPEC_SCHEMA = "docs/schema/spec.schema.json"
@@ -35,7 +40,7 @@ PLAN_SCHEMA = "docs/schema/plan.schema.json"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
-def _text(schema: dict[str, Any]) -> str:
+def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -50,7 +55,7 @@ def plan_schema() -> dict[str, Any]:
 
 
 def plan_schema_text() -> str:
-    return _text(plan_schema())
+    return schema_text(plan_schema())
 
 
 def spec_schema_url() -> str:
@@ -61,6 +66,14 @@ def spec_schema_url() -> str:
 def modeline() -> str:
     """The first line of a generated spec: yaml-language-server validates the file against it."""
     return f"# yaml-language-server: $schema={spec_schema_url()}"
+
+
+def _editor_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's validation schema in draft-07 form: `definitions` instead of `$defs`."""
+    schema = model.model_json_schema(mode="validation", ref_template="#/definitions/{model}")
+    if "$defs" in schema:
+        schema["definitions"] = schema.pop("$defs")
+    return schema
 
 
 def _one_of(values: list[str], description: str) -> dict[str, Any]:
@@ -117,8 +130,8 @@ def _seed_items(
 
 def spec_schema(knowledge: Knowledge) -> dict[str, Any]:
     """The spec's JSON Schema, with the knowledge's ids where the loader checks them."""
-    schema = Spec.model_json_schema(mode="validation")
-    defs = schema["$defs"]
+    schema = _editor_schema(Spec)
+    defs = schema["definitions"]
     enhancement = defs["EnhancementInfo"]["properties"]
     enhancement["name"]["pattern"] = NAME_PATTERN
     enhancement["name"]["description"] = "Lower-case kebab-case, e.g. rds-rotation-integration."
@@ -158,7 +171,7 @@ def spec_schema(knowledge: Knowledge) -> dict[str, Any]:
             f"{properties[field].get('description', '')} A value of {dimension} (docs/knowledge.md).".strip(),
         )
     return {
-        "$schema": DRAFT,
+        "$schema": EDITOR_DRAFT,
         "$id": spec_schema_url(),
         "title": "infraplan enhancement spec",
         "description": "An enhancement spec (docs/spec.md), as the bundled knowledge base accepts it.",
@@ -168,14 +181,14 @@ def spec_schema(knowledge: Knowledge) -> dict[str, Any]:
 
 def config_schema(knowledge: Knowledge) -> dict[str, Any]:
     """The JSON Schema of `.infraplan.yaml` (docs/authoring.md)."""
-    schema = RepoConfig.model_json_schema(mode="validation")
+    schema = _editor_schema(RepoConfig)
     schema["properties"]["environments"]["additionalProperties"] = _one_of(
         [e.id for e in knowledge.environments],
         "The environment a folder or label name stands for (knowledge/environments.yaml).",
     )
     schema["properties"]["role"]["description"] = "Detected from the content when empty."
     return {
-        "$schema": DRAFT,
+        "$schema": EDITOR_DRAFT,
         "$id": f"{PUBLISHED}/{CONFIG_SCHEMA}",
         "title": f"infraplan {CONFIG_NAME}",
         "description": f"A repository's settings for infraplan ({CONFIG_NAME}, docs/authoring.md).",
@@ -187,6 +200,6 @@ def schema_texts(knowledge: Knowledge) -> dict[str, str]:
     """Every published schema: path under the project folder → text."""
     return {
         PLAN_SCHEMA: plan_schema_text(),
-        SPEC_SCHEMA: _text(spec_schema(knowledge)),
-        CONFIG_SCHEMA: _text(config_schema(knowledge)),
+        SPEC_SCHEMA: schema_text(spec_schema(knowledge)),
+        CONFIG_SCHEMA: schema_text(config_schema(knowledge)),
     }

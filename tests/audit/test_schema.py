@@ -26,7 +26,7 @@ from engine.decide.base import KnowledgeBase
 from engine.spec.config import read_config, repository_config
 from engine.spec.intake import spec_text
 from engine.spec.load import parse_spec
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.golden.regenerate import GOLDEN, REQUESTS
 from tests.seed_examples import SEED_KARPENTER, SEED_RDS, SEED_VM
 
@@ -48,11 +48,11 @@ def test_schema_rejects_a_broken_plan() -> None:
         jsonschema.Draft202012Validator(plan_schema()).validate(plan)
 
 
-def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    """A validator that checks formats (`date`) too, as yaml-language-server does."""
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+def validator(schema: dict[str, Any]) -> Any:
+    """A validator of the schema's own draft that checks formats (`date`) too, as
+    yaml-language-server does."""
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def as_an_editor_reads(text: str) -> Any:
@@ -217,8 +217,6 @@ def test_name_pattern_is_the_models() -> None:
 
 
 def test_new_writes_a_modeline_and_validates(kb: KnowledgeBase) -> None:
-    from tests.conftest import run_cli
-
     ran = run_cli("new", "Need to implement automated backup solution for databases")
     assert ran.returncode == 0, ran.stderr
     first = ran.stdout.splitlines()[0]
@@ -265,4 +263,31 @@ def test_config_schema_rejects_what_the_loader_rejects(
 
 def test_schemas_are_valid_json_schemas(kb: KnowledgeBase) -> None:
     for schema in (spec_schema(kb.knowledge), config_schema(kb.knowledge), plan_schema()):
-        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    # what editors read is draft-07, the draft yaml-language-server validates
+    for schema in (spec_schema(kb.knowledge), config_schema(kb.knowledge)):
+        assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+        assert "$defs" not in json.dumps(schema)
+
+
+def test_schema_command_prints_the_published_schemas(kb: KnowledgeBase) -> None:
+    for which, rel in (("spec", "spec"), ("config", "config"), ("plan", "plan")):
+        ran = run_cli("schema", which)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout == (ROOT / "docs" / "schema" / f"{rel}.schema.json").read_text()
+
+
+def test_schema_command_knows_an_overlays_ids(tmp_path: Path) -> None:
+    """An organisation's own expert validates against the schema made with its overlay."""
+    overlay = tmp_path / "acme-knowledge"
+    overlay.mkdir()
+    (overlay / "experts.yaml").write_text(
+        "- id: payments-guardian\n  title: Payments guardian\n  covers: [payments]\n"
+    )
+    spec = BASE.replace("- secret-guardian:", "- payments-guardian:")
+    target = tmp_path / "spec.schema.json"
+    ran = run_cli("schema", "spec", "--knowledge-dir", str(overlay), "-o", str(target))
+    assert ran.returncode == 0, ran.stderr
+    validator(json.loads(target.read_text())).validate(as_an_editor_reads(spec))
+    with pytest.raises(jsonschema.ValidationError):
+        validator(json.loads(run_cli("schema", "spec").stdout)).validate(as_an_editor_reads(spec))
