@@ -63,9 +63,13 @@ def _output(what: str) -> Decorator:
     )
 
 
-def _format(choices: list[str]) -> Decorator:
+def _format(choices: list[str], default: str | None = None) -> Decorator:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=None if default else choices[0],
+        show_default=default or True,
     )
 
 
@@ -148,8 +152,8 @@ def main() -> None:
 @main.command()
 @click.argument("spec", metavar="SPEC|TEXT")
 @_repos("A repository of the estate (repeatable).")
-@_format(["markdown", "json"])
-@_output("the plan")
+@_format(["markdown", "json"], "json for -o *.json, else markdown")
+@_output("the plan, and print a short summary")
 @llm
 @today
 @overlays
@@ -250,6 +254,15 @@ def explain_command(
 def verify_command(plan_file: str, **flags: Any) -> None:
     """Recompute a plan from its recorded inputs; exit 0 if identical, 1 naming what changed."""
     _exit(run("verify", **flags)(plan_file))
+
+
+@main.command("schema")
+@click.argument("which", type=click.Choice(["spec", "config", "plan"]))
+@_output("the schema")
+@knowledge_dir
+def schema_command(which: str, output: str | None, **flags: Any) -> None:
+    """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), or the plan."""
+    _exit(run("schema", **flags)(which, output))
 
 
 @main.command("docs")

@@ -1,7 +1,8 @@
 """Reference documentation generated from rule and pattern metadata, so it cannot drift.
 
-`infraplan docs` writes docs/rules-reference.md, docs/patterns.md and
-docs/schema/plan.schema.json (and docs/commands.md, engine/commands/docs.py); `infraplan docs --check` exits 1 when any of them is stale (CI).
+`infraplan docs` writes docs/rules-reference.md, docs/patterns.md, the JSON Schemas of the plan,
+the spec and `.infraplan.yaml` in docs/schema/ (engine/audit/schema.py), and docs/commands.md
+(engine/commands/docs.py); `infraplan docs --check` exits 1 when any of them is stale (CI).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.audit.explain import condition_text
-from engine.audit.schema import plan_schema_text
+from engine.audit.schema import schema_texts
 from engine.decide.base import KnowledgeBase
 from engine.decide.operators import OPERATORS
 from engine.decide.rulebook import Rule
@@ -220,7 +221,7 @@ def documents(kb: KnowledgeBase, extra: Extra | None = None) -> dict[str, str]:
         "docs/change-model.md": change_model_reference(kb),
         "docs/rules-reference.md": rules_reference(kb),
         "docs/patterns.md": patterns_reference(kb),
-        "docs/schema/plan.schema.json": plan_schema_text(),
+        **schema_texts(kb.knowledge),
     }
     for rel, writer in sorted((extra or {}).items()):
         docs[rel] = writer()

@@ -3,7 +3,8 @@
 `explain` prints, for each value, the rules that produced it, the facts they matched (file:line)
 and the reasons. `--why-not DIMENSION=VALUE` replays every rule that could have produced that
 value against the facts recorded in the plan, and names the first condition that failed and
-the value it saw — so a reviewer learns what would have to change.
+the value it saw — so a reviewer learns what would have to change. The command prints the
+explanation of the dimension first, then the why-not (engine/commands/explain.py).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ def why_not(plan: Plan, kb: KnowledgeBase, dimension: str, value: str) -> str:
     has = value in current if isinstance(current, list) else value == current
     if has:
         lines.append(
-            f"{dimension} is {_value_text(current)}: {value} was decided. See `infraplan explain PLAN {dimension}`."
+            f"Why not {dimension}={value}? It was decided: {dimension} is {_value_text(current)}; the rules that decided it are above."
         )
         return "\n".join(lines) + "\n"
     lines.append(f"Why not {dimension}={value}? It is {_value_text(current)}.")

@@ -1,4 +1,8 @@
-"""`infraplan explain PLAN.json [DIMENSION] [--why-not DIMENSION=VALUE]`."""
+"""`infraplan explain PLAN.json [DIMENSION] [--why-not DIMENSION=VALUE]`.
+
+With --why-not, the explanation of what was decided comes first (DIMENSION's, or the why-not
+dimension's when none is named), then why the other value was not: a reviewer sees both sides.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ def run(settings: Settings, plan_file: str, dimension: str | None, not_value: st
         emit(explain(plan, dimension), None)
         return 0
     dim, sep, value = not_value.partition("=")
+    dim, value = dim.strip(), value.strip()
     if not sep or not dim or not value:
         raise InputError(
             [
@@ -28,5 +33,6 @@ def run(settings: Settings, plan_file: str, dimension: str | None, not_value: st
                 )
             ]
         )
-    emit(why_not(plan, knowledge_base(settings), dim.strip(), value.strip()), None)
+    answer = why_not(plan, knowledge_base(settings), dim, value)
+    emit(explain(plan, dimension or dim) + "\n" + answer, None)
     return 0

@@ -8,23 +8,27 @@ from engine.core.errors import InputError, Problem, did_you_mean
 
 
 def run_list(settings: Settings) -> int:
+    from engine.render.text_table import columns
+
     k = knowledge_only(settings)
     patterns = sorted(k.patterns, key=lambda p: p.id)
-    width = max(
-        [len(p.id) for p in patterns]
-        + [len(c.id) for c in k.categories]
-        + [len(e.id) for e in k.experts]
-    )
-    category_width = max(len(p.category) for p in patterns)
     lines = ["patterns:"]
-    lines += [
-        f"  {p.id:<{width}} {p.category:<{category_width}} {'; '.join(p.triggers)}"
-        for p in patterns
-    ]
+    lines += columns(
+        [
+            ["id", "category", "triggers"],
+            *([p.id, p.category, "; ".join(p.triggers)] for p in patterns),
+        ],
+        indent="  ",
+    )
     lines += ["", "categories:"]
-    lines += [f"  {c.id:<{width}} keywords: {', '.join(c.keywords) or '—'}" for c in k.categories]
+    lines += columns(
+        [["id", "keywords"], *([c.id, ", ".join(c.keywords) or "—"] for c in k.categories)],
+        indent="  ",
+    )
     lines += ["", "experts:"]
-    lines += [f"  {e.id:<{width}} {', '.join(e.covers)}" for e in k.experts]
+    lines += columns(
+        [["id", "covers"], *([e.id, ", ".join(e.covers)] for e in k.experts)], indent="  "
+    )
     emit("\n".join(lines) + "\n", None)
     return 0
 

@@ -1,15 +1,31 @@
-"""`infraplan plan SPEC|TEXT`: the six-stage plan."""
+"""`infraplan plan SPEC|TEXT`: the six-stage plan.
+
+Without `-o` the plan goes to stdout and nothing else does, so it pipes cleanly. With `-o FILE`
+the plan is written to FILE (as JSON when FILE ends in .json, unless --format says otherwise)
+and a short summary goes to stderr: the decisions, what needs attention, the file written and
+the command to try next.
+"""
 
 from __future__ import annotations
+
+import click
 
 from engine.commands.common import emit, knowledge_base, read_estate, read_request
 from engine.commands.settings import Settings
 from engine.plan.build import build_plan
 
 
-def run(settings: Settings, request: str, fmt: str, output: str | None) -> int:
+def plan_format(fmt: str | None, output: str | None) -> str:
+    """--format when given, else JSON for an output file named *.json, else Markdown."""
+    if fmt:
+        return fmt
+    return "json" if output and output.lower().endswith(".json") else "markdown"
+
+
+def run(settings: Settings, request: str, fmt: str | None, output: str | None) -> int:
     from engine.render import PLAN_RENDERERS
 
+    fmt = plan_format(fmt, output)
     kb = knowledge_base(settings)
     loaded = read_request(request, kb.knowledge, [r.name for r in settings.repos])
     estate = read_estate(settings, kb.knowledge) if settings.repos else None
@@ -19,4 +35,8 @@ def run(settings: Settings, request: str, fmt: str, output: str | None) -> int:
 
         plan = with_drafts(plan, settings.llm)
     emit(PLAN_RENDERERS[fmt](plan), output)
+    if output:
+        from engine.render.plan_summary import render
+
+        click.echo(render(plan, output, fmt), err=True, nl=False)
     return 0

@@ -49,15 +49,22 @@ class Phase(Strict):
     task: str = ""
 
 
+# the lists written in the seed's `- name: "text"` form: field → (key name, value name). The
+# spec's JSON Schema (engine/audit/schema.py) describes the same forms from this table.
+SEED_LISTS: dict[str, tuple[str, str]] = {
+    "planning_agents": ("agent", "task"),
+    "implementation_phases": ("name", "task"),
+    "suggested_phases": ("name", "task"),
+}
+
+
 class WithAssignments(Strict):
     @model_validator(mode="before")
     @classmethod
     def _seed_lists(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = dict(data)
-            if "planning_agents" in data:
-                data["planning_agents"] = single_key_items(data["planning_agents"], "agent", "task")
-            for key in ("implementation_phases", "suggested_phases"):
+            for key, (key_name, value_name) in SEED_LISTS.items():
                 if key in data:
-                    data[key] = single_key_items(data[key], "name", "task")
+                    data[key] = single_key_items(data[key], key_name, value_name)
         return data

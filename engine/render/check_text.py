@@ -1,8 +1,24 @@
-"""Check results as text: `file:line: rule-id: message`, then a count line."""
+"""Check results as text: `file:line: rule-id: message` per finding (the form editors, CI
+problem matchers and pre-commit read), then, when several specs were checked, one row per spec
+sized to its content, then a count line."""
 
 from __future__ import annotations
 
-from engine.audit.check import CheckResults, located, ordered
+from engine.audit.check import CheckResults, SpecResult, located, ordered
+from engine.render.text_table import columns
+
+
+def _counts(r: SpecResult) -> tuple[int, int, int]:
+    """(errors, warnings, waived) of one spec."""
+    return (
+        sum(v.severity == "error" and v.waived_by is None for v in r.violations),
+        sum(v.severity == "warning" and v.waived_by is None for v in r.violations),
+        sum(v.waived_by is not None for v in r.violations),
+    )
+
+
+def _status(r: SpecResult) -> str:
+    return "invalid" if r.problems else "fails" if _counts(r)[0] else "passes"
 
 
 def render(results: CheckResults) -> str:
@@ -20,15 +36,16 @@ def render(results: CheckResults) -> str:
                 continue
             severity = "" if v.severity == "error" else f"{v.severity}: "
             lines.append(f"{file}:{line}: {v.rule}: {severity}{v.message}")
-    errors = sum(
-        v.severity == "error" and v.waived_by is None for r in results.results for v in r.violations
-    )
-    warnings = sum(
-        v.severity == "warning" and v.waived_by is None
-        for r in results.results
-        for v in r.violations
-    )
-    waived = sum(v.waived_by is not None for r in results.results for v in r.violations)
+    counts = [_counts(r) for r in results.results]
+    if len(results.results) > 1:
+        rows = [["spec", "errors", "warnings", "waived", "result"]]
+        for r, (errors, warnings, waived) in zip(results.results, counts, strict=True):
+            numbers = ["—"] * 3 if r.problems else [str(errors), str(warnings), str(waived)]
+            rows.append([r.path, *numbers, _status(r)])
+        if lines:
+            lines.append("")
+        lines += columns(rows, right={1, 2, 3})
+    errors, warnings, waived = (sum(c[i] for c in counts) for i in range(3))
     invalid = sum(bool(r.problems) for r in results.results)
     lines.append(
         f"{len(results.results)} spec(s) checked: {errors} error(s), {warnings} warning(s), {waived} waived, {invalid} invalid"

@@ -166,7 +166,7 @@ def test_why_not_risk_high_on_the_rds_example() -> None:
     result = run_cli("explain", str(GOLDEN / "spec-rds-rotation.json"), "--why-not", "risk=high")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("Why not risk=high? It is medium.")
+    assert "\nWhy not risk=high? It is medium.\n" in out
     assert "- risk.node-disruption (rules/risk.yaml:" in out
     assert (
         "condition 1 failed: trait with name = node-disruption, present = true — trait:node-disruption has present=false [pattern rds-rotation]"
@@ -186,7 +186,7 @@ def test_why_not_lower_value_and_errors() -> None:
     low = run_cli("explain", plan, "--why-not", "risk=low")
     assert "low is below medium" in low.stdout
     same = run_cli("explain", plan, "--why-not", "risk=medium")
-    assert "medium was decided" in same.stdout
+    assert "It was decided: risk is medium" in same.stdout
     bad = run_cli("explain", plan, "--why-not", "risk=huge")
     assert bad.returncode == 2 and '"huge" is not a value of risk' in bad.stderr
     bad = run_cli("explain", plan, "--why-not", "rsk=high")
