@@ -7,8 +7,10 @@ import re
 from pathlib import PurePosixPath
 
 from engine.estate.extract.files import OwnerRule
-from engine.estate.model import Role
+from engine.estate.model import K8sObject, Role, TerraformFact
 from engine.knowledge.model import Knowledge
+
+_WORDS = re.compile(r"[-_.]")
 
 
 class Placer:
@@ -16,6 +18,7 @@ class Placer:
 
     def __init__(self, knowledge: Knowledge, aliases: dict[str, str]) -> None:
         self.reading = knowledge.reading
+        self.order = [env.id for env in knowledge.environments]
         self.env_names: dict[str, tuple[str, bool]] = {}
         for env in knowledge.environments:
             for name in (env.id, *env.aliases):
@@ -24,34 +27,71 @@ class Placer:
             self.env_names[alias.lower()] = (env_id, False)
 
     def environment_of_name(self, name: str, under_parent: bool = True) -> str:
+        """The environment a name means: the whole name (`nonproduction`), else the one
+        environment its words name (`dev-rds`, `prod_eu`, `production-us`)."""
         found = self.env_names.get(name.lower())
-        if found is None or (found[1] and not under_parent):
-            return ""
-        return found[0]
+        if found is not None:
+            return "" if found[1] and not under_parent else found[0]
+        words = {
+            env_id
+            for word in _WORDS.split(name.lower())
+            if (hit := self.env_names.get(word)) is not None
+            and (not hit[1] or under_parent)
+            and (env_id := hit[0])
+        }
+        return words.pop() if len(words) == 1 else ""
+
+    def ordered(self, environments: set[str]) -> list[str]:
+        """Environments in rollout order (unknown names last, by name)."""
+        return sorted(
+            environments,
+            key=lambda e: (self.order.index(e) if e in self.order else len(self.order), e),
+        )
 
     def environment_of_cluster(self, cluster: str) -> str:
         """A cluster's environment from its name or a word of it (workload-prod → prod)."""
-        whole = self.environment_of_name(cluster)
-        if whole or not cluster:
-            return whole
-        words = {self.environment_of_name(w) for w in re.split(r"[-_.]", cluster)} - {""}
-        return words.pop() if len(words) == 1 else ""
+        return self.environment_of_name(cluster) if cluster else ""
 
-    def environment(self, path: str) -> str:
+    def environment(self, path: str, namespace_folders: frozenset[str] = frozenset()) -> str:
+        """The environment a path names: its deepest folder naming one that is not a namespace
+        folder (nor under a namespaces tree), else a `.tfvars` file's name."""
         parts = PurePosixPath(path).parts
         dirs = list(parts[:-1])
+        parents = self.reading.environment_parents + self.reading.cluster_parents
         for i in range(len(dirs) - 1, -1, -1):
-            under_parent = (
-                i > 0
-                and dirs[i - 1].lower()
-                in self.reading.environment_parents + self.reading.cluster_parents
-            )
-            env = self.environment_of_name(dirs[i], under_parent)
+            if "/".join(dirs[: i + 1]) in namespace_folders or any(
+                d.lower() in self.reading.namespace_parents for d in dirs[:i]
+            ):
+                continue
+            env = self.environment_of_name(dirs[i], i > 0 and dirs[i - 1].lower() in parents)
             if env:
                 return env
         stem = parts[-1].split(".")[0] if parts else ""
         return (
             self.environment_of_name(stem, True) if parts and parts[-1].endswith(".tfvars") else ""
+        )
+
+    def kept_apart(self, path: str) -> str:
+        """Why a path is kept apart from the estate (example, test, template), or ''."""
+        dirs = [d.lower() for d in PurePosixPath(path).parts[:-1]]
+        parents = self.reading.environment_parents + self.reading.cluster_parents
+        for i, d in enumerate(dirs):
+            if i > 0 and dirs[i - 1] in parents:
+                continue  # envs/test is an environment, not tests
+            for reason, names in self.reading.kept_apart_dirs.items():
+                if d in names:
+                    return reason
+        return ""
+
+    def out_of_service(self, path: str) -> str:
+        """The out-of-service folder (archive, deprecated...) a path lies in, or ''."""
+        return next(
+            (
+                d
+                for d in PurePosixPath(path).parts[:-1]
+                if d.lower() in self.reading.out_of_service_dirs
+            ),
+            "",
         )
 
     def cluster(self, path: str) -> str:
@@ -103,3 +143,18 @@ def role_of(
     if partial or obj_path in patches:
         return "patch"
     return "object"
+
+
+def whole_repo(
+    objects: list[K8sObject], blocks: list[TerraformFact], placer: Placer
+) -> dict[str, str]:
+    """Repositories made only of content kept apart for one reason (a repository of examples):
+    that content is the repository's own, not kept apart."""
+    reasons: dict[str, set[str]] = {}
+    for repo, path in [(o.repo, o.path) for o in objects if o.role == "object"] + [
+        (b.repo, b.path) for b in blocks
+    ]:
+        reasons.setdefault(repo, set()).add(placer.kept_apart(path))
+    return {
+        repo: next(iter(r)) for repo, r in sorted(reasons.items()) if len(r) == 1 and "" not in r
+    }

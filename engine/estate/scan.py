@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from engine.core.errors import InputError
+from engine.estate.argo import argo_units
+from engine.estate.delivery import Delivery, RepoYaml
 from engine.estate.discover import (
     CODEOWNERS_PLACES,
     DEFAULT_MAX_FILE_BYTES,
@@ -27,6 +29,7 @@ from engine.estate.discover import (
 )
 from engine.estate.extract import FileExtract, extract
 from engine.estate.extract.files import OwnerRule
+from engine.estate.liveness import deliver_objects
 from engine.estate.model import (
     ChartFact,
     ClusterInfo,
@@ -39,8 +42,16 @@ from engine.estate.model import (
     ValuesFact,
     WorkflowFact,
 )
-from engine.estate.placement import Owners, Placer
-from engine.estate.resolve import Kustomizations, place_objects
+from engine.estate.placement import Owners, Placer, whole_repo
+from engine.estate.resolve import (
+    Kustomizations,
+    Layout,
+    artifact_paths,
+    namespace_folders,
+    place_objects,
+)
+from engine.estate.tfdelivery import Terraform
+from engine.estate.versions import version_records
 from engine.knowledge.model import Knowledge
 from engine.spec.config import CONFIG_NAME, repository_config
 
@@ -200,6 +211,7 @@ def scan_estate(
             )
     placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
+    yaml_repos: dict[str, RepoYaml] = {}
     for name in sorted(per_repo):
         repo, files, skipped = per_repo[name]
         items = by_repo.get(name, [])
@@ -234,7 +246,15 @@ def scan_estate(
             for doc in ff.objects:
                 if doc.detail is not None and doc.detail.type == "kustomize":
                     kustomizations.add(str(PurePosixPath(entry.path).parent), doc.detail)
-        objects.extend(place_objects(name, items, kustomizations, placer, owners))
+        placed = place_objects(name, items, kustomizations, placer, owners)
+        objects.extend(placed)
+        yaml_repos[name] = RepoYaml(
+            name=name,
+            layout=Layout.of({e.path for e, _, _ in items if e.kind == "yaml"}),
+            kustomizations=kustomizations,
+            namespace_folders=namespace_folders(placed, kustomizations),
+            artifact_paths=artifact_paths(placed),
+        )
         for entry, ff, _ in items:
             module = str(PurePosixPath(entry.path).parent)
             env = placer.environment(entry.path)
@@ -252,7 +272,13 @@ def scan_estate(
                 )
             if entry.kind == "tfvars":
                 estate.tfvars.append(
-                    TfvarsFact(repo=name, path=entry.path, environment=env, variables=ff.tfvars)
+                    TfvarsFact(
+                        repo=name,
+                        path=entry.path,
+                        environment=env,
+                        variables=ff.tfvars,
+                        values=ff.tfvars_values,
+                    )
                 )
             if ff.chart is not None:
                 estate.charts.append(
@@ -268,7 +294,14 @@ def scan_estate(
                         repo=name, path=entry.path, owners=file_owners, **ff.workflow.model_dump()
                     )
                 )
-    estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line)))
+    whole = whole_repo(objects, estate.terraform, placer)
+    delivery = Delivery(yaml_repos, objects, placer, whole)
+    objects = deliver_objects(objects, delivery, delivery.reach(argo_units(delivery)))
+    terraform = Terraform(estate.terraform, estate.tfvars, placer, whole).deliver()
+    estate.terraform[:] = terraform.blocks
+    objects.extend(terraform.objects)
+    estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line, o.kind, o.name)))
+    estate.versions.extend(version_records(estate, terraform.cluster_versions))
     estate.clusters.extend(
         ClusterInfo(name=c, environment=placer.environment_of_cluster(c))
         for c in sorted({c for o in objects for c in o.clusters})
