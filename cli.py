@@ -187,13 +187,14 @@ def check(specs: tuple[str, ...], fmt: str, output: str | None, **flags: Any) ->
 
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
-@_format(["table", "json"])
+@_format(["table", "json", "jsonl"])
 @knowledge_dir
 @estate
 def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """What infraplan reads in the repositories (default: the current directory).
 
-    Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics.
+    Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics;
+    `--format jsonl`: one line per object (live, where, delivered by, version, why).
     Unreadable files are diagnostics, never errors: the exit code is 0 unless an argument is wrong.
     """
     _exit(run("facts", **flags)(list(paths), fmt))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.audit.explain import condition_text
-from engine.audit.schema import plan_schema_text
+from engine.audit.schema import facts_object_schema_text, plan_schema_text
 from engine.decide.base import KnowledgeBase
 from engine.decide.operators import OPERATORS
 from engine.decide.rulebook import Rule
@@ -161,6 +161,7 @@ def documents(kb: KnowledgeBase, extra: Extra | None = None) -> dict[str, str]:
         "docs/rules-reference.md": rules_reference(kb),
         "docs/patterns.md": patterns_reference(kb),
         "docs/schema/plan.schema.json": plan_schema_text(),
+        "docs/schema/facts-object.schema.json": facts_object_schema_text(),
     }
     for rel, writer in sorted((extra or {}).items()):
         docs[rel] = writer()

@@ -45,10 +45,12 @@ def tf_id(b: TerraformFact) -> str:
 
 
 def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
+    """The graph of what may run: objects and blocks that are not known dead (not live, kept
+    apart) are left out, so nothing links to an archived twin or an example."""
     import networkx as nx
 
     g = nx.DiGraph()
-    objects = estate.cluster_objects()
+    objects = estate.live_objects()
     for o in objects:
         g.add_node(
             k8s_id(o),
@@ -61,10 +63,20 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             line=o.line,
             environment=o.environment,
             cluster=o.cluster,
+            environments=o.environments,
+            clusters=o.clusters,
+            live=o.delivery.live,
+            delivered_by=o.delivery.delivered_by,
             owners=o.owners,
             label=f"{o.kind} {o.namespace + '/' if o.namespace else ''}{o.name}",
         )
-    blocks = [b for b in estate.terraform if b.block in {"resource", "data", "module"}]
+    blocks = [
+        b
+        for b in estate.terraform
+        if b.block in {"resource", "data", "module"}
+        and b.delivery.live is not False
+        and not b.delivery.kept_apart
+    ]
     for b in blocks:
         g.add_node(
             tf_id(b),
@@ -76,7 +88,11 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             path=b.path,
             line=b.line,
             environment=b.environment,
-            cluster="",
+            cluster=b.clusters[0] if len(b.clusters) == 1 else "",
+            environments=b.environments,
+            clusters=b.clusters,
+            live=b.delivery.live,
+            delivered_by=b.delivery.delivered_by,
             owners=b.owners,
             label=f"{b.address} ({b.module or '.'})",
         )
@@ -92,6 +108,10 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             line=c.line,
             environment="",
             cluster="",
+            environments=[],
+            clusters=[],
+            live=None,
+            delivered_by="unknown",
             owners=c.owners,
             label=f"chart {c.name}",
         )

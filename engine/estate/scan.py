@@ -304,7 +304,11 @@ def scan_estate(
     estate.versions.extend(version_records(estate, terraform.cluster_versions))
     estate.clusters.extend(
         ClusterInfo(name=c, environment=placer.environment_of_cluster(c))
-        for c in sorted({c for o in objects for c in o.clusters})
+        for c in sorted(
+            {c for o in objects if o.delivery.live is not False for c in o.clusters}
+            | {c for b in estate.terraform if b.delivery.live is not False for c in b.clusters}
+            | set(terraform.cluster_versions)
+        )
     )
     estate.diagnostics.extend(
         sorted(set(diagnostics), key=lambda d: (d.repo, d.path, d.line, d.reason))

@@ -313,8 +313,6 @@ class Terraform:
                 fact = b.model_copy(
                     update={
                         "environments": self.placer.ordered(environments),
-                        "environment": b.environment
-                        or (next(iter(environments)) if len(environments) == 1 else ""),
                         "clusters": sorted(clusters),
                         "delivery": Delivered(
                             live=live,
