@@ -71,6 +71,7 @@ class Reach:
     units: dict[str, list[Unit]] = field(default_factory=dict)  # applier id → its units
     repos_delivered: set[str] = field(default_factory=set)  # repos a live unit applies files of
     controllers: bool = False  # the estate declares Flux or Argo CD delivery at all
+    root_objects: dict[str, str] = field(default_factory=dict)  # entry points nothing applies
 
 
 def url_repo(url: str, repos: set[str]) -> str:
@@ -110,8 +111,7 @@ class Delivery:
             return "template"
         if o.role == "fixture":
             return "test"
-        reason = self.placer.kept_apart(o.path)
-        return "" if reason and self.whole_repo.get(o.repo) == reason else reason
+        return self.placer.kept_apart(o.path, self.whole_repo.get(o.repo, ""))
 
     def usable(self, o: K8sObject) -> bool:
         """An object that may declare delivery: a real object, not kept apart, in service."""
@@ -211,7 +211,7 @@ class Delivery:
                 applier=o.where,
                 label=f"Flux Kustomization {o.namespace + '/' if o.namespace else ''}{o.name} ({o.where})",
                 repo=repo,
-                files=self.build(repo, folder),
+                files=self._with_components(repo, folder, d.components),
                 target_namespace=d.target_namespace,
             )
             if base:
@@ -219,6 +219,15 @@ class Delivery:
             self._flux_placement(o, d, folder, unit)
             units.append(unit)
         return units
+
+    def _with_components(
+        self, repo: str, folder: str, components: list[str]
+    ) -> dict[str, set[str]]:
+        files = self.build(repo, folder)
+        for component in components:
+            for f, envs in self.build(repo, join(folder, component)).items():
+                files.setdefault(f, set()).update(envs)
+        return files
 
     def _variables(self, o: K8sObject, d: FluxKustomization) -> dict[str, str]:
         values = dict(d.substitute)
@@ -303,36 +312,67 @@ class Delivery:
         for u in units:
             for f in u.files:
                 applied.update(o.where for o in self.by_file.get((u.repo, f), []))
-        roots: list[Unit] = []
+        roots: list[Unit] = [u for u in units if u.sync]
         for u in units:
-            own = u.applier.split(":", 1)[0]
-            repo, path = own.split("/", 1)
-            if u.sync:
-                roots.append(u)
-            elif u.controller == "flux" and repo == u.repo and path in u.files:
+            repo, path = u.applier.split(":", 1)[0].split("/", 1)
+            if u.controller == "flux" and not u.sync and repo == u.repo and path in u.files:
                 u.root_why = "a Flux bootstrap Kustomization: it applies its own folder"
                 roots.append(u)
-            elif u.applier not in applied and u.controller == "flux" and self.placer.cluster(path):
-                u.root_why = f"the Flux entry point of cluster {self.placer.cluster(path)}"
-                roots.append(u)
-            elif u.applier not in applied and u.controller == "argocd":
-                u.root_why = "an Argo CD application nothing else applies: applied by hand"
-                roots.append(u)
-        rooted = {u.applier.split("/", 1)[0] for u in roots if u.controller == "flux"}
+        roots.extend(self._bootstraps(units, applied))
+        for u in roots:
+            applied.update(o.where for f in u.files for o in self.by_file.get((u.repo, f), []))
+        for o in self.objects:  # Argo CD applications nothing applies: applied by hand
+            if isinstance(o.detail, ArgoApplication) and self.usable(o) and o.where not in applied:
+                out.root_objects[o.where] = (
+                    "an Argo CD application nothing else applies: applied by hand"
+                )
+                for u in out.units.get(o.where, []):
+                    u.root_why = out.root_objects[o.where]
+                    roots.append(u)
+        rooted = {u.repo for u in roots if u.controller == "flux"}
         for u in units:  # a repository whose Flux has no recognisable entry point
             repo = u.applier.split("/", 1)[0]
-            if (
-                u.controller == "flux"
-                and repo not in rooted
-                and u.applier not in applied
-                and u not in roots
-            ):
+            if u.controller == "flux" and repo not in rooted and u.applier not in applied:
                 u.root_why = (
                     "a Flux Kustomization nothing in the estate applies: taken as an entry point"
                 )
+                out.root_objects[u.applier] = u.root_why
                 roots.append(u)
         out.roots = roots
         self._walk(out, roots)
+        return out
+
+    def _bootstraps(self, units: list[Unit], applied: set[str]) -> list[Unit]:
+        """`flux bootstrap --path=clusters/<name>`: a cluster folder holding Flux Kustomizations
+        that no Kustomization of the estate applies is applied by Flux's own bootstrap."""
+        folders: dict[tuple[str, str], str] = {}
+        for o in self.objects:
+            cluster = self.placer.cluster(o.path)
+            if (
+                cluster
+                and isinstance(o.detail, FluxKustomization)
+                and self.usable(o)
+                and o.where not in applied
+            ):
+                parts = o.path.split("/")
+                index = next(
+                    i for i, p in enumerate(parts[:-1]) if p.lower() in self.reading.cluster_parents
+                )
+                folders[(o.repo, "/".join(parts[: index + 2]))] = cluster
+        out = []
+        for (repo, folder), cluster in sorted(folders.items()):
+            out.append(
+                Unit(
+                    controller="flux",
+                    applier=f"{repo}/{folder}",
+                    label=f"the Flux bootstrap of {folder} (flux bootstrap --path={folder})",
+                    repo=repo,
+                    files=self.build(repo, folder),
+                    clusters={cluster},
+                    cluster_why=f"{cluster}: {folder} is its bootstrap folder",
+                    root_why=f"Flux's bootstrap applies {folder}",
+                )
+            )
         return out
 
     def _walk(self, out: Reach, roots: list[Unit]) -> None:

@@ -22,6 +22,7 @@ from engine.estate.extract.kinds import (
     Monitoring,
     Workload,
 )
+from engine.estate.extract.kubernetes import PLACEHOLDER
 from engine.estate.model import ChartUse, Delivered, K8sObject, Why
 from engine.estate.paths import folder_of, join
 
@@ -54,7 +55,7 @@ def object_charts(o: K8sObject, find: Delivery) -> list[ChartUse]:
         if not name:
             return []
         return [ChartUse(name=name, version=version, repository=repository, installed_by="flux")]
-    if isinstance(d, ArgoApplication):
+    if isinstance(d, ArgoApplication):  # templated charts (`{{values.chart}}`) name no chart
         refs = {s.ref for s in d.sources if s.ref}
         return [
             ChartUse(
@@ -70,7 +71,7 @@ def object_charts(o: K8sObject, find: Delivery) -> list[ChartUse]:
                 ],
             )
             for s in d.sources
-            if s.chart
+            if s.chart and not PLACEHOLDER.search(s.chart)
         ]
     return []
 
@@ -129,9 +130,11 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
         elif units:
             live, delivered = True, units[0].controller
             why = Why(live=_units_why(units))
-        elif own_roots:
-            live, delivered = True, "kubectl"
-            why = Why(live=f"an entry point: {own_roots[0].root_why}")
+        elif o.where in reach.root_objects:
+            # an entry point: Argo CD applications are applied by hand, Flux's by its bootstrap
+            live = True
+            delivered = "flux" if isinstance(o.detail, FluxKustomization) else "kubectl"
+            why = Why(live=f"an entry point: {reach.root_objects[o.where]}")
         elif o.repo in reach.repos_delivered or (
             reach.roots and o.repo in find.repos and _has_roots(o.repo, reach)
         ):

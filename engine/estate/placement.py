@@ -26,12 +26,16 @@ class Placer:
         for alias, env_id in aliases.items():
             self.env_names[alias.lower()] = (env_id, False)
 
-    def environment_of_name(self, name: str, under_parent: bool = True) -> str:
-        """The environment a name means: the whole name (`nonproduction`), else the one
-        environment its words name (`dev-rds`, `prod_eu`, `production-us`)."""
+    def environment_of_name(
+        self, name: str, under_parent: bool = True, by_words: bool = True
+    ) -> str:
+        """The environment a name means: the whole name (`nonproduction`), else (`by_words`)
+        the one environment its words name (`dev-rds`, `prod_eu`, `production-us`)."""
         found = self.env_names.get(name.lower())
         if found is not None:
             return "" if found[1] and not under_parent else found[0]
+        if not by_words:
+            return ""
         words = {
             env_id
             for word in _WORDS.split(name.lower())
@@ -63,7 +67,10 @@ class Placer:
                 d.lower() in self.reading.namespace_parents for d in dirs[:i]
             ):
                 continue
-            env = self.environment_of_name(dirs[i], i > 0 and dirs[i - 1].lower() in parents)
+            # words of a folder name count only right under an environment parent (envs/dev-rds),
+            # so a tenant folder `tenants/base/dev-team` names no environment
+            under = i > 0 and dirs[i - 1].lower() in parents
+            env = self.environment_of_name(dirs[i], under, by_words=under)
             if env:
                 return env
         stem = parts[-1].split(".")[0] if parts else ""
@@ -71,15 +78,16 @@ class Placer:
             self.environment_of_name(stem, True) if parts and parts[-1].endswith(".tfvars") else ""
         )
 
-    def kept_apart(self, path: str) -> str:
-        """Why a path is kept apart from the estate (example, test, template), or ''."""
+    def kept_apart(self, path: str, ignore: str = "") -> str:
+        """Why a path is kept apart from the estate (example, test, template), or ''; `ignore`
+        is a reason that does not count (a repository made only of examples)."""
         dirs = [d.lower() for d in PurePosixPath(path).parts[:-1]]
         parents = self.reading.environment_parents + self.reading.cluster_parents
         for i, d in enumerate(dirs):
             if i > 0 and dirs[i - 1] in parents:
                 continue  # envs/test is an environment, not tests
             for reason, names in self.reading.kept_apart_dirs.items():
-                if d in names:
+                if d in names and reason != ignore:
                     return reason
         return ""
 

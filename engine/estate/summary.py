@@ -52,8 +52,7 @@ def estate_summary(estate: Estate, knowledge: Knowledge) -> dict[str, Any]:
             "live": dict(
                 sorted(
                     Counter(
-                        {True: "true", False: "false", None: "null"}[d.live]
-                        for d in delivered
+                        {True: "true", False: "false", None: "null"}[d.live] for d in delivered
                     ).items()
                 )
             ),

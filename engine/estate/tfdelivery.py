@@ -68,8 +68,7 @@ class Terraform:
     # -- reading values ---------------------------------------------------------------------------
 
     def kept(self, folder: Folder) -> str:
-        reason = self.placer.kept_apart(folder[1] + "/_")
-        return "" if reason and self.whole_repo.get(folder[0]) == reason else reason
+        return self.placer.kept_apart(folder[1] + "/_", self.whole_repo.get(folder[0], ""))
 
     def switched_off(self, b: TerraformFact) -> str:
         for name, value in self.reading.terraform_switches.items():

@@ -27,6 +27,7 @@ class FluxKustomization(Out):
     # postBuild: literal variables that may name a cluster or environment, and where others come from
     substitute: dict[str, str] = Field(default_factory=dict)
     substitute_from: list[Ref] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)  # kustomize components, relative to path
 
 
 class FluxSync(Out):

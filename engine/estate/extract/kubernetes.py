@@ -261,6 +261,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             decryption=_str(_dict(spec.get("decryption")).get("provider")),
             substitute=naming_values(_dict(spec.get("postBuild")).get("substitute")),
             substitute_from=_refs(_dict(spec.get("postBuild")).get("substituteFrom"), "ConfigMap"),
+            components=[_str(c) for c in _list(spec.get("components")) if _str(c)],
         )
     if group == "helm.toolkit.fluxcd.io" and kind == "HelmRelease":
         chart_spec = _dict(_dict(spec.get("chart")).get("spec"))
