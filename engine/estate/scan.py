@@ -53,7 +53,7 @@ from engine.estate.resolve import (
 from engine.estate.tfdelivery import Terraform
 from engine.estate.versions import version_records
 from engine.knowledge.model import Knowledge
-from engine.spec.config import CONFIG_NAME, repository_config
+from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
 
 
 @dataclass
@@ -63,6 +63,7 @@ class ScanOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     progress: Callable[[int, int], None] | None = None
     environment_aliases: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)  # gitignore-style globs, every repository
 
 
 # -- reading and extracting -------------------------------------------------------------------
@@ -151,6 +152,20 @@ def _repo_role(files: list[FileEntry], facts: list[FileExtract]) -> str:
     return roles[0] if roles else "empty"
 
 
+def _config(
+    repo: RepoSpec, knowledge: Knowledge, diagnostics: list[Diagnostic]
+) -> RepoConfig | None:
+    """A repository's `.infraplan.yaml`; a problem in it is a diagnostic, never fatal."""
+    try:
+        return repository_config(repo.root, knowledge)
+    except InputError as exc:
+        diagnostics.extend(
+            Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
+            for p in exc.problems
+        )
+        return None
+
+
 def scan_estate(
     repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions | None = None
 ) -> Estate:
@@ -160,8 +175,10 @@ def scan_estate(
     all_entries: list[tuple[FileEntry, bytes, str]] = []
     per_repo: dict[str, tuple[RepoSpec, list[FileEntry], dict[str, int]]] = {}
     diagnostics: list[Diagnostic] = []
+    configs = {repo.name: _config(repo, knowledge, diagnostics) for repo in repos}
     for repo in repos:
-        found = discover(repo, options.max_file_bytes)
+        exclude = tuple(options.exclude) + tuple(getattr(configs[repo.name], "exclude", ()))
+        found = discover(repo, options.max_file_bytes, exclude)
         diagnostics.extend(found.diagnostics)
         readable: list[FileEntry] = []
         for entry in found.files:
@@ -200,15 +217,10 @@ def scan_estate(
     aliases = dict(options.environment_aliases)
     named_roles: dict[str, str] = {}
     for repo in repos:
-        try:
-            config = repository_config(repo.root, knowledge)
+        config = configs[repo.name]
+        if config is not None:
             aliases.update(config.environments)
             named_roles[repo.name] = config.role
-        except InputError as exc:
-            diagnostics.extend(
-                Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
-                for p in exc.problems
-            )
     placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
     yaml_repos: dict[str, RepoYaml] = {}
