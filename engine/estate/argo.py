@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from engine.estate.delivery import Delivery, Unit, url_repo
+from engine.estate.delivery import Delivery
 from engine.estate.extract.kinds import ArgoApplication, ArgoSource
 from engine.estate.model import K8sObject
 from engine.estate.paths import join
+from engine.estate.units import Unit, url_repo
 
 
 def _host(url: str) -> str:

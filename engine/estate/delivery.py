@@ -16,8 +16,8 @@ that source's paths is kept (and recorded in the why).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from engine.estate.extract.kinds import (
@@ -29,54 +29,7 @@ from engine.estate.extract.kinds import (
 from engine.estate.model import K8sObject
 from engine.estate.paths import join
 from engine.estate.placement import Placer
-from engine.estate.resolve import Kustomizations, Layout
-
-
-@dataclass
-class RepoYaml:
-    """One repository's YAML, as delivery needs it."""
-
-    name: str
-    layout: Layout
-    kustomizations: Kustomizations
-    namespace_folders: frozenset[str]
-    # ExternalArtifact name → (folder inside the artifact, repository folder it is copied from)
-    artifact_paths: dict[str, list[tuple[str, str]]]
-
-
-@dataclass
-class Unit:
-    """Something that applies files to a cluster."""
-
-    controller: str  # flux, argocd
-    applier: str  # the id of the object that declares it
-    label: str
-    repo: str  # where the files it applies are
-    files: dict[str, set[str]]  # file → environments of the folders it is reached through
-    clusters: set[str] = field(default_factory=set)
-    cluster_why: str = ""
-    environments: set[str] = field(default_factory=set)
-    environment_why: str = ""
-    root_why: str = ""  # why it is a root ("" when something applies it)
-    sync: bool = False  # a Flux instance's own sync
-    target_namespace: str = ""
-
-
-@dataclass
-class Reach:
-    """The outcome for the YAML objects: who applies each, and which units are live."""
-
-    by_object: dict[str, list[tuple[Unit, set[str]]]] = field(default_factory=dict)
-    roots: list[Unit] = field(default_factory=list)
-    units: dict[str, list[Unit]] = field(default_factory=dict)  # applier id → its units
-    repos_delivered: set[str] = field(default_factory=set)  # repos a live unit applies files of
-    controllers: bool = False  # the estate declares Flux or Argo CD delivery at all
-    root_objects: dict[str, str] = field(default_factory=dict)  # entry points nothing applies
-
-
-def url_repo(url: str, repos: set[str]) -> str:
-    name = url.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
-    return name if name in repos else ""
+from engine.estate.units import Reach, RepoYaml, Unit, url_repo
 
 
 class Delivery:
@@ -175,21 +128,17 @@ class Delivery:
             groups.setdefault(key, []).append((o.where, repo, path))
         bases: dict[str, str] = {}
         for _, members in sorted(groups.items()):
-            candidates = {""}
+            # a base resolving a member is the repository root or a folder above its file
+            score: Counter[str] = Counter()
+            for where, repo, path in members:
+                file = where.split(":", 1)[0].split("/", 1)[1]
+                parts = PurePosixPath(file).parts[:-1]
+                for base in ["", *("/".join(parts[: i + 1]) for i in range(len(parts)))]:
+                    if self.exists(repo, join(base, path)):
+                        score[base] += 1
+            best = min(score, key=lambda b: (-score[b], len(b), b)) if score else ""
             for where, _, _ in members:
-                path = where.split(":", 1)[0].split("/", 1)[1]
-                parts = PurePosixPath(path).parts[:-1]
-                candidates |= {"/".join(parts[: i + 1]) for i in range(len(parts))}
-            scored = sorted(
-                candidates,
-                key=lambda b: (
-                    -sum(self.exists(r, join(b, p)) for _, r, p in members),
-                    len(b),
-                    b,
-                ),
-            )
-            for where, _, _ in members:
-                bases[where] = scored[0]
+                bases[where] = best
         return bases
 
     def flux_units(self) -> list[Unit]:

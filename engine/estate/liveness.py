@@ -12,7 +12,9 @@ object's `live`, controller, clusters, environments, version, charts and the rea
 
 from __future__ import annotations
 
-from engine.estate.delivery import Delivery, Reach, Unit
+from typing import cast
+
+from engine.estate.delivery import Delivery
 from engine.estate.extract.kinds import (
     ArgoApplication,
     FluxKustomization,
@@ -23,8 +25,9 @@ from engine.estate.extract.kinds import (
     Workload,
 )
 from engine.estate.extract.kubernetes import PLACEHOLDER
-from engine.estate.model import ChartUse, Delivered, K8sObject, Why
+from engine.estate.model import ChartUse, Delivered, DeliveredBy, K8sObject, Why
 from engine.estate.paths import folder_of, join
+from engine.estate.units import Reach, Unit
 
 VERSION_LABEL = "app.kubernetes.io/version"
 
@@ -120,26 +123,31 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
         live: bool | None
         delivered = "unknown"
         if o.role == "not-cluster" and not kept:
-            live, why = None, Why(live="not a cluster object")
+            live, why = None, Why.model_construct(live="not a cluster object")
         elif o.role == "kustomize":
-            live, why = None, Why(live="a kustomize configuration, not a cluster object")
+            live, why = (
+                None,
+                Why.model_construct(live="a kustomize configuration, not a cluster object"),
+            )
         elif kept:
-            live, why = False, Why(live=f"kept apart ({kept}): {o.path}")
+            live, why = False, Why.model_construct(live=f"kept apart ({kept}): {o.path}")
         elif archived:
-            live, why = False, Why(live=f"in the out-of-service folder {archived}/")
+            live, why = False, Why.model_construct(live=f"in the out-of-service folder {archived}/")
         elif units:
             live, delivered = True, units[0].controller
-            why = Why(live=_units_why(units))
+            why = Why.model_construct(live=_units_why(units))
         elif o.where in reach.root_objects:
             # an entry point: Argo CD applications are applied by hand, Flux's by its bootstrap
             live = True
             delivered = "flux" if isinstance(o.detail, FluxKustomization) else "kubectl"
-            why = Why(live=f"an entry point: {reach.root_objects[o.where]}")
+            why = Why.model_construct(live=f"an entry point: {reach.root_objects[o.where]}")
         elif o.repo in reach.repos_delivered or (
             reach.roots and o.repo in find.repos and _has_roots(o.repo, reach)
         ):
             live = False
-            why = Why(live=_commented(o, find) or "no delivery root of the estate applies it")
+            why = Why.model_construct(
+                live=_commented(o, find) or "no delivery root of the estate applies it"
+            )
         elif not reach.controllers:
             live, delivered = True, "kubectl"
             why = Why(
@@ -147,7 +155,7 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
             )
         else:
             live = None
-            why = Why(live="no delivery root of the estate reaches its repository")
+            why = Why.model_construct(live="no delivery root of the estate reaches its repository")
         # where it runs: its labels and path, then the units that apply it
         label_cluster = next((o.labels[k] for k in reading.cluster_labels if o.labels.get(k)), "")
         path_cluster = placer.cluster(o.path)
@@ -231,13 +239,13 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
                     "applied_by": sorted(
                         {u.applier.split(":", 1)[0].split("/", 1)[1] for u in flux_units}
                     ),
-                    "delivery": Delivered(
+                    "delivery": Delivered.model_construct(
                         live=live,
-                        delivered_by=delivered,
+                        delivered_by=cast(DeliveredBy, delivered),
                         kept_apart=kept,
                         version=object_version(o, charts),
                         charts=charts,
-                        why=Why(
+                        why=Why.model_construct(
                             live=why.live,
                             environments=why_envs or "no evidence",
                             clusters=why_clusters or "no cluster is named",

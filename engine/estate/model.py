@@ -15,7 +15,7 @@ from engine.estate.extract.terraform import TerraformBlock
 
 Role = Literal["object", "patch", "kustomize", "fixture", "not-cluster"]
 # who applies an object: a controller, Terraform (or a Helm release it installs), or a person
-Delivery = Literal["flux", "argocd", "terraform", "helm", "kubectl", "unknown"]
+DeliveredBy = Literal["flux", "argocd", "terraform", "helm", "kubectl", "unknown"]
 
 
 class Why(Out):
@@ -42,7 +42,7 @@ class Delivered(Out):
     """What the estate's delivery says of one object or block (engine/estate/delivery.py)."""
 
     live: bool | None = None
-    delivered_by: Delivery = "unknown"
+    delivered_by: DeliveredBy = "unknown"
     kept_apart: str = ""  # example, test, template, rendered; "" when it is part of the estate
     version: str = ""
     charts: list[ChartUse] = Field(default_factory=list)

@@ -4,7 +4,7 @@ owns it (CODEOWNERS), and what role an object plays (a cluster object, a patch, 
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from engine.estate.extract.files import OwnerRule
 from engine.estate.model import K8sObject, Role, TerraformFact
@@ -19,6 +19,8 @@ class Placer:
     def __init__(self, knowledge: Knowledge, aliases: dict[str, str]) -> None:
         self.reading = knowledge.reading
         self.order = [env.id for env in knowledge.environments]
+        self._environments: dict[tuple[str, frozenset[str]], str] = {}
+        self._kept: dict[tuple[str, str], str] = {}
         self.env_names: dict[str, tuple[str, bool]] = {}
         for env in knowledge.environments:
             for name in (env.id, *env.aliases):
@@ -59,13 +61,21 @@ class Placer:
     def environment(self, path: str, namespace_folders: frozenset[str] = frozenset()) -> str:
         """The environment a path names: its deepest folder naming one that is not a namespace
         folder (nor under a namespaces tree), else a `.tfvars` file's name."""
-        parts = PurePosixPath(path).parts
+        key = (path, namespace_folders)
+        if key not in self._environments:
+            self._environments[key] = self._environment(path, namespace_folders)
+        return self._environments[key]
+
+    def _environment(self, path: str, namespace_folders: frozenset[str]) -> str:
+        parts = [p for p in path.split("/") if p and p != "."]
         dirs = list(parts[:-1])
         parents = self.reading.environment_parents + self.reading.cluster_parents
+        under_namespaces = next(
+            (i for i, d in enumerate(dirs) if d.lower() in self.reading.namespace_parents),
+            len(dirs),
+        )
         for i in range(len(dirs) - 1, -1, -1):
-            if "/".join(dirs[: i + 1]) in namespace_folders or any(
-                d.lower() in self.reading.namespace_parents for d in dirs[:i]
-            ):
+            if i > under_namespaces or "/".join(dirs[: i + 1]) in namespace_folders:
                 continue
             # words of a folder name count only right under an environment parent (envs/dev-rds),
             # so a tenant folder `tenants/base/dev-team` names no environment
@@ -81,7 +91,13 @@ class Placer:
     def kept_apart(self, path: str, ignore: str = "") -> str:
         """Why a path is kept apart from the estate (example, test, template), or ''; `ignore`
         is a reason that does not count (a repository made only of examples)."""
-        dirs = [d.lower() for d in PurePosixPath(path).parts[:-1]]
+        key = (_folder(path), ignore)
+        if key not in self._kept:
+            self._kept[key] = self._kept_apart(_folders(path), ignore)
+        return self._kept[key]
+
+    def _kept_apart(self, folders: tuple[str, ...], ignore: str) -> str:
+        dirs = [d.lower() for d in folders]
         parents = self.reading.environment_parents + self.reading.cluster_parents
         for i, d in enumerate(dirs):
             if i > 0 and dirs[i - 1] in parents:
@@ -94,23 +110,28 @@ class Placer:
     def out_of_service(self, path: str) -> str:
         """The out-of-service folder (archive, deprecated...) a path lies in, or ''."""
         return next(
-            (
-                d
-                for d in PurePosixPath(path).parts[:-1]
-                if d.lower() in self.reading.out_of_service_dirs
-            ),
-            "",
+            (d for d in _folders(path) if d.lower() in self.reading.out_of_service_dirs), ""
         )
 
     def cluster(self, path: str) -> str:
-        dirs = PurePosixPath(path).parts[:-1]
+        dirs = _folders(path)
         for i in range(len(dirs) - 1):
             if dirs[i].lower() in self.reading.cluster_parents:
                 return dirs[i + 1]
         return ""
 
     def is_fixture(self, path: str) -> bool:
-        return any(d in self.reading.fixture_dirs for d in PurePosixPath(path).parts[:-1])
+        return any(d in self.reading.fixture_dirs for d in _folders(path))
+
+
+@lru_cache(maxsize=65536)
+def _folders(path: str) -> tuple[str, ...]:
+    """The folders of a repository path (posix, relative)."""
+    return tuple(d for d in path.split("/")[:-1] if d and d != ".")
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 class Owners:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from engine.core.errors import InputError
 from engine.estate.argo import argo_units
-from engine.estate.delivery import Delivery, RepoYaml
+from engine.estate.delivery import Delivery
 from engine.estate.discover import (
     CODEOWNERS_PLACES,
     DEFAULT_MAX_FILE_BYTES,
@@ -51,6 +51,7 @@ from engine.estate.resolve import (
     place_objects,
 )
 from engine.estate.tfdelivery import Terraform
+from engine.estate.units import RepoYaml
 from engine.estate.versions import version_records
 from engine.knowledge.model import Knowledge
 from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config

@@ -12,35 +12,10 @@ provider configuration points at (`host = module.eks.cluster_endpoint` → that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from engine.estate.model import ChartUse, Delivered, K8sObject, TerraformFact, TfvarsFact, Why
 from engine.estate.paths import folder_of, join
 from engine.estate.placement import Placer
-
-Folder = tuple[str, str]  # (repository, folder)
-
-
-@dataclass
-class Instance:
-    """One instance of a module folder: how it was reached from a root."""
-
-    folder: Folder
-    environments: frozenset[str]
-    providers: dict[str, frozenset[str]]  # provider configuration (`helm`, `helm.tools`) → clusters
-    variables: dict[str, str]  # literal inputs the caller gives
-    enabled: bool
-    kept: str  # the kept-apart reason of its root ("" for the estate's own roots)
-    via: str  # module.a → module.b
-    off: str = ""  # why it is switched off
-
-
-@dataclass
-class TerraformDelivery:
-    blocks: list[TerraformFact] = field(default_factory=list)
-    objects: list[K8sObject] = field(default_factory=list)  # embedded in manifest resources
-    # (repository, path) of values found for cluster versions: cluster → (value, path, line)
-    cluster_versions: dict[str, tuple[str, str, str, int]] = field(default_factory=dict)
+from engine.estate.units import Folder, Instance, TerraformDelivery
 
 
 class Terraform:
@@ -176,8 +151,20 @@ class Terraform:
             )
             for f in roots
         ]
+        seen: set[tuple[object, ...]] = set()
         while pending:
             inst = pending.pop(0)
+            key = (
+                inst.folder,
+                inst.environments,
+                tuple(sorted(inst.providers.items())),
+                tuple(sorted(inst.variables.items())),
+                inst.enabled,
+                inst.kept,
+            )
+            if key in seen:  # the same instance reached another way adds nothing
+                continue
+            seen.add(key)
             found.setdefault(inst.folder, []).append(inst)
             if inst.via.count("→") > 20:
                 continue
@@ -188,9 +175,9 @@ class Terraform:
                 providers = {
                     k: inst.providers.get(v, frozenset()) for k, v in call.providers.items()
                 }
-                for key, clusters in inst.providers.items():
-                    if "." not in key:
-                        providers.setdefault(key, clusters)
+                for config, clusters in inst.providers.items():
+                    if "." not in config:  # default configurations pass down implicitly
+                        providers.setdefault(config, clusters)
                 variables = dict(call.inputs)
                 for name, ref in call.input_refs.items():
                     resolved = self.resolve(ref, inst.folder, inst, 0)
@@ -269,8 +256,13 @@ class Terraform:
             live_insts = [i for i in own if i.enabled]
             kept = self.kept(folder)
             archived = self.placer.out_of_service(folder[1] + "/_")
+            chosen = live_insts or own or insts
+            folder_envs = {e for i in chosen for e in i.environments}
             for b in blocks:
-                off = self.switched_off(b) if b.block in {"resource", "module", "data"} else ""
+                if b.block not in {"resource", "module", "data"}:
+                    out.blocks.append(b)  # variables, outputs, providers...: not delivered
+                    continue
+                off = self.switched_off(b)
                 if kept:
                     live, why = False, f"kept apart ({kept}): {folder[1] or '.'}"
                 elif archived:
@@ -291,9 +283,8 @@ class Terraform:
                     live, why = None, "a module library: only examples or tests call it here"
                 else:
                     live, why = None, "not reached from any Terraform root"
-                chosen = live_insts or own or insts
                 envs = self.placer.environment(b.path)
-                environments = {envs} if envs else {e for i in chosen for e in i.environments}
+                environments = {envs} if envs else folder_envs
                 why_envs = (
                     f"its path {b.path}"
                     if envs
@@ -319,7 +310,7 @@ class Terraform:
                             kept_apart=kept,
                             version=version,
                             charts=charts,
-                            why=Why(
+                            why=Why.model_construct(
                                 live=why,
                                 environments=why_envs,
                                 clusters=f"its {provider} provider configuration"
@@ -355,6 +346,8 @@ class Terraform:
         return set()
 
     def embedded(self, b: TerraformFact) -> list[K8sObject]:
+        if not b.embedded:
+            return []
         return [
             K8sObject(
                 repo=b.repo,

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from typing import get_args
 
-from engine.estate.model import Delivery, Estate
+from engine.estate.model import DeliveredBy, Estate
 from engine.facts.schema import Fact, make_fact
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.impact import ProbeReport, clusters_per_environment
@@ -233,6 +233,6 @@ def truth_facts(estate: Estate | None, report: ProbeReport | None) -> list[Fact]
     by_controller = Counter(d.delivered_by for d in delivered if d.live is True)
     facts.extend(
         make_fact("delivery", controller, controller=controller, objects=by_controller[controller])
-        for controller in get_args(Delivery)
+        for controller in get_args(DeliveredBy)
     )
     return facts

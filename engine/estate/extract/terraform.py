@@ -176,9 +176,9 @@ def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
     return (tree.children[0] if tree.children else None), []
 
 
-def _values(src: str, body: Any) -> dict[str, Any]:
+def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
     """`inputs` and `input_refs` of the readable attributes of a body, and provider choices."""
-    raw = {name: value for name, (value, _) in _attributes(src, body).items()}
+    raw = {name: value for name, (value, _) in attrs.items()}
     inputs: dict[str, str] = {}
     refs: dict[str, str] = {}
     for name, value in raw.items():
@@ -232,7 +232,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     names=names,
                     embedded=embedded,
                     files=file_references(code),
-                    **_values(text, inner),
+                    **_values(attrs),
                 )
             )
         elif kind == "module" and labels:
@@ -245,7 +245,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     version=literal("version"),
                     meta=_meta(text, inner),
                     references=references(code),
-                    **_values(text, inner),
+                    **_values(attrs),
                 )
             )
         elif kind == "variable" and labels:
