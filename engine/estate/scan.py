@@ -51,7 +51,7 @@ from engine.estate.resolve import (
     place_objects,
 )
 from engine.estate.tfdelivery import Terraform
-from engine.estate.units import RepoYaml
+from engine.estate.units import RepoYaml, TerraformDelivery
 from engine.estate.versions import version_records
 from engine.knowledge.model import Knowledge
 from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
@@ -308,9 +308,15 @@ def scan_estate(
                     )
                 )
     whole = whole_repo(objects, estate.terraform, placer)
-    delivery = Delivery(yaml_repos, objects, placer, whole)
-    objects = deliver_objects(objects, delivery, delivery.reach(argo_units(delivery)))
-    terraform = Terraform(estate.terraform, estate.tfvars, placer, whole).deliver()
+    terraform = TerraformDelivery(blocks=list(estate.terraform))
+    try:
+        delivery = Delivery(yaml_repos, objects, placer, whole)
+        objects = deliver_objects(objects, delivery, delivery.reach(argo_units(delivery)))
+        terraform = Terraform(estate.terraform, estate.tfvars, placer, whole).deliver()
+    except Exception as exc:  # a bug in delivery must not stop a run: liveness stays unknown
+        diagnostics.append(
+            Diagnostic(repo="", path="", reason=f"delivery not resolved: {type(exc).__name__}")
+        )
     estate.terraform[:] = terraform.blocks
     objects.extend(terraform.objects)
     estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line, o.kind, o.name)))
