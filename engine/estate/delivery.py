@@ -163,8 +163,9 @@ class Delivery:
                 files=self._with_components(repo, folder, d.components),
                 target_namespace=d.target_namespace,
             )
-            if base:
-                unit.root_why = f"path {d.path} resolves against {base}/ (the folder its {d.source.kind if d.source else 'source'} is built from)"
+            if base:  # say which candidate base resolved the path
+                kind = d.source.kind if d.source else "source"
+                unit.label += f", whose path {d.path} is relative to {base}/ (its {kind}'s root)"
             self._flux_placement(o, d, folder, unit)
             units.append(unit)
         return units

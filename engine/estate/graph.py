@@ -13,6 +13,7 @@ can affect. Edge kinds:
 - secret      Terraform Secrets Manager secret → ExternalSecret whose remote key names it
 - store       (Cluster)SecretStore → ExternalSecret using it
 - app-of-apps Argo CD Application → Application found under the path it deploys
+- embeds      Terraform manifest resource (kubernetes_manifest, kubectl_manifest) → the object it holds
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
         )
 
     _terraform_edges(g, estate)
+    by_address = {(b.repo, b.path, b.address): tf_id(b) for b in blocks}
+    for o in objects:  # a manifest resource applies the object it holds
+        if o.embedded_in:
+            _edge(g, by_address.get((o.repo, o.path, o.embedded_in), ""), k8s_id(o), "embeds")
     _flux_edges(g, objects, estate)
     _secret_edges(g, objects, blocks, knowledge.reading.secret_resource_types)
     _argo_edges(g, objects)

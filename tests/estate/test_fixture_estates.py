@@ -165,3 +165,11 @@ def test_jsonl_lines_validate_against_the_published_schema(name: str, tmp_path: 
         assert not str(record["path"]).startswith("/")
     again = run_cli("facts", *repos, "--format", "jsonl", "--cache-dir", str(tmp_path))
     assert again.stdout == result.stdout  # warm cache, same bytes
+
+
+def test_manifest_resources_embed_their_objects(kb: KnowledgeBase, scanned: dict[str, Any]) -> None:
+    from engine.estate.graph import build_graph
+
+    graph = build_graph(scanned["tf-helm-karpenter"][0], kb.knowledge)
+    embeds = sorted((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "embeds")
+    assert embeds == [("tf/main.tf:124", "tf/main.tf:126"), ("tf/main.tf:82", "tf/main.tf:83")]
