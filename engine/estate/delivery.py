@@ -48,6 +48,7 @@ class Delivery:
         self.placer = placer
         self.reading = placer.reading
         self.objects = objects
+        self._kept: dict[str, str] = {}
         self.by_file: dict[tuple[str, str], list[K8sObject]] = {}
         self.by_name: dict[tuple[str, str, str], list[K8sObject]] = {}
         for o in objects:
@@ -58,6 +59,11 @@ class Delivery:
 
     def kept_apart(self, o: K8sObject) -> str:
         """Why an object is kept apart from the estate (example, test, template...), or ''."""
+        if o.where not in self._kept:
+            self._kept[o.where] = self._kept_apart(o)
+        return self._kept[o.where]
+
+    def _kept_apart(self, o: K8sObject) -> str:
         if o.template or any(
             o.group == g or o.group.endswith("." + g) for g in self.reading.template_api_groups
         ):
@@ -354,7 +360,7 @@ class Delivery:
                 continue
             done.add(id(unit))
             out.repos_delivered.add(unit.repo)
-            for f, envs in sorted(unit.files.items()):
+            for f, envs in unit.files.items():  # insertion order: deterministic
                 for o in self.by_file.get((unit.repo, f), []):
                     out.by_object.setdefault(o.where, []).append((unit, envs))
                     for child in out.units.get(o.where, []):

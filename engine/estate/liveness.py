@@ -111,51 +111,49 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
     """Every YAML object with its delivery, clusters and environments decided."""
     placer = find.placer
     reading = placer.reading
+    roots_of: dict[str, list[Unit]] = {}
+    for u in reach.roots:
+        if not u.sync:
+            roots_of.setdefault(u.applier, []).append(u)
+    rooted = {u.applier.split("/", 1)[0] for u in reach.roots}  # repositories with entry points
     out = []
+    scoped = frozenset(reading.cluster_scoped_kinds)
     for o in objects:
-        reached = reach.by_object.get(o.where, [])
+        where = o.where
+        reached = reach.by_object.get(where, [])
         units = sorted({id(u): u for u, _ in reached}.values(), key=lambda u: u.label)
-        own_roots = [u for u in reach.roots if u.applier == o.where and not u.sync]
+        own_roots = roots_of.get(where, [])
         kept = find.kept_apart(o)
         archived = placer.out_of_service(o.path)
         charts = object_charts(o, find)
-        why = Why()
+        why = ""
         live: bool | None
         delivered = "unknown"
         if o.role == "not-cluster" and not kept:
-            live, why = None, Why.model_construct(live="not a cluster object")
+            live, why = None, "not a cluster object"
         elif o.role == "kustomize":
-            live, why = (
-                None,
-                Why.model_construct(live="a kustomize configuration, not a cluster object"),
-            )
+            live, why = None, "a kustomize configuration, not a cluster object"
         elif kept:
-            live, why = False, Why.model_construct(live=f"kept apart ({kept}): {o.path}")
+            live, why = False, f"kept apart ({kept}): {o.path}"
         elif archived:
-            live, why = False, Why.model_construct(live=f"in the out-of-service folder {archived}/")
+            live, why = False, f"in the out-of-service folder {archived}/"
         elif units:
             live, delivered = True, units[0].controller
-            why = Why.model_construct(live=_units_why(units))
-        elif o.where in reach.root_objects:
+            why = _units_why(units)
+        elif where in reach.root_objects:
             # an entry point: Argo CD applications are applied by hand, Flux's by its bootstrap
             live = True
             delivered = "flux" if isinstance(o.detail, FluxKustomization) else "kubectl"
-            why = Why.model_construct(live=f"an entry point: {reach.root_objects[o.where]}")
-        elif o.repo in reach.repos_delivered or (
-            reach.roots and o.repo in find.repos and _has_roots(o.repo, reach)
-        ):
+            why = f"an entry point: {reach.root_objects[where]}"
+        elif o.repo in reach.repos_delivered or (o.repo in rooted):
             live = False
-            why = Why.model_construct(
-                live=_commented(o, find) or "no delivery root of the estate applies it"
-            )
+            why = _commented(o, find) or "no delivery root of the estate applies it"
         elif not reach.controllers:
             live, delivered = True, "kubectl"
-            why = Why(
-                live="a plain manifest: nothing in the estate delivers it, so it is applied by hand"
-            )
+            why = "a plain manifest: nothing in the estate delivers it, so it is applied by hand"
         else:
             live = None
-            why = Why.model_construct(live="no delivery root of the estate reaches its repository")
+            why = "no delivery root of the estate reaches its repository"
         # where it runs: its labels and path, then the units that apply it
         label_cluster = next((o.labels[k] for k in reading.cluster_labels if o.labels.get(k)), "")
         path_cluster = placer.cluster(o.path)
@@ -209,7 +207,7 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
         if (
             namespace_from != "metadata"
             and o.role in {"object", "patch"}
-            and o.kind not in reading.cluster_scoped_kinds
+            and o.kind not in scoped
             and len(targets) == 1
             and "" not in targets
         ):
@@ -227,26 +225,21 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
                     "environments": environments,
                     "environment": environments[0] if len(environments) == 1 else "",
                     "applies": sorted(
-                        {
-                            f
-                            for u in reach.units.get(o.where, [])
-                            if u.repo == o.repo
-                            for f in u.files
-                        }
+                        {f for u in reach.units.get(where, []) if u.repo == o.repo for f in u.files}
                     )
                     if isinstance(o.detail, FluxKustomization)
                     else [],
                     "applied_by": sorted(
                         {u.applier.split(":", 1)[0].split("/", 1)[1] for u in flux_units}
                     ),
-                    "delivery": Delivered.model_construct(
+                    "delivery": Delivered(
                         live=live,
                         delivered_by=cast(DeliveredBy, delivered),
                         kept_apart=kept,
                         version=object_version(o, charts),
                         charts=charts,
-                        why=Why.model_construct(
-                            live=why.live,
+                        why=Why(
+                            live=why,
                             environments=why_envs or "no evidence",
                             clusters=why_clusters or "no cluster is named",
                         ),
@@ -255,7 +248,3 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
             )
         )
     return out
-
-
-def _has_roots(repo: str, reach: Reach) -> bool:
-    return any(u.applier.split("/", 1)[0] == repo for u in reach.roots)

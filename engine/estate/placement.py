@@ -21,6 +21,12 @@ class Placer:
         self.order = [env.id for env in knowledge.environments]
         self._environments: dict[tuple[str, frozenset[str]], str] = {}
         self._kept: dict[tuple[str, str], str] = {}
+        # folder-name sets, looked up for every path
+        self.parents = frozenset(self.reading.environment_parents + self.reading.cluster_parents)
+        self.cluster_parents = frozenset(self.reading.cluster_parents)
+        self.namespace_parents = frozenset(self.reading.namespace_parents)
+        self.out_of_service_dirs = frozenset(self.reading.out_of_service_dirs)
+        self.fixture_dirs = frozenset(self.reading.fixture_dirs)
         self.env_names: dict[str, tuple[str, bool]] = {}
         for env in knowledge.environments:
             for name in (env.id, *env.aliases):
@@ -69,9 +75,9 @@ class Placer:
     def _environment(self, path: str, namespace_folders: frozenset[str]) -> str:
         parts = [p for p in path.split("/") if p and p != "."]
         dirs = list(parts[:-1])
-        parents = self.reading.environment_parents + self.reading.cluster_parents
+        parents = self.parents
         under_namespaces = next(
-            (i for i, d in enumerate(dirs) if d.lower() in self.reading.namespace_parents),
+            (i for i, d in enumerate(dirs) if d.lower() in self.namespace_parents),
             len(dirs),
         )
         for i in range(len(dirs) - 1, -1, -1):
@@ -98,7 +104,7 @@ class Placer:
 
     def _kept_apart(self, folders: tuple[str, ...], ignore: str) -> str:
         dirs = [d.lower() for d in folders]
-        parents = self.reading.environment_parents + self.reading.cluster_parents
+        parents = self.parents
         for i, d in enumerate(dirs):
             if i > 0 and dirs[i - 1] in parents:
                 continue  # envs/test is an environment, not tests
@@ -109,19 +115,17 @@ class Placer:
 
     def out_of_service(self, path: str) -> str:
         """The out-of-service folder (archive, deprecated...) a path lies in, or ''."""
-        return next(
-            (d for d in _folders(path) if d.lower() in self.reading.out_of_service_dirs), ""
-        )
+        return next((d for d in _folders(path) if d.lower() in self.out_of_service_dirs), "")
 
     def cluster(self, path: str) -> str:
         dirs = _folders(path)
         for i in range(len(dirs) - 1):
-            if dirs[i].lower() in self.reading.cluster_parents:
+            if dirs[i].lower() in self.cluster_parents:
                 return dirs[i + 1]
         return ""
 
     def is_fixture(self, path: str) -> bool:
-        return any(d in self.reading.fixture_dirs for d in _folders(path))
+        return any(d in self.fixture_dirs for d in _folders(path))
 
 
 @lru_cache(maxsize=65536)

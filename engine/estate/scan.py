@@ -280,7 +280,7 @@ def scan_estate(
                         module="" if module == "." else module,
                         environment=env,
                         owners=file_owners,
-                        **block.model_dump(),
+                        **block.__dict__,
                     )
                 )
             if entry.kind == "tfvars":

@@ -310,7 +310,7 @@ class Terraform:
                             kept_apart=kept,
                             version=version,
                             charts=charts,
-                            why=Why.model_construct(
+                            why=Why(
                                 live=why,
                                 environments=why_envs,
                                 clusters=f"its {provider} provider configuration"
