@@ -191,13 +191,14 @@ def check(specs: tuple[str, ...], fmt: str, output: str | None, **flags: Any) ->
 
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
-@_format(["table", "json"])
+@_format(["table", "json", "jsonl"])
 @knowledge_dir
 @estate
 def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """What infraplan reads in the repositories (default: the current directory).
 
-    Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics.
+    Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics;
+    `--format jsonl`: one line per object (live, where, delivered by, version, why).
     Unreadable files are diagnostics, never errors: the exit code is 0 unless an argument is wrong.
     """
     _exit(run("facts", **flags)(list(paths), fmt))
@@ -257,11 +258,12 @@ def verify_command(plan_file: str, **flags: Any) -> None:
 
 
 @main.command("schema")
-@click.argument("which", type=click.Choice(["spec", "config", "plan"]))
+@click.argument("which", type=click.Choice(["spec", "config", "plan", "facts"]))
 @_output("the schema")
 @knowledge_dir
 def schema_command(which: str, output: str | None, **flags: Any) -> None:
-    """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), or the plan."""
+    """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), the plan, or
+    one line of `facts --format jsonl`."""
     _exit(run("schema", **flags)(which, output))
 
 

@@ -36,6 +36,7 @@ PUBLISHED = f"https://raw.githubusercontent.com/infraplan/infraplan/v{engine.__v
 SPEC_SCHEMA = "docs/schema/spec.schema.json"
 CONFIG_SCHEMA = "docs/schema/config.schema.json"
 PLAN_SCHEMA = "docs/schema/plan.schema.json"
+FACTS_OBJECT_SCHEMA = "docs/schema/facts-object.schema.json"
 # the spec name's form, as the Spec model's validator checks it (tests/audit/test_schema.py)
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -202,4 +203,19 @@ def schema_texts(knowledge: Knowledge) -> dict[str, str]:
         PLAN_SCHEMA: plan_schema_text(),
         SPEC_SCHEMA: schema_text(spec_schema(knowledge)),
         CONFIG_SCHEMA: schema_text(config_schema(knowledge)),
+        FACTS_OBJECT_SCHEMA: facts_object_schema_text(),
     }
+
+
+def facts_object_schema_text() -> str:
+    """The JSON Schema of one `infraplan facts --format jsonl` line."""
+    from engine.estate.records import RECORD_SCHEMA_VERSION, ObjectRecord
+
+    schema = ObjectRecord.model_json_schema(mode="serialization")
+    full = {
+        "$schema": DRAFT,
+        "$id": f"https://infraplan.dev/schema/facts-object-{RECORD_SCHEMA_VERSION}.schema.json",
+        "title": f"infraplan facts --format jsonl, one line (version {RECORD_SCHEMA_VERSION})",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
+    return schema_text(full)

@@ -1,4 +1,5 @@
-"""`infraplan facts PATH...`: what infraplan reads in repositories."""
+"""`infraplan facts PATH...`: what infraplan reads in repositories, summarized (table, json) or
+object by object (jsonl)."""
 
 from __future__ import annotations
 
@@ -13,5 +14,10 @@ def run(settings: Settings, paths: list[str], fmt: str) -> int:
 
     knowledge = knowledge_only(settings)
     estate = read_estate(settings, knowledge, settings.repos or parse_repo_args(paths or ["."]))
-    emit(FACTS_RENDERERS[fmt](estate_summary(estate, knowledge)), None)
+    if fmt == "jsonl":  # one line per object, not a summary
+        from engine.estate.records import object_records
+
+        emit(FACTS_RENDERERS[fmt](object_records(estate)), None)
+    else:
+        emit(FACTS_RENDERERS[fmt](estate_summary(estate, knowledge)), None)
     return 0

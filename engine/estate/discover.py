@@ -98,12 +98,16 @@ class Discovery:
 
 
 def _ignore_spec(path: Path) -> object | None:
-    from pathspec import GitIgnoreSpec
-
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    return _ignore_lines(lines)
+
+
+def _ignore_lines(lines: list[str]) -> object:
+    from pathspec import GitIgnoreSpec
+
     return GitIgnoreSpec.from_lines(lines)
 
 
@@ -119,8 +123,11 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, object]]) -> bool:
     return ignored
 
 
-def discover(repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Discovery:
-    """Every file of the repository worth reading, sorted by path."""
+def discover(
+    repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, exclude: tuple[str, ...] = ()
+) -> Discovery:
+    """Every file of the repository worth reading, sorted by path; `exclude` (gitignore-style
+    globs from `.infraplan.yaml`) leaves files out, counted as skipped."""
     out = Discovery()
     root = repo.root.resolve()
     specs: list[tuple[str, object]] = []
@@ -178,7 +185,11 @@ def discover(repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Di
     chart_dirs = {
         rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"
     }
+    excluded = _ignore_lines(list(exclude)) if exclude else None
     for rel, full in candidates:
+        if excluded is not None and excluded.match_file(rel):  # type: ignore[attr-defined]
+            skip("excluded")
+            continue
         kind = classify(rel, chart_dirs)
         if kind is None:
             continue

@@ -13,6 +13,7 @@ can affect. Edge kinds:
 - secret      Terraform Secrets Manager secret → ExternalSecret whose remote key names it
 - store       (Cluster)SecretStore → ExternalSecret using it
 - app-of-apps Argo CD Application → Application found under the path it deploys
+- embeds      Terraform manifest resource (kubernetes_manifest, kubectl_manifest) → the object it holds
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ def tf_id(b: TerraformFact) -> str:
 
 
 def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
+    """The graph of what may run: objects and blocks that are not known dead (not live, kept
+    apart) are left out, so nothing links to an archived twin or an example."""
     import networkx as nx
 
     g = nx.DiGraph()
-    objects = estate.cluster_objects()
+    objects = estate.live_objects()
     for o in objects:
         g.add_node(
             k8s_id(o),
@@ -61,10 +64,20 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             line=o.line,
             environment=o.environment,
             cluster=o.cluster,
+            environments=o.environments,
+            clusters=o.clusters,
+            live=o.delivery.live,
+            delivered_by=o.delivery.delivered_by,
             owners=o.owners,
             label=f"{o.kind} {o.namespace + '/' if o.namespace else ''}{o.name}",
         )
-    blocks = [b for b in estate.terraform if b.block in {"resource", "data", "module"}]
+    blocks = [
+        b
+        for b in estate.terraform
+        if b.block in {"resource", "data", "module"}
+        and b.delivery.live is not False
+        and not b.delivery.kept_apart
+    ]
     for b in blocks:
         g.add_node(
             tf_id(b),
@@ -76,7 +89,11 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             path=b.path,
             line=b.line,
             environment=b.environment,
-            cluster="",
+            cluster=b.clusters[0] if len(b.clusters) == 1 else "",
+            environments=b.environments,
+            clusters=b.clusters,
+            live=b.delivery.live,
+            delivered_by=b.delivery.delivered_by,
             owners=b.owners,
             label=f"{b.address} ({b.module or '.'})",
         )
@@ -92,11 +109,19 @@ def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
             line=c.line,
             environment="",
             cluster="",
+            environments=[],
+            clusters=[],
+            live=None,
+            delivered_by="unknown",
             owners=c.owners,
             label=f"chart {c.name}",
         )
 
     _terraform_edges(g, estate)
+    by_address = {(b.repo, b.path, b.address): tf_id(b) for b in blocks}
+    for o in objects:  # a manifest resource applies the object it holds
+        if o.embedded_in:
+            _edge(g, by_address.get((o.repo, o.path, o.embedded_in), ""), k8s_id(o), "embeds")
     _flux_edges(g, objects, estate)
     _secret_edges(g, objects, blocks, knowledge.reading.secret_resource_types)
     _argo_edges(g, objects)

@@ -14,6 +14,39 @@ from engine.estate.extract.kinds import Detail
 from engine.estate.extract.terraform import TerraformBlock
 
 Role = Literal["object", "patch", "kustomize", "fixture", "not-cluster"]
+# who applies an object: a controller, Terraform (or a Helm release it installs), or a person
+DeliveredBy = Literal["flux", "argocd", "terraform", "helm", "kubectl", "unknown"]
+
+
+class Why(Out):
+    """Why an object is (not) live, and got its environments and clusters: short reasons."""
+
+    live: str = ""
+    environments: str = ""
+    clusters: str = ""
+
+
+class ChartUse(Out):
+    """A Helm chart installed, whichever way: Flux, Argo CD, Terraform `helm_release` or a
+    wrapper module."""
+
+    name: str
+    version: str = ""
+    repository: str = ""
+    installed_by: str  # flux, argocd, terraform
+    value_files: list[str] = Field(default_factory=list)
+    via: str = ""  # the Terraform block that passes the chart down, when not this one
+
+
+class Delivered(Out):
+    """What the estate's delivery says of one object or block (engine/estate/delivery.py)."""
+
+    live: bool | None = None
+    delivered_by: DeliveredBy = "unknown"
+    kept_apart: str = ""  # example, test, template, rendered; "" when it is part of the estate
+    version: str = ""
+    charts: list[ChartUse] = Field(default_factory=list)
+    why: Why = Field(default_factory=Why)
 
 
 class K8sObject(Out):
@@ -40,6 +73,10 @@ class K8sObject(Out):
     applied_by: list[str] = Field(
         default_factory=list
     )  # files of the Flux Kustomizations that apply it
+    template: bool = False  # its name holds template placeholders
+    rendered: bool = False  # `helm template` output
+    delivery: Delivered = Field(default_factory=Delivered)
+    embedded_in: str = ""  # the Terraform resource (address) whose manifest holds it
 
     @property
     def group(self) -> str:
@@ -56,6 +93,9 @@ class TerraformFact(TerraformBlock):
     module: str  # the folder (Terraform module) the block belongs to
     environment: str = ""
     owners: list[str] = Field(default_factory=list)
+    environments: list[str] = Field(default_factory=list)  # of the roots that instantiate it
+    clusters: list[str] = Field(default_factory=list)  # where it applies Kubernetes objects
+    delivery: Delivered = Field(default_factory=Delivered)
 
     @property
     def address(self) -> str:
@@ -81,6 +121,7 @@ class TfvarsFact(Out):
     path: str
     environment: str = ""
     variables: list[str]
+    values: dict[str, str] = Field(default_factory=dict)  # versions, switches, environments only
 
 
 class ChartFact(ChartInfo):
@@ -119,6 +160,23 @@ class ClusterInfo(Out):
     environment: str  # from the cluster's name or folder; "" when unknown
 
 
+class VersionRecord(Out):
+    """A version the estate declares: `{subject, attribute, value}` at a place."""
+
+    subject: str  # a chart, cluster, `terraform`, `provider.aws`, `module.eks`, a kind, an image
+    attribute: str  # chart_version, app_version, kubernetes_version, required_version, ...
+    value: str
+    repo: str
+    path: str
+    line: int = 0
+    cluster: str = ""
+    live: bool | None = None
+
+    @property
+    def at(self) -> str:
+        return f"{self.repo}/{self.path}:{self.line}"
+
+
 class Estate(Out):
     repos: list[RepoSummary] = Field(default_factory=list)
     clusters: list[ClusterInfo] = Field(default_factory=list)
@@ -130,6 +188,15 @@ class Estate(Out):
     workflows: list[WorkflowFact] = Field(default_factory=list)
     codeowners: list[OwnerFact] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    versions: list[VersionRecord] = Field(default_factory=list)
 
     def cluster_objects(self) -> list[K8sObject]:
         return [o for o in self.objects if o.role == "object"]
+
+    def live_objects(self) -> list[K8sObject]:
+        """Cluster objects that may run: live or unknown, and not kept apart."""
+        return [
+            o
+            for o in self.objects
+            if o.role == "object" and o.delivery.live is not False and not o.delivery.kept_apart
+        ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536)
 def join(base: str, ref: str) -> str:
     """`ref` (as written in a file in folder `base`) as a path from the repository root.
 
@@ -12,11 +13,7 @@ def join(base: str, ref: str) -> str:
     """
     parts: list[str] = []
     segments = (
-        PurePosixPath(ref.lstrip("/")).parts
-        if ref.startswith("/")
-        else (PurePosixPath(base) / ref).parts
-        if base
-        else PurePosixPath(ref).parts
+        ref.split("/") if ref.startswith("/") or not base else [*base.split("/"), *ref.split("/")]
     )
     for part in segments:
         if part in {".", ""}:

@@ -4,25 +4,16 @@ namespace."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import NamedTuple
 
 from engine.estate.discover import FileEntry
 from engine.estate.extract import FileExtract
-from engine.estate.extract.kinds import ArtifactGenerator, FluxKustomization, Kustomize
+from engine.estate.extract.kinds import ArtifactGenerator, Kustomize
 from engine.estate.model import K8sObject
-from engine.estate.paths import join
+from engine.estate.paths import folder_of, join
 from engine.estate.placement import Owners, Placer, role_of
-
-
-class Applier(NamedTuple):
-    """A Flux Kustomization applying a file: where it is and what it decides for the file."""
-
-    file: str
-    target_namespace: str
-    cluster: str
-    environment: str
 
 
 @dataclass
@@ -68,28 +59,45 @@ class Kustomizations:
     def build(self, folder: str, layout: Layout) -> set[str]:
         """The files `kustomize build folder` reads, as Flux runs it (a folder without a
         kustomization.yaml gets one listing its YAML files and sub-folders)."""
-        out: set[str] = set()
-        seen: set[str] = set()
+        return set(self.build_chain(folder, layout, lambda _: ""))
 
-        def visit(current: str) -> None:
-            if current in seen:
-                return
-            seen.add(current)
+    def build_chain(
+        self,
+        folder: str,
+        layout: Layout,
+        environment_of: Callable[[str], str],
+        recurse: bool = True,
+    ) -> dict[str, set[str]]:
+        """The files a build of `folder` reads, each with the environments of the folders it is
+        reached through (`apps/dev` including `../base`: the base's files get dev). Without
+        `recurse`, a folder without a kustomization.yaml contributes only its own files (Argo
+        CD's directory default)."""
+        out: dict[str, set[str]] = {}
+        seen: set[tuple[str, str]] = set()
+        pending = [(folder, environment_of(folder), True)]
+        while pending:  # iterative: kustomize chains can be long
+            current, env, top = pending.pop()
+            if (current, env) in seen:
+                continue
+            seen.add((current, env))
             config = self.configs.get(current)
             if config is not None:
                 for ref in config.resources + config.components + config.patch_paths:
                     target = join(current, ref)
                     if target in layout.files:
-                        out.add(target)
+                        out.setdefault(target, set()).update({env} - {""})
                     elif target in layout.children or target in layout.files_in:
-                        visit(target)
-                return
-            out.update(layout.files_in.get(current, ()))
-            for child in sorted(layout.children.get(current, ())):
-                visit(child)
-
-        visit(folder)
+                        pending.append((target, environment_of(target) or env, False))
+                continue
+            for f in layout.files_in.get(current, ()):
+                out.setdefault(f, set()).update({env} - {""})
+            if recurse or not top:
+                for child in sorted(layout.children.get(current, ())):
+                    pending.append((child, environment_of(child) or env, False))
         return out
+
+    def folder_exists(self, folder: str, layout: Layout) -> bool:
+        return folder in layout.children or folder in layout.files_in or folder in self.configs
 
     def namespace(self, path: str) -> str:
         """The namespace kustomize gives an object in `path`: the outermost one set."""
@@ -119,56 +127,12 @@ def place_objects(
     placer: Placer,
     owners: Owners,
 ) -> list[K8sObject]:
-    layout = Layout.of({e.path for e, _, _ in items if e.kind == "yaml"})
-    copies = [
-        (str(PurePosixPath(e.path).parent), c)
-        for e, ff, _ in items
-        for d in ff.objects
-        if isinstance(d.detail, ArtifactGenerator)
-        for c in d.detail.copies
-    ]
-
-    def repo_path(ks_file: str, detail: FluxKustomization) -> str:
-        """The repository folder a Flux Kustomization's path names (through an ArtifactGenerator
-        when its source is an ExternalArtifact)."""
-        path = join("", detail.path)
-        if detail.source is None or detail.source.kind != "ExternalArtifact":
-            return path
-        near = sorted(copies, key=lambda fc: (not ks_file.startswith(fc[0] + "/"), fc[0]))
-        for _, copy in near:
-            target = copy.target.strip("/")
-            if copy.artifact == detail.source.name and (
-                path == target or path.startswith(target + "/") or not target
-            ):
-                rest = path[len(target) :].strip("/") if target else path
-                return "/".join(p for p in (copy.source.strip("/"), rest) if p)
-        return path
-
-    # Flux Kustomizations decide the cluster and target namespace of the files they apply
-    builds: dict[tuple[str, int], set[str]] = {}
-    appliers: dict[str, list[Applier]] = {}
-    for entry, ff, _ in items:
-        for doc in ff.objects:
-            if isinstance(doc.detail, FluxKustomization) and doc.detail.path and not doc.partial:
-                built = kustomizations.build(repo_path(entry.path, doc.detail), layout)
-                builds[(entry.path, doc.line)] = built
-                cluster = placer.cluster(entry.path)
-                env = placer.environment(entry.path) or placer.environment_of_cluster(cluster)
-                for f in built:
-                    appliers.setdefault(f, []).append(
-                        Applier(entry.path, doc.detail.target_namespace, cluster, env)
-                    )
-
-    def agreed(values: list[str]) -> str:
-        distinct = {v for v in values if v}
-        return distinct.pop() if len(distinct) == 1 else ""
-
+    """Every YAML object of a repository with its role, namespace (from metadata or the
+    kustomizations including it) and owners. Where it runs is decided by delivery
+    (engine/estate/delivery.py), which also applies Flux's `targetNamespace`."""
     out = []
     for entry, ff, _ in items:
         file_owners = owners.of(entry.path)
-        path_env = placer.environment(entry.path)
-        path_cluster = placer.cluster(entry.path)
-        parents = appliers.get(entry.path, [])
         for doc in ff.objects:
             is_kustomize = doc.detail is not None and doc.detail.type == "kustomize"
             role = role_of(
@@ -186,39 +150,8 @@ def place_objects(
                 and role in {"object", "patch"}
                 and doc.kind not in placer.reading.cluster_scoped_kinds
             ):
-                target = agreed([p.target_namespace for p in parents])
-                if target:
-                    namespace, namespace_from = target, "flux-target-namespace"
-                else:
-                    namespace = kustomizations.namespace(entry.path)
-                    namespace_from = "kustomization" if namespace else ""
-            label_cluster = next(
-                (doc.labels[k] for k in placer.reading.cluster_labels if doc.labels.get(k)), ""
-            )
-            clusters = sorted(
-                {c for c in [label_cluster, path_cluster] if c}
-                or {p.cluster for p in parents if p.cluster}
-            )
-            cluster = clusters[0] if len(clusters) == 1 else ""
-            env = next(
-                (
-                    placer.environment_of_name(doc.labels[k])
-                    for k in placer.reading.environment_labels
-                    if doc.labels.get(k) and placer.environment_of_name(doc.labels[k])
-                ),
-                "",
-            )
-            env = (
-                env
-                or path_env
-                or agreed([p.environment for p in parents])
-                or placer.environment_of_cluster(cluster)
-            )
-            environments = sorted(
-                {env} - {""}
-                or {placer.environment_of_cluster(c) for c in clusters} - {""}
-                or {p.environment for p in parents} - {""}
-            )
+                namespace = kustomizations.namespace(entry.path)
+                namespace_from = "kustomization" if namespace else ""
             out.append(
                 K8sObject(
                     repo=repo,
@@ -232,14 +165,37 @@ def place_objects(
                     labels=doc.labels,
                     role=role,
                     encrypted=doc.encrypted,
-                    environment=env,
-                    cluster=cluster,
-                    clusters=clusters,
-                    environments=environments,
                     owners=file_owners,
                     detail=doc.detail,
-                    applies=sorted(builds.get((entry.path, doc.line), set())),
-                    applied_by=sorted({p.file for p in parents}),
+                    template=doc.template,
+                    rendered=doc.rendered,
                 )
             )
     return out
+
+
+def artifact_paths(objects: list[K8sObject]) -> dict[str, list[tuple[str, str]]]:
+    """ExternalArtifact name → (artifact folder, repository folder), from ArtifactGenerators."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for o in objects:
+        if isinstance(o.detail, ArtifactGenerator):
+            for copy in o.detail.copies:
+                out.setdefault(copy.artifact, []).append(
+                    (copy.target.strip("/"), copy.source.strip("/"))
+                )
+    return out
+
+
+def namespace_folders(objects: list[K8sObject], kustomizations: Kustomizations) -> frozenset[str]:
+    """Folders named after the namespace they hold: never environments."""
+    found = {
+        folder_of(o.path)
+        for o in objects
+        if o.kind == "Namespace" and o.name and folder_of(o.path).rsplit("/", 1)[-1] == o.name
+    }
+    found |= {
+        folder
+        for folder, config in kustomizations.configs.items()
+        if config.namespace and folder.rsplit("/", 1)[-1] == config.namespace
+    }
+    return frozenset(found)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from engine.core.errors import InputError
+from engine.estate.argo import argo_units
+from engine.estate.delivery import Delivery
 from engine.estate.discover import (
     CODEOWNERS_PLACES,
     DEFAULT_MAX_FILE_BYTES,
@@ -27,6 +29,7 @@ from engine.estate.discover import (
 )
 from engine.estate.extract import FileExtract, extract
 from engine.estate.extract.files import OwnerRule
+from engine.estate.liveness import deliver_objects
 from engine.estate.model import (
     ChartFact,
     ClusterInfo,
@@ -39,10 +42,19 @@ from engine.estate.model import (
     ValuesFact,
     WorkflowFact,
 )
-from engine.estate.placement import Owners, Placer
-from engine.estate.resolve import Kustomizations, place_objects
+from engine.estate.placement import Owners, Placer, whole_repo
+from engine.estate.resolve import (
+    Kustomizations,
+    Layout,
+    artifact_paths,
+    namespace_folders,
+    place_objects,
+)
+from engine.estate.tfdelivery import Terraform
+from engine.estate.units import RepoYaml, TerraformDelivery
+from engine.estate.versions import version_records
 from engine.knowledge.model import Knowledge
-from engine.spec.config import CONFIG_NAME, repository_config
+from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
 
 
 @dataclass
@@ -52,6 +64,7 @@ class ScanOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     progress: Callable[[int, int], None] | None = None
     environment_aliases: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)  # gitignore-style globs, every repository
 
 
 # -- reading and extracting -------------------------------------------------------------------
@@ -140,6 +153,20 @@ def _repo_role(files: list[FileEntry], facts: list[FileExtract]) -> str:
     return roles[0] if roles else "empty"
 
 
+def _config(
+    repo: RepoSpec, knowledge: Knowledge, diagnostics: list[Diagnostic]
+) -> RepoConfig | None:
+    """A repository's `.infraplan.yaml`; a problem in it is a diagnostic, never fatal."""
+    try:
+        return repository_config(repo.root, knowledge)
+    except InputError as exc:
+        diagnostics.extend(
+            Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
+            for p in exc.problems
+        )
+        return None
+
+
 def scan_estate(
     repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions | None = None
 ) -> Estate:
@@ -149,8 +176,10 @@ def scan_estate(
     all_entries: list[tuple[FileEntry, bytes, str]] = []
     per_repo: dict[str, tuple[RepoSpec, list[FileEntry], dict[str, int]]] = {}
     diagnostics: list[Diagnostic] = []
+    configs = {repo.name: _config(repo, knowledge, diagnostics) for repo in repos}
     for repo in repos:
-        found = discover(repo, options.max_file_bytes)
+        exclude = tuple(options.exclude) + tuple(getattr(configs[repo.name], "exclude", ()))
+        found = discover(repo, options.max_file_bytes, exclude)
         diagnostics.extend(found.diagnostics)
         readable: list[FileEntry] = []
         for entry in found.files:
@@ -189,17 +218,13 @@ def scan_estate(
     aliases = dict(options.environment_aliases)
     named_roles: dict[str, str] = {}
     for repo in repos:
-        try:
-            config = repository_config(repo.root, knowledge)
+        config = configs[repo.name]
+        if config is not None:
             aliases.update(config.environments)
             named_roles[repo.name] = config.role
-        except InputError as exc:
-            diagnostics.extend(
-                Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
-                for p in exc.problems
-            )
     placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
+    yaml_repos: dict[str, RepoYaml] = {}
     for name in sorted(per_repo):
         repo, files, skipped = per_repo[name]
         items = by_repo.get(name, [])
@@ -234,7 +259,15 @@ def scan_estate(
             for doc in ff.objects:
                 if doc.detail is not None and doc.detail.type == "kustomize":
                     kustomizations.add(str(PurePosixPath(entry.path).parent), doc.detail)
-        objects.extend(place_objects(name, items, kustomizations, placer, owners))
+        placed = place_objects(name, items, kustomizations, placer, owners)
+        objects.extend(placed)
+        yaml_repos[name] = RepoYaml(
+            name=name,
+            layout=Layout.of({e.path for e, _, _ in items if e.kind == "yaml"}),
+            kustomizations=kustomizations,
+            namespace_folders=namespace_folders(placed, kustomizations),
+            artifact_paths=artifact_paths(placed),
+        )
         for entry, ff, _ in items:
             module = str(PurePosixPath(entry.path).parent)
             env = placer.environment(entry.path)
@@ -247,12 +280,18 @@ def scan_estate(
                         module="" if module == "." else module,
                         environment=env,
                         owners=file_owners,
-                        **block.model_dump(),
+                        **block.__dict__,
                     )
                 )
             if entry.kind == "tfvars":
                 estate.tfvars.append(
-                    TfvarsFact(repo=name, path=entry.path, environment=env, variables=ff.tfvars)
+                    TfvarsFact(
+                        repo=name,
+                        path=entry.path,
+                        environment=env,
+                        variables=ff.tfvars,
+                        values=ff.tfvars_values,
+                    )
                 )
             if ff.chart is not None:
                 estate.charts.append(
@@ -268,10 +307,27 @@ def scan_estate(
                         repo=name, path=entry.path, owners=file_owners, **ff.workflow.model_dump()
                     )
                 )
-    estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line)))
+    whole = whole_repo(objects, estate.terraform, placer)
+    terraform = TerraformDelivery(blocks=list(estate.terraform))
+    try:
+        delivery = Delivery(yaml_repos, objects, placer, whole)
+        objects = deliver_objects(objects, delivery, delivery.reach(argo_units(delivery)))
+        terraform = Terraform(estate.terraform, estate.tfvars, placer, whole).deliver()
+    except Exception as exc:  # a bug in delivery must not stop a run: liveness stays unknown
+        diagnostics.append(
+            Diagnostic(repo="", path="", reason=f"delivery not resolved: {type(exc).__name__}")
+        )
+    estate.terraform[:] = terraform.blocks
+    objects.extend(terraform.objects)
+    estate.objects.extend(sorted(objects, key=lambda o: (o.repo, o.path, o.line, o.kind, o.name)))
+    estate.versions.extend(version_records(estate, terraform.cluster_versions))
     estate.clusters.extend(
         ClusterInfo(name=c, environment=placer.environment_of_cluster(c))
-        for c in sorted({c for o in objects for c in o.clusters})
+        for c in sorted(
+            {c for o in objects if o.delivery.live is not False for c in o.clusters}
+            | {c for b in estate.terraform if b.delivery.live is not False for c in b.clusters}
+            | set(terraform.cluster_versions)
+        )
     )
     estate.diagnostics.extend(
         sorted(set(diagnostics), key=lambda d: (d.repo, d.path, d.line, d.reason))

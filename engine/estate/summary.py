@@ -14,12 +14,21 @@ FACTS_SCHEMA_VERSION = "1"
 def estate_summary(estate: Estate, knowledge: Knowledge) -> dict[str, Any]:
     objects = estate.cluster_objects()
     env_order = [e.id for e in knowledge.environments]
-    environments = (
-        {o.environment for o in objects if o.environment}
-        | {b.environment for b in estate.terraform if b.environment}
-        | {t.environment for t in estate.tfvars if t.environment}
-    )
-    clusters = {c for o in objects for c in o.clusters}
+    live = estate.live_objects()
+    blocks = [
+        b
+        for b in estate.terraform
+        if b.block in {"resource", "data", "module"}
+        and b.delivery.live is not False
+        and not b.delivery.kept_apart
+    ]
+    environments = {e for o in live for e in o.environments} | {
+        e for b in blocks for e in b.environments
+    }
+    clusters = {c.name for c in estate.clusters}
+    delivered = [o.delivery for o in estate.objects if o.role == "object"] + [
+        b.delivery for b in estate.terraform if b.block in {"resource", "data", "module"}
+    ]
     owners = {owner for rule in estate.codeowners for owner in rule.owners}
     return {
         "schema_version": FACTS_SCHEMA_VERSION,
@@ -40,6 +49,17 @@ def estate_summary(estate: Estate, knowledge: Knowledge) -> dict[str, Any]:
             "skipped": dict(
                 sorted(sum((Counter(r.skipped) for r in estate.repos), Counter()).items())
             ),
+            "live": dict(
+                sorted(
+                    Counter(
+                        {True: "true", False: "false", None: "null"}[d.live] for d in delivered
+                    ).items()
+                )
+            ),
+            "kept_apart": dict(
+                sorted(Counter(d.kept_apart for d in delivered if d.kept_apart).items())
+            ),
+            "delivered_by": dict(sorted(Counter(d.delivered_by for d in delivered).items())),
         },
         "environments": sorted(
             environments,

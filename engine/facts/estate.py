@@ -4,9 +4,11 @@ introduces or changes. Absence is data: counts of 0, `present: false`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from typing import get_args
 
-from engine.estate.model import Estate
+from engine.estate.model import DeliveredBy, Estate
 from engine.facts.schema import Fact, make_fact
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.impact import ProbeReport, clusters_per_environment
@@ -161,4 +163,76 @@ def estate_facts(
                 present=count > 0,
             )
         )
+    facts.extend(truth_facts(estate, report))
+    return facts
+
+
+# a version record's attribute → the `subject` of its `version` fact
+VERSION_SUBJECTS = {
+    "chart_version": "chart",
+    "app_version": "app",
+    "image_tag": "image",
+    "kubernetes_version": "kubernetes",
+    "required_version": "terraform",
+    "version_constraint": "provider",
+    "module_version": "module",
+    "api_version": "api",
+}
+_NUMBERS = re.compile(r"(\d+)(?:\.(\d+))?")
+
+
+def _version_name(subject: str, record_subject: str) -> str:
+    """`module envs/dev: provider.aws` → `aws`; `module.eks` → `eks`."""
+    name = record_subject.rsplit(": ", 1)[-1]
+    return name.split(".", 1)[1] if subject in {"provider", "module"} and "." in name else name
+
+
+def truth_facts(estate: Estate | None, report: ProbeReport | None) -> list[Fact]:
+    """`version` facts (one per subject, name and value declared by what may run), the estate's
+    `liveness` and one `delivery` fact per controller (0 included)."""
+    if estate is None:
+        return []
+    versions: dict[tuple[str, str, str], list[bool]] = {}
+    for r in estate.versions:
+        subject = VERSION_SUBJECTS.get(r.attribute)
+        if subject is None or r.live is False:
+            continue
+        key = (subject, _version_name(subject, r.subject), r.value)
+        versions.setdefault(key, []).append(r.live is True)
+    facts = []
+    for (subject, name, value), lives in sorted(versions.items()):
+        numbers = _NUMBERS.search(value.rsplit("/", 1)[-1] if subject == "api" else value)
+        facts.append(
+            make_fact(
+                "version",
+                f"{subject}:{name}:{value}",
+                subject=subject,
+                name=name,
+                value=value,
+                major=int(numbers.group(1)) if numbers else 0,
+                minor=int(numbers.group(2) or 0) if numbers else 0,
+                live=any(lives),
+                count=len(lives),
+            )
+        )
+    delivered = [o.delivery for o in estate.objects if o.role == "object"] + [
+        b.delivery for b in estate.terraform if b.block in {"resource", "data", "module"}
+    ]
+    facts.append(
+        make_fact(
+            "liveness",
+            "estate",
+            objects=len(delivered),
+            live=sum(d.live is True for d in delivered),
+            not_live=sum(d.live is False for d in delivered),
+            unknown=sum(d.live is None for d in delivered),
+            kept_apart=sum(bool(d.kept_apart) for d in delivered),
+            left_out=sum(g.count for g in report.impact.left_out) if report is not None else 0,
+        )
+    )
+    by_controller = Counter(d.delivered_by for d in delivered if d.live is True)
+    facts.extend(
+        make_fact("delivery", controller, controller=controller, objects=by_controller[controller])
+        for controller in get_args(DeliveredBy)
+    )
     return facts

@@ -192,6 +192,44 @@ class WaiverFact(FactSchema):
     expired: bool = Field(description="`expires` is before the day of the check")
 
 
+class VersionFact(FactSchema):
+    """A version the estate declares and runs (not in archived or kept-apart content): an
+    installed chart, an app or image version, a cluster's Kubernetes version, Terraform's
+    `required_version`, a provider constraint, a module version, an API version in use."""
+
+    subject: str = Field(
+        description="chart, app, image, kubernetes, terraform, provider, module or api"
+    )
+    name: str = Field(description="the chart, cluster, provider, module, image or kind")
+    value: str = Field(description="as written (`1.29`, `~> 20.0`, `karpenter.sh/v1`)")
+    major: int = Field(description="the first number of the value (0 when none)")
+    minor: int = Field(description="the second number of the value (0 when none)")
+    live: bool = Field(description="declared by something live (false: liveness unknown)")
+    count: int = Field(description="places declaring this value")
+
+
+class LivenessFact(FactSchema):
+    """How much of the estate is live, and what this change's probes left out (not live or kept
+    apart: never integration points)."""
+
+    objects: int
+    live: int
+    not_live: int
+    unknown: int = Field(description="objects whose liveness could not be decided")
+    kept_apart: int = Field(description="examples, tests and templates")
+    left_out: int = Field(
+        description="probe matches of this change left out as not live or kept apart"
+    )
+
+
+class DeliveryFact(FactSchema):
+    """One delivery controller and how many live objects it delivers (0 included: absence is
+    data)."""
+
+    controller: str = Field(description="flux, argocd, terraform, helm, kubectl or unknown")
+    objects: int = Field(description="live objects it delivers")
+
+
 FACT_TYPES: dict[str, type[FactSchema]] = {
     "enhancement": EnhancementFact,
     "agent": AgentFact,
@@ -208,6 +246,9 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
     "impact": ImpactFact,
     "tool": ToolFact,
     "waiver": WaiverFact,
+    "version": VersionFact,
+    "liveness": LivenessFact,
+    "delivery": DeliveryFact,
 }
 
 

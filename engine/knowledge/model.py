@@ -14,6 +14,7 @@ from pydantic import Field
 from engine.core.digest import SourceFile, digest_files
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
+from engine.knowledge.reading import EstateReading
 
 
 class DimensionValue(Strict):
@@ -188,21 +189,6 @@ class Environment(Strict):
         default=False,
         description="On the usual path to production, used when nothing names the environments.",
     )
-
-
-class EstateReading(Strict):
-    """How infraplan reads an estate (knowledge/estate.yaml)."""
-
-    id: str
-    not_cluster_api_groups: list[str]
-    not_cluster_kinds: list[str]
-    cluster_scoped_kinds: list[str]
-    secret_resource_types: list[str]
-    fixture_dirs: list[str]
-    environment_parents: list[str]
-    cluster_parents: list[str]
-    environment_labels: list[str]
-    cluster_labels: list[str]
 
 
 class PhaseKind(Strict):

@@ -13,8 +13,12 @@ from engine.core.models import Out
 from engine.estate.model import Estate
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.probes import (
+    MAX_LEFT_OUT_IDS,
     Evidence,
+    LeftOut,
     ProbeResult,
+    considered,
+    left_out,
     module_environments,
     object_evidence,
     run_probe,
@@ -58,6 +62,8 @@ class Impact(Out):
     dependents_total: int
     graph_nodes: list[GraphNode] = Field(default_factory=list)
     graph_edges: list[GraphEdge] = Field(default_factory=list)
+    # matches left out of the integration points: not live, or kept apart (examples, templates)
+    left_out: list[LeftOut] = Field(default_factory=list)
 
 
 class ProbeReport(Out):
@@ -76,7 +82,14 @@ def run_probes(
     results = [run_probe(by_name[n], estate, pattern, envs) for n in names]
     tools = pattern.upgrade_tools if pattern else []
     # upgrade notes apply when the pattern names tools ("*": every tool the notes know)
-    upgrades = upgrade_findings(estate, knowledge, [] if "*" in tools else tools) if tools else []
+    found = upgrade_findings(estate, knowledge, [] if "*" in tools else tools) if tools else []
+    by_id = {o.where: o for o in estate.objects}
+    deliveries = {o.where: o.delivery for o in estate.objects} | {
+        b.where: b.delivery for b in estate.terraform
+    }
+    # not-live objects are never integration points: old API versions in an archive are history
+    upgrades = [f for f in found if considered(by_id[f.id].delivery)]
+    dropped = {f.id: by_id[f.id].delivery for f in found if not considered(by_id[f.id].delivery)}
     points: dict[str, IntegrationPoint] = {}
     for result in results:
         if pattern is None or result.name not in pattern.integration:
@@ -88,7 +101,9 @@ def run_probes(
                 )
             else:
                 points[e.id] = IntegrationPoint(**e.model_dump(), probes=[result.name])
-    by_id = {o.where: o for o in estate.objects}
+        for group in result.left_out:
+            for fact_id in group.ids:
+                dropped.setdefault(fact_id, deliveries[fact_id])
     for f in upgrades:
         if f.id not in points:
             obj = by_id[f.id]
@@ -96,11 +111,14 @@ def run_probes(
                 **object_evidence(obj).model_dump(), probes=["upgrade-notes"]
             )
     ordered = sorted(points.values(), key=lambda p: p.id)
+    impact = _impact(ordered, graph, knowledge)
     return ProbeReport(
         results=results,
         upgrades=upgrades,
         integration_points=ordered,
-        impact=_impact(ordered, graph, knowledge),
+        impact=impact.model_copy(
+            update={"left_out": left_out(sorted(dropped.items()), MAX_LEFT_OUT_IDS)}
+        ),
     )
 
 
@@ -116,10 +134,10 @@ def _impact(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowle
     order = [e.id for e in knowledge.environments]
     nodes = graph.nodes
     envs = {e for p in points for e in p.environments} | {
-        nodes[d]["environment"] for d in descendants if nodes[d]["environment"]
+        e for d in descendants for e in nodes[d]["environments"]
     }
     clusters = {c for p in points for c in p.clusters} | {
-        nodes[d]["cluster"] for d in descendants if nodes[d]["cluster"]
+        c for d in descendants for c in nodes[d]["clusters"]
     }
     owners = {o for p in points for o in p.owners} | {
         o for d in descendants for o in nodes[d]["owners"]

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from engine.core.models import Out
 from engine.estate.extract.kinds import HelmRelease, KyvernoPolicy
-from engine.estate.model import Estate, K8sObject, TerraformFact
+from engine.estate.model import Delivered, Estate, K8sObject, TerraformFact
 from engine.estate.paths import join
 from engine.knowledge.model import Pattern, Probe
 
@@ -33,6 +33,15 @@ class Evidence(Out):
     kind: str = ""  # Kubernetes kind, or terraform, chart, workflow
 
 
+class LeftOut(Out):
+    """Matches left out of a probe's answer, and why: not live, or kept apart."""
+
+    reason: str  # "not live", or "kept apart (example)"...
+    count: int
+    ids: list[str] = Field(default_factory=list)  # the first few, repo/path:line
+    why: list[str] = Field(default_factory=list)  # their reasons, in the same order
+
+
 class ProbeResult(Out):
     name: str
     description: str
@@ -40,6 +49,44 @@ class ProbeResult(Out):
     by_environment: dict[str, int]
     by_cluster: dict[str, int]
     evidence: list[Evidence]
+    left_out: list[LeftOut] = Field(default_factory=list)
+
+
+MAX_LEFT_OUT_IDS = 5
+
+
+def left_out(found: list[tuple[str, Delivered]], limit: int | None = None) -> list[LeftOut]:
+    """What a probe matched but left out (not live, kept apart), grouped by reason (the first
+    `limit` ids of each, all when None)."""
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for fact_id, d in found:
+        reason = f"kept apart ({d.kept_apart})" if d.kept_apart else "not live"
+        groups[reason][fact_id] = d.why.live
+    return [
+        LeftOut(
+            reason=reason,
+            count=len(items),
+            ids=sorted(items)[:limit],
+            why=[items[i] for i in sorted(items)[:limit]],
+        )
+        for reason, items in sorted(groups.items())
+    ]
+
+
+def describe_left_out(groups: list[LeftOut]) -> str:
+    """`2 not live (e.g. `repo/x.yaml:3`: in the out-of-service folder archive/); 1 kept apart
+    (example)`, or `none`."""
+    if not groups:
+        return "none"
+    return "; ".join(
+        f"{g.count} {g.reason}" + (f" (e.g. `{g.ids[0]}`: {g.why[0]})" if g.ids else "")
+        for g in groups
+    )
+
+
+def considered(d: Delivered) -> bool:
+    """A fact that may be an integration point: live or unknown, and not kept apart."""
+    return d.live is not False and not d.kept_apart
 
 
 def object_evidence(o: K8sObject) -> Evidence:
@@ -80,25 +127,42 @@ def module_environments(estate: Estate) -> dict[tuple[str, str], set[str]]:
 
 
 def terraform_evidence(b: TerraformFact, envs: dict[tuple[str, str], set[str]]) -> Evidence:
-    environments = sorted({b.environment} - {""} or envs.get((b.repo, b.module), set()))
+    environments = b.environments or sorted(
+        {b.environment} - {""} or envs.get((b.repo, b.module), set())
+    )
     where = b.module or "."
+    chart = b.delivery.charts[0] if b.delivery.charts else None
     return Evidence(
         id=b.where,
         repo=b.repo,
         path=b.path,
         line=b.line,
-        what=f"{b.address} ({where})",
+        what=f"{b.address} ({where})"
+        + (f": chart {chart.name} {chart.version}".rstrip() if chart else ""),
         environments=environments,
+        clusters=b.clusters,
         owners=b.owners,
         kind="terraform",
     )
 
 
-def _matches_chart(o: K8sObject, needles: list[str]) -> bool:
-    if not isinstance(o.detail, HelmRelease):
+def _chart_names(o: K8sObject | TerraformFact) -> list[str]:
+    """Names a chart installation answers to: the charts it installs, and its own name."""
+    names = [c.name for c in o.delivery.charts] + [o.name]
+    if isinstance(o, K8sObject) and isinstance(o.detail, HelmRelease):
+        names += [o.detail.chart, o.detail.chart_ref.name if o.detail.chart_ref else ""]
+    return names
+
+
+def _matches_chart(o: K8sObject | TerraformFact, needles: list[str]) -> bool:
+    """A chart installation in any style (Flux, Argo CD, Terraform) whose chart matches."""
+    if isinstance(o, K8sObject) and not (o.delivery.charts or isinstance(o.detail, HelmRelease)):
         return False
-    names = [o.detail.chart, o.name, o.detail.chart_ref.name if o.detail.chart_ref else ""]
-    return any(needle.lower() in name.lower() for needle in needles for name in names if name)
+    if isinstance(o, TerraformFact) and not o.delivery.charts:
+        return False
+    return any(
+        needle.lower() in name.lower() for needle in needles for name in _chart_names(o) if name
+    )
 
 
 def _kinds_match(policy: KyvernoPolicy, created: list[str]) -> bool:
@@ -110,9 +174,20 @@ def run_probe(
     probe: Probe, estate: Estate, pattern: Pattern | None, envs: dict[tuple[str, str], set[str]]
 ) -> ProbeResult:
     evidence: list[Evidence] = []
-    objects = estate.cluster_objects()
+    dropped: list[tuple[str, Delivered]] = []
+    every = estate.cluster_objects()
+    objects = [o for o in every if considered(o.delivery)]
+
+    def take(item: K8sObject | TerraformFact) -> None:
+        if not considered(item.delivery):
+            dropped.append((item.where, item.delivery))
+        elif isinstance(item, K8sObject):
+            evidence.append(object_evidence(item))
+        else:
+            evidence.append(terraform_evidence(item, envs))
+
     if probe.kinds or probe.encrypted:
-        for o in objects:
+        for o in every:
             in_folder = not probe.folders or any(
                 part in probe.folders for part in o.path.split("/")[:-1]
             )
@@ -120,21 +195,17 @@ def run_probe(
                 not probe.api_groups or o.group in probe.api_groups
             )
             if in_folder and (kind_ok or (probe.encrypted and o.encrypted)):
-                evidence.append(object_evidence(o))
+                take(o)
     if probe.helm_charts:
-        evidence.extend(object_evidence(o) for o in objects if _matches_chart(o, probe.helm_charts))
-    if probe.terraform:
-        evidence.extend(
-            terraform_evidence(b, envs)
-            for b in estate.terraform
-            if b.block == "resource" and b.type in probe.terraform
-        )
-    if probe.modules:
-        evidence.extend(
-            terraform_evidence(b, envs)
-            for b in estate.terraform
-            if b.block == "module" and any(m in b.source for m in probe.modules)
-        )
+        items: list[K8sObject | TerraformFact] = [*every, *estate.terraform]
+        for item in items:
+            if _matches_chart(item, probe.helm_charts):
+                take(item)
+    for b in estate.terraform:
+        if (probe.terraform and b.block == "resource" and b.type in probe.terraform) or (
+            probe.modules and b.block == "module" and any(m in b.source for m in probe.modules)
+        ):
+            take(b)
     if probe.charts:
         for c in estate.charts:
             if c.name in probe.charts or any(d.name in probe.charts for d in c.dependencies):
@@ -186,4 +257,5 @@ def run_probe(
         by_environment=dict(sorted(by_env.items())),
         by_cluster=dict(sorted(by_cluster.items())),
         evidence=unique,
+        left_out=left_out(dropped),
     )

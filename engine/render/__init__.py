@@ -30,4 +30,4 @@ CHECK_RENDERERS = Registry(
     {"text": "check_text", "json": "check_json", "sarif": "check_sarif", "junit": "check_junit"}
 )
 GRAPH_RENDERERS = Registry({"mermaid": "graph_mermaid", "dot": "graph_dot", "json": "graph_json"})
-FACTS_RENDERERS = Registry({"table": "facts_table", "json": "facts_json"})
+FACTS_RENDERERS = Registry({"table": "facts_table", "json": "facts_json", "jsonl": "facts_jsonl"})

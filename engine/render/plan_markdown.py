@@ -1,9 +1,6 @@
-"""The plan as Markdown, for people reading it in a pull request.
-
-A one-screen summary first, then findings, decisions with their reasons, the estate (integration
-points, impact, upgrade findings), the six stages, the rollout with validation and rollback,
-and Mermaid diagrams (the affected dependency graph and a timeline). Long lists fold.
-"""
+"""The plan as Markdown, for people reading it in a pull request: a one-screen summary, findings,
+decisions with reasons, the estate (integration points, impact, upgrade findings), the six
+stages, the rollout with validation and rollback, Mermaid diagrams. Long lists fold."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ from collections.abc import Callable
 
 from engine.core.digest import short
 from engine.decide.results import Decision
+from engine.match.probes import describe_left_out
 from engine.plan.model import Plan
 from engine.plan.prose import ProseSection
 from engine.render.mermaid import mermaid_text
@@ -196,6 +194,7 @@ def render(plan: Plan) -> str:
         add(f"- Owners: {', '.join(impact.owners) or '—'}")
         add(f"- Repositories: {', '.join(impact.repos) or '—'}")
         add(f"- Dependents (transitive, from the dependency graph): {impact.dependents_total}")
+        add(f"- Left out (not live, or kept apart): {describe_left_out(impact.left_out)}")
         add("")
         if impact.dependents:
             _table(

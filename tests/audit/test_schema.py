@@ -271,7 +271,12 @@ def test_schemas_are_valid_json_schemas(kb: KnowledgeBase) -> None:
 
 
 def test_schema_command_prints_the_published_schemas(kb: KnowledgeBase) -> None:
-    for which, rel in (("spec", "spec"), ("config", "config"), ("plan", "plan")):
+    for which, rel in (
+        ("spec", "spec"),
+        ("config", "config"),
+        ("plan", "plan"),
+        ("facts", "facts-object"),
+    ):
         ran = run_cli("schema", which)
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout == (ROOT / "docs" / "schema" / f"{rel}.schema.json").read_text()

@@ -128,6 +128,7 @@ def _all_output(tmp_path: Path) -> str:
     texts = []
     for args in (
         ["facts", f"secrets={SECRETS}", "--format", "json"],
+        ["facts", f"secrets={SECRETS}", "--format", "jsonl"],
         ["facts", f"secrets={SECRETS}"],
         ["graph", f"secrets={SECRETS}", "--format", "json"],
         ["graph", f"secrets={SECRETS}", "--format", "dot"],

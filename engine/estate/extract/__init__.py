@@ -7,6 +7,7 @@ digest and EXTRACTOR_VERSION (engine/estate/cache.py); everything that depends o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -22,12 +23,18 @@ from engine.estate.extract.files import (
     extract_workflow,
 )
 from engine.estate.extract.kinds import KubeDoc
-from engine.estate.extract.kubernetes import kustomize_doc, object_doc
+from engine.estate.extract.kubernetes import (
+    PLACEHOLDER,
+    commented_entries,
+    header_docs,
+    kustomize_doc,
+    object_doc,
+)
 from engine.estate.extract.terraform import TerraformBlock, extract_terraform, extract_tfvars
 from engine.estate.extract.yamldocs import load_documents
 
 # Bump when any extractor's output changes: cached facts of older versions are ignored.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 class FileProblem(Out):
@@ -43,6 +50,7 @@ class FileExtract(Out):
     objects: list[KubeDoc] = Field(default_factory=list)
     terraform: list[TerraformBlock] = Field(default_factory=list)
     tfvars: list[str] = Field(default_factory=list)
+    tfvars_values: dict[str, str] = Field(default_factory=dict)  # versions, switches, environments
     chart: ChartInfo | None = None
     values_keys: list[str] = Field(default_factory=list)
     workflow: WorkflowInfo | None = None
@@ -54,23 +62,46 @@ def _problems(items: list[tuple[int, str]]) -> list[FileProblem]:
     return [FileProblem(line=line, reason=reason) for line, reason in items]
 
 
+_RENDERED = re.compile(r"(?m)^# Source: [^/\n]+/templates/")
+
+
 def _yaml(kind: str, text: str, name: str) -> FileExtract:
     docs, problems = load_documents(text)
+    if problems and PLACEHOLDER.search(text):
+        # a template that is not YAML (`name: {{ values.x }}`): its header lines say what it makes
+        templates = header_docs(text)
+        if templates:
+            note = (
+                templates[0].line,
+                "a template, not valid YAML: its objects are read from their header lines",
+            )
+            return FileExtract(
+                kind=kind, documents=len(templates), objects=templates, problems=_problems([note])
+            )
     objects: list[KubeDoc] = []
     is_kustomization = name in {"kustomization.yaml", "kustomization.yml", "Kustomization"}
+    rendered = bool(_RENDERED.search(text))
     for line, data in docs:
         if not isinstance(data, dict):
             continue
         try:
             if is_kustomization and not data.get("kind"):
-                objects.append(kustomize_doc(line, data))
+                objects.append(kustomize_doc(line, data, commented_entries(text)))
                 continue
             doc = object_doc(line, data)
         except (ValueError, TypeError, RecursionError) as exc:
             problems.append((line, f"cannot read object: {type(exc).__name__}"))
             continue
         if doc is not None:
-            objects.append(doc)
+            if doc.detail is not None and doc.detail.type == "kustomize":
+                doc = doc.model_copy(
+                    update={
+                        "detail": doc.detail.model_copy(
+                            update={"commented": commented_entries(text)}
+                        )
+                    }
+                )
+            objects.append(doc.model_copy(update={"rendered": True}) if rendered else doc)
     return FileExtract(
         kind=kind, documents=len(docs), objects=objects, problems=_problems(problems)
     )
@@ -82,8 +113,8 @@ def _terraform(kind: str, text: str, name: str) -> FileExtract:
 
 
 def _tfvars(kind: str, text: str, name: str) -> FileExtract:
-    names, problems = extract_tfvars(text)
-    return FileExtract(kind=kind, tfvars=names, problems=_problems(problems))
+    names, values, problems = extract_tfvars(text)
+    return FileExtract(kind=kind, tfvars=names, tfvars_values=values, problems=_problems(problems))
 
 
 def _chart(kind: str, text: str, name: str) -> FileExtract:

@@ -24,6 +24,18 @@ class FluxKustomization(Out):
     prune: bool | None = None
     target_namespace: str = ""
     decryption: str = ""
+    # postBuild: literal variables that may name a cluster or environment, and where others come from
+    substitute: dict[str, str] = Field(default_factory=dict)
+    substitute_from: list[Ref] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)  # kustomize components, relative to path
+
+
+class FluxSync(Out):
+    """What a Flux instance syncs (FluxInstance `spec.sync`, or a flux-instance chart's values)."""
+
+    kind: str = ""
+    url: str = ""
+    path: str = ""
 
 
 class HelmRelease(Out):
@@ -36,6 +48,14 @@ class HelmRelease(Out):
     values_keys: list[str] = Field(default_factory=list)
     target_namespace: str = ""
     release_name: str = ""
+    sync: FluxSync | None = None  # the flux-instance chart's `instance.sync`
+
+
+class FluxInstance(Out):
+    """The Flux Operator's FluxInstance: the source and path Flux itself syncs from."""
+
+    type: Literal["flux-instance"] = "flux-instance"
+    sync: FluxSync | None = None
 
 
 class FluxSource(Out):
@@ -67,6 +87,7 @@ class Kustomize(Out):
     components: list[str] = Field(default_factory=list)
     patch_paths: list[str] = Field(default_factory=list)
     inline_patches: int = 0
+    commented: list[str] = Field(default_factory=list)  # `# - ../base/x` entries switched off
 
 
 class ArgoSource(Out):
@@ -74,6 +95,9 @@ class ArgoSource(Out):
     path: str = ""
     chart: str = ""
     target_revision: str = ""
+    ref: str = ""  # a multi-source `ref:` other sources name as `$ref/...`
+    value_files: list[str] = Field(default_factory=list)
+    recurse: bool = False  # directory.recurse
 
 
 class ArgoApplication(Out):
@@ -82,7 +106,11 @@ class ArgoApplication(Out):
     sources: list[ArgoSource] = Field(default_factory=list)
     destination_server: str = ""
     destination_namespace: str = ""
+    destination_name: str = ""
+    destination_url: str = ""
     generators: list[str] = Field(default_factory=list)
+    # ApplicationSet list generators: the literal elements (string values only)
+    elements: list[dict[str, str]] = Field(default_factory=list)
 
 
 class ArgoRollout(Out):
@@ -134,6 +162,20 @@ class Monitoring(Out):
     rules: int = 0
 
 
+class ConfigValues(Out):
+    """A ConfigMap's values that may name a cluster or an environment (other keys are not read)."""
+
+    type: Literal["config"] = "config"
+    values: dict[str, str] = Field(default_factory=dict)
+
+
+class Workload(Out):
+    """A workload (Deployment, StatefulSet, CronJob...): the container images it runs."""
+
+    type: Literal["containers"] = "containers"
+    images: list[str] = Field(default_factory=list)
+
+
 class CRD(Out):
     type: Literal["crd"] = "crd"
     group: str = ""
@@ -155,7 +197,10 @@ Detail = Annotated[
     | SecretStore
     | SecretShape
     | Monitoring
-    | CRD,
+    | CRD
+    | FluxInstance
+    | ConfigValues
+    | Workload,
     Field(discriminator="type"),
 ]
 
@@ -173,4 +218,6 @@ class KubeDoc(Out):
     partial: bool = (
         False  # a patch-like fragment: no metadata.name, or an object without its required spec
     )
+    template: bool = False  # its identity holds template placeholders (`{{ }}`, `${{ }}`)
+    rendered: bool = False  # `helm template` output (a `# Source: chart/templates/...` header)
     detail: Detail | None = None

@@ -5,28 +5,33 @@ Secrets, monitoring, ...). Secret values and SOPS payloads are never read into f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from engine.estate.extract.controllers import argo_detail, karpenter_detail, kyverno_detail
 from engine.estate.extract.kinds import (
     CRD,
-    ArgoApplication,
-    ArgoRollout,
-    ArgoSource,
     ArtifactCopy,
     ArtifactGenerator,
+    ConfigValues,
     ExternalSecret,
+    FluxInstance,
     FluxKustomization,
     FluxSource,
+    FluxSync,
     HelmRelease,
-    Karpenter,
     KubeDoc,
     Kustomize,
-    KyvernoPolicy,
     Monitoring,
-    Ref,
     SecretShape,
     SecretStore,
+    Workload,
 )
+from engine.estate.extract.readers import items as _list
+from engine.estate.extract.readers import mapping as _dict
+from engine.estate.extract.readers import ref as _ref
+from engine.estate.extract.readers import refs as _refs
+from engine.estate.extract.readers import text as _str
 
 MONITORING_KINDS = {
     "ServiceMonitor",
@@ -62,43 +67,34 @@ KARPENTER_KINDS = {
 }
 
 
-def _str(v: Any) -> str:
-    if v is None or isinstance(v, dict | list):
-        return ""
-    return str(v)
+WORKLOAD_KINDS = {
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Pod",
+}
+# template placeholders: Go/Helm `{{ }}`, Backstage `${{ }}`, Jinja `{% %}`
+PLACEHOLDER = re.compile(r"\$\{\{|\{\{|\{%")
+# Only values that may name a cluster or an environment are kept from ConfigMaps and Flux
+# substitutions, and only when they look like a name: never anything that could be a secret.
+_NAMING_KEY = re.compile(r"(?i)cluster|env|stage")
+_SECRETISH_KEY = re.compile(r"(?i)pass|secret|token|key|cred|auth|cert")
+_NAME_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
-def _dict(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
-
-
-def _list(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else []
-
-
-def _ref(v: Any, default_kind: str = "") -> Ref | None:
-    d = _dict(v)
-    name = _str(d.get("name"))
-    if not name:
-        return None
-    return Ref(
-        kind=_str(d.get("kind")) or default_kind, name=name, namespace=_str(d.get("namespace"))
-    )
-
-
-def _refs(v: Any, default_kind: str) -> list[Ref]:
-    out = []
-    for item in _list(v):
-        ref = (
-            _ref(item, default_kind)
-            if isinstance(item, dict)
-            else Ref(kind=default_kind, name=_str(item))
-            if _str(item)
-            else None
-        )
-        if ref is not None:
-            out.append(ref)
-    return out
+def naming_values(data: Any) -> dict[str, str]:
+    """The entries of a mapping that may name a cluster or an environment."""
+    return {
+        str(k): str(v)
+        for k, v in _dict(data).items()
+        if isinstance(v, str)
+        and _NAMING_KEY.search(str(k))
+        and not _SECRETISH_KEY.search(str(k))
+        and _NAME_VALUE.match(v)
+    }
 
 
 def is_sops(data: dict[str, Any]) -> bool:
@@ -107,7 +103,15 @@ def is_sops(data: dict[str, Any]) -> bool:
     )
 
 
-def kustomize_doc(line: int, data: dict[str, Any]) -> KubeDoc:
+_COMMENTED_ENTRY = re.compile(r"(?m)^\s*#\s*-\s*(\S+)\s*$")
+
+
+def commented_entries(text: str) -> list[str]:
+    """`# - ../base/x` lines: list entries someone switched off."""
+    return sorted({m.group(1) for m in _COMMENTED_ENTRY.finditer(text) if "/" in m.group(1)})
+
+
+def kustomize_doc(line: int, data: dict[str, Any], commented: list[str] | None = None) -> KubeDoc:
     patches = []
     inline = 0
     for p in _list(data.get("patches")) + _list(data.get("patchesJson6902")):
@@ -135,6 +139,7 @@ def kustomize_doc(line: int, data: dict[str, Any]) -> KubeDoc:
             components=[_str(c) for c in _list(data.get("components")) if _str(c)],
             patch_paths=patches,
             inline_patches=inline,
+            commented=commented or [],
         ),
     )
 
@@ -167,7 +172,73 @@ def object_doc(line: int, data: dict[str, Any]) -> KubeDoc | None:
     spec = _dict(data.get("spec"))
     detail = _detail(group, kind, spec, data)
     partial = not base["name"] or _is_partial(group, kind, spec)
-    return KubeDoc(**base, partial=partial, detail=detail)
+    template = any(
+        PLACEHOLDER.search(str(base[k])) for k in ("name", "namespace", "api_version", "kind")
+    )
+    return KubeDoc(**base, partial=partial, template=template, detail=detail)
+
+
+_HEADER = re.compile(r"^(apiVersion|kind):\s*(\S.*?)\s*$")
+_META_NAME = re.compile(r"^\s+(name|namespace):\s*(\S.*?)\s*$")
+
+
+def header_docs(text: str) -> list[KubeDoc]:
+    """Objects of a template file that is not YAML, from its `apiVersion`, `kind` and
+    `metadata` lines; each marked as a template."""
+    docs: list[KubeDoc] = []
+    fields: dict[str, str] = {}
+    start, in_meta = 1, False
+
+    def flush() -> None:
+        if fields.get("apiVersion") and fields.get("kind"):
+            docs.append(
+                KubeDoc(
+                    line=start,
+                    api_version=fields["apiVersion"],
+                    kind=fields["kind"],
+                    name=fields.get("name", ""),
+                    namespace=fields.get("namespace", ""),
+                    template=True,
+                )
+            )
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("---"):
+            flush()
+            fields, start, in_meta = {}, number + 1, False
+            continue
+        top = _HEADER.match(line)
+        if top:
+            fields.setdefault(top.group(1), top.group(2).strip("'\""))
+        if line and not line[0].isspace():
+            in_meta = line.rstrip() == "metadata:"
+            continue
+        meta = _META_NAME.match(line) if in_meta else None
+        if meta and len(line) - len(line.lstrip()) <= 4:
+            fields.setdefault(meta.group(1), meta.group(2).strip("'\""))
+    flush()
+    return docs
+
+
+def _sync(v: Any) -> FluxSync | None:
+    sync = _dict(v)
+    if not sync:
+        return None
+    return FluxSync(
+        kind=_str(sync.get("kind")), url=_str(sync.get("url")), path=_str(sync.get("path"))
+    )
+
+
+def _images(spec: dict[str, Any], kind: str) -> list[str]:
+    pod = spec
+    if kind == "CronJob":
+        pod = _dict(
+            _dict(_dict(_dict(spec.get("jobTemplate")).get("spec")).get("template")).get("spec")
+        )
+    elif kind != "Pod":
+        pod = _dict(_dict(spec.get("template")).get("spec"))
+    containers = _list(pod.get("containers")) + _list(pod.get("initContainers"))
+    return sorted({_str(_dict(c).get("image")) for c in containers if _str(_dict(c).get("image"))})
 
 
 def _is_partial(group: str, kind: str, spec: dict[str, Any]) -> bool:
@@ -188,6 +259,9 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             prune=spec.get("prune") if isinstance(spec.get("prune"), bool) else None,
             target_namespace=_str(spec.get("targetNamespace")),
             decryption=_str(_dict(spec.get("decryption")).get("provider")),
+            substitute=naming_values(_dict(spec.get("postBuild")).get("substitute")),
+            substitute_from=_refs(_dict(spec.get("postBuild")).get("substituteFrom"), "ConfigMap"),
+            components=[_str(c) for c in _list(spec.get("components")) if _str(c)],
         )
     if group == "helm.toolkit.fluxcd.io" and kind == "HelmRelease":
         chart_spec = _dict(_dict(spec.get("chart")).get("spec"))
@@ -201,7 +275,10 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             values_keys=sorted(str(k) for k in _dict(values)),
             target_namespace=_str(spec.get("targetNamespace")),
             release_name=_str(spec.get("releaseName")),
+            sync=_sync(_dict(_dict(values).get("instance")).get("sync")),
         )
+    if group == "fluxcd.controlplane.io" and kind == "FluxInstance":
+        return FluxInstance(sync=_sync(spec.get("sync")))
     if group == "source.extensions.fluxcd.io" and kind == "ArtifactGenerator":
         copies = []
         for artifact in _list(spec.get("artifacts")):
@@ -236,37 +313,12 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             ref=ref_text or _str(spec.get("version")),
             source_type=_str(spec.get("type")),
         )
-    if group == "argoproj.io" and kind in {"Application", "ApplicationSet"}:
-        template = (
-            _dict(_dict(spec.get("template")).get("spec")) if kind == "ApplicationSet" else spec
-        )
-        sources = [_dict(template.get("source"))] if template.get("source") else []
-        sources += [_dict(s) for s in _list(template.get("sources"))]
-        dest = _dict(template.get("destination"))
-        return ArgoApplication(
-            project=_str(template.get("project")),
-            sources=[
-                ArgoSource(
-                    repo_url=_str(s.get("repoURL")),
-                    path=_str(s.get("path")),
-                    chart=_str(s.get("chart")),
-                    target_revision=_str(s.get("targetRevision")),
-                )
-                for s in sources
-            ],
-            destination_server=_str(dest.get("server")) or _str(dest.get("name")),
-            destination_namespace=_str(dest.get("namespace")),
-            generators=sorted({str(k) for g in _list(spec.get("generators")) for k in _dict(g)})
-            if kind == "ApplicationSet"
-            else [],
-        )
-    if group == "argoproj.io" and kind == "Rollout":
-        strategy = _dict(spec.get("strategy"))
-        return ArgoRollout(strategy=next((k for k in ("canary", "blueGreen") if k in strategy), ""))
+    if group == "argoproj.io":
+        return argo_detail(kind, spec)
     if group in {"kyverno.io", "policies.kyverno.io"} and kind.endswith("Policy"):
-        return _kyverno(group, spec)
+        return kyverno_detail(group, spec)
     if group in {"karpenter.sh", "karpenter.k8s.aws"} and kind in KARPENTER_KINDS:
-        return _karpenter(spec)
+        return karpenter_detail(spec)
     if group == "external-secrets.io" and kind == "ExternalSecret":
         keys = [
             _str(_dict(d.get("remoteRef")).get("key"))
@@ -301,6 +353,11 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
         return Monitoring(
             version=version, rules=sum(len(_list(_dict(g).get("rules"))) for g in groups)
         )
+    if kind == "ConfigMap" and group == "":
+        values = naming_values(data.get("data"))
+        return ConfigValues(values=values) if values else None
+    if kind in WORKLOAD_KINDS:
+        return Workload(images=_images(spec, kind))
     if group == "apiextensions.k8s.io" and kind == "CustomResourceDefinition":
         return CRD(
             group=_str(spec.get("group")),
@@ -312,61 +369,3 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             ],
         )
     return None
-
-
-def _kyverno(group: str, spec: dict[str, Any]) -> KyvernoPolicy:
-    kinds: set[str] = set()
-    if group == "kyverno.io":
-        action = _str(spec.get("validationFailureAction"))
-        rules = _list(spec.get("rules"))
-        for rule in rules:
-            rule = _dict(rule)
-            match = _dict(rule.get("match"))
-            blocks = [_dict(match.get("resources"))] + [
-                _dict(_dict(m).get("resources"))
-                for m in _list(match.get("any")) + _list(match.get("all"))
-            ]
-            for block in blocks:
-                kinds.update(_str(k) for k in _list(block.get("kinds")) if _str(k))
-            rule_action = _str(_dict(rule.get("validate")).get("failureAction"))
-            if rule_action and not action:
-                action = rule_action
-        action = action.capitalize() if action else "Audit"
-        return KyvernoPolicy(family=group, action=action, rules=len(rules), kinds=sorted(kinds))
-    actions = [_str(a) for a in _list(spec.get("validationActions"))]
-    for rule in _list(_dict(spec.get("matchConstraints")).get("resourceRules")):
-        kinds.update(_str(r) for r in _list(_dict(rule).get("resources")) if _str(r))
-    return KyvernoPolicy(
-        family=group,
-        action="Enforce" if "Deny" in actions or not actions else "Audit",
-        rules=1,
-        kinds=sorted(kinds),
-    )
-
-
-def _karpenter(spec: dict[str, Any]) -> Karpenter:
-    template = _dict(_dict(spec.get("template")).get("spec"))
-    requirements = _list(template.get("requirements")) + _list(spec.get("requirements"))
-    capacity: set[str] = set()
-    for req in requirements:
-        req = _dict(req)
-        if _str(req.get("key")) == "karpenter.sh/capacity-type":
-            capacity.update(_str(v) for v in _list(req.get("values")) if _str(v))
-    node_class = (
-        _dict(template.get("nodeClassRef"))
-        or _dict(spec.get("providerRef"))
-        or _dict(spec.get("nodeClassRef"))
-    )
-    alias = next(
-        (
-            _str(_dict(t).get("alias"))
-            for t in _list(spec.get("amiSelectorTerms"))
-            if _str(_dict(t).get("alias"))
-        ),
-        "",
-    )
-    return Karpenter(
-        node_class=_str(node_class.get("name")),
-        capacity_types=sorted(capacity),
-        ami_family=_str(spec.get("amiFamily")) or alias,
-    )

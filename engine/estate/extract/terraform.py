@@ -13,6 +13,15 @@ from typing import Any
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.estate.extract.hcl_values import (
+    bare_reference,
+    embedded_objects,
+    file_references,
+    literal,
+    provider_choices,
+    readable,
+)
+from engine.estate.extract.kinds import KubeDoc
 
 
 class TerraformBlock(Out):
@@ -28,6 +37,12 @@ class TerraformBlock(Out):
     names: list[str] = Field(
         default_factory=list
     )  # literal name-like attributes, for linking across repos
+    # switches, names, charts and versions: literal values, and bare references (never secrets)
+    inputs: dict[str, str] = Field(default_factory=dict)
+    input_refs: dict[str, str] = Field(default_factory=dict)
+    providers: dict[str, str] = Field(default_factory=dict)  # provider type → configuration used
+    embedded: list[KubeDoc] = Field(default_factory=list)  # objects a manifest resource holds
+    files: list[str] = Field(default_factory=list)  # files read through file("${path.module}/…")
 
 
 NAME_ATTRIBUTES = (
@@ -161,6 +176,22 @@ def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
     return (tree.children[0] if tree.children else None), []
 
 
+def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    """`inputs` and `input_refs` of the readable attributes of a body, and provider choices."""
+    raw = {name: value for name, (value, _) in attrs.items()}
+    inputs: dict[str, str] = {}
+    refs: dict[str, str] = {}
+    for name, value in raw.items():
+        if not readable(name):
+            continue
+        found = literal(value)
+        if found is not None:
+            inputs[name] = found
+        elif bare_reference(value):
+            refs[name] = bare_reference(value)
+    return {"inputs": inputs, "input_refs": refs, "providers": provider_choices(raw)}
+
+
 def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
     """Blocks of one `.tf` file, and problems as (line, reason)."""
     body, problems = _parse(text)
@@ -183,6 +214,13 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                 for a in NAME_ATTRIBUTES
                 if literal(a) and attrs[a][0].strip().startswith('"')
             ]
+            embedded = (
+                embedded_objects(
+                    labels[0], {k: (v, node.meta.line) for k, (v, node) in attrs.items()}
+                )
+                if kind == "resource"
+                else []
+            )
             blocks.append(
                 TerraformBlock(
                     line=line,
@@ -192,6 +230,9 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     meta=_meta(text, inner),
                     references=references(code),
                     names=names,
+                    embedded=embedded,
+                    files=file_references(code),
+                    **_values(attrs),
                 )
             )
         elif kind == "module" and labels:
@@ -204,12 +245,23 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     version=literal("version"),
                     meta=_meta(text, inner),
                     references=references(code),
+                    **_values(attrs),
                 )
             )
         elif kind == "variable" and labels:
             sensitive = attrs.get("sensitive", ("", None))[0].strip() == "true"
+            default = _literal_value(attrs["default"][0]) if "default" in attrs else None
             blocks.append(
-                TerraformBlock(line=line, block="variable", name=labels[0], sensitive=sensitive)
+                TerraformBlock(
+                    line=line,
+                    block="variable",
+                    name=labels[0],
+                    sensitive=sensitive,
+                    # a default is read only for a variable that names a version or switch
+                    inputs={"default": default}
+                    if default is not None and readable(labels[0]) and not sensitive
+                    else {},
+                )
             )
         elif kind == "output" and labels:
             blocks.append(
@@ -225,6 +277,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     type=labels[0],
                     name=literal("alias"),
                     references=references(code),
+                    inputs={"config_context": c} if (c := _context(code)) else {},
                 )
             )
         elif kind == "terraform":
@@ -259,17 +312,45 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                         )
         elif kind == "locals":
             for lname, (raw, node) in sorted(_attributes(text, inner).items()):
+                value = _literal_value(raw) if readable(lname) else None
                 blocks.append(
                     TerraformBlock(
-                        line=node.meta.line, block="local", name=lname, references=references(raw)
+                        line=node.meta.line,
+                        block="local",
+                        name=lname,
+                        references=references(raw),
+                        inputs={"value": value} if value is not None else {},
+                        input_refs={"value": bare_reference(raw)}
+                        if readable(lname) and bare_reference(raw)
+                        else {},
                     )
                 )
     return blocks, []
 
 
-def extract_tfvars(text: str) -> tuple[list[str], list[tuple[int, str]]]:
-    """The variable names a tfvars file sets; its values are never read."""
+def _literal_value(raw: str) -> str | None:
+    found = literal(raw)
+    return None if found == "empty" else found
+
+
+_CONTEXT = re.compile(r'config_context\s*=\s*"([^"$]+)"')
+
+
+def _context(code: str) -> str:
+    found = _CONTEXT.search(code)
+    return found.group(1) if found else ""
+
+
+def extract_tfvars(text: str) -> tuple[list[str], dict[str, str], list[tuple[int, str]]]:
+    """The variable names a tfvars file sets, and the values of those that name a version, a
+    switch or an environment; no other value is read."""
     body, problems = _parse(text)
     if problems:
-        return [], problems
-    return sorted(_attributes(text, body)), []
+        return [], {}, problems
+    attrs = _attributes(text, body)
+    values = {
+        name: value
+        for name, (raw, _) in attrs.items()
+        if readable(name) and (value := _literal_value(raw)) is not None
+    }
+    return sorted(attrs), dict(sorted(values.items())), []

@@ -130,9 +130,18 @@ def test_invalid_hcl_is_a_problem_with_a_line_and_no_text() -> None:
     assert "s3cr3t" not in reason
 
 
-def test_tfvars_names_only() -> None:
-    names, problems = extract_tfvars(
+def test_tfvars_names_and_only_version_values() -> None:
+    names, values, problems = extract_tfvars(
         'db_password = "hunter2"\nregion = "eu-west-1"\ntags = { a = "b" }\n'
+        'cluster_version = "1.30"\nenvironment = "prod"\napi_token_version = "x9"\n'
     )
-    assert names == ["db_password", "region", "tags"] and problems == []
-    assert "hunter2" not in repr(names)
+    assert names == [
+        "api_token_version",
+        "cluster_version",
+        "db_password",
+        "environment",
+        "region",
+        "tags",
+    ]
+    assert values == {"cluster_version": "1.30", "environment": "prod"} and problems == []
+    assert "hunter2" not in repr((names, values))

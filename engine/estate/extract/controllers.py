@@ -1,0 +1,122 @@
+"""Typed detail of Argo CD (Application, ApplicationSet, Rollout), Kyverno policies and
+Karpenter node objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.estate.extract.kinds import (
+    ArgoApplication,
+    ArgoRollout,
+    ArgoSource,
+    Karpenter,
+    KyvernoPolicy,
+)
+from engine.estate.extract.readers import items as _list
+from engine.estate.extract.readers import mapping as _dict
+from engine.estate.extract.readers import text as _str
+
+
+def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollout | None:
+    """Argo CD's sources, destination and list-generator elements; Argo Rollouts' strategy."""
+    if kind in {"Application", "ApplicationSet"}:
+        template = (
+            _dict(_dict(spec.get("template")).get("spec")) if kind == "ApplicationSet" else spec
+        )
+        sources = [_dict(template.get("source"))] if template.get("source") else []
+        sources += [_dict(s) for s in _list(template.get("sources"))]
+        dest = _dict(template.get("destination"))
+        return ArgoApplication(
+            project=_str(template.get("project")),
+            sources=[
+                ArgoSource(
+                    repo_url=_str(s.get("repoURL")),
+                    path=_str(s.get("path")),
+                    chart=_str(s.get("chart")),
+                    target_revision=_str(s.get("targetRevision")),
+                    ref=_str(s.get("ref")),
+                    value_files=[
+                        _str(f) for f in _list(_dict(s.get("helm")).get("valueFiles")) if _str(f)
+                    ],
+                    recurse=_dict(s.get("directory")).get("recurse") is True,
+                )
+                for s in sources
+            ],
+            destination_server=_str(dest.get("server")) or _str(dest.get("name")),
+            destination_namespace=_str(dest.get("namespace")),
+            destination_name=_str(dest.get("name")),
+            destination_url=_str(dest.get("server")),
+            generators=sorted({str(k) for g in _list(spec.get("generators")) for k in _dict(g)})
+            if kind == "ApplicationSet"
+            else [],
+            elements=[
+                {str(k): str(v) for k, v in _dict(e).items() if isinstance(v, str | int | float)}
+                for g in _list(spec.get("generators"))
+                for e in _list(_dict(_dict(g).get("list")).get("elements"))
+                if isinstance(e, dict)
+            ]
+            if kind == "ApplicationSet"
+            else [],
+        )
+    if kind == "Rollout":
+        strategy = _dict(spec.get("strategy"))
+        return ArgoRollout(strategy=next((k for k in ("canary", "blueGreen") if k in strategy), ""))
+    return None
+
+
+def kyverno_detail(group: str, spec: dict[str, Any]) -> KyvernoPolicy:
+    kinds: set[str] = set()
+    if group == "kyverno.io":
+        action = _str(spec.get("validationFailureAction"))
+        rules = _list(spec.get("rules"))
+        for rule in rules:
+            rule = _dict(rule)
+            match = _dict(rule.get("match"))
+            blocks = [_dict(match.get("resources"))] + [
+                _dict(_dict(m).get("resources"))
+                for m in _list(match.get("any")) + _list(match.get("all"))
+            ]
+            for block in blocks:
+                kinds.update(_str(k) for k in _list(block.get("kinds")) if _str(k))
+            rule_action = _str(_dict(rule.get("validate")).get("failureAction"))
+            if rule_action and not action:
+                action = rule_action
+        action = action.capitalize() if action else "Audit"
+        return KyvernoPolicy(family=group, action=action, rules=len(rules), kinds=sorted(kinds))
+    actions = [_str(a) for a in _list(spec.get("validationActions"))]
+    for rule in _list(_dict(spec.get("matchConstraints")).get("resourceRules")):
+        kinds.update(_str(r) for r in _list(_dict(rule).get("resources")) if _str(r))
+    return KyvernoPolicy(
+        family=group,
+        action="Enforce" if "Deny" in actions or not actions else "Audit",
+        rules=1,
+        kinds=sorted(kinds),
+    )
+
+
+def karpenter_detail(spec: dict[str, Any]) -> Karpenter:
+    template = _dict(_dict(spec.get("template")).get("spec"))
+    requirements = _list(template.get("requirements")) + _list(spec.get("requirements"))
+    capacity: set[str] = set()
+    for req in requirements:
+        req = _dict(req)
+        if _str(req.get("key")) == "karpenter.sh/capacity-type":
+            capacity.update(_str(v) for v in _list(req.get("values")) if _str(v))
+    node_class = (
+        _dict(template.get("nodeClassRef"))
+        or _dict(spec.get("providerRef"))
+        or _dict(spec.get("nodeClassRef"))
+    )
+    alias = next(
+        (
+            _str(_dict(t).get("alias"))
+            for t in _list(spec.get("amiSelectorTerms"))
+            if _str(_dict(t).get("alias"))
+        ),
+        "",
+    )
+    return Karpenter(
+        node_class=_str(node_class.get("name")),
+        capacity_types=sorted(capacity),
+        ami_family=_str(spec.get("amiFamily")) or alias,
+    )
