@@ -15,7 +15,8 @@
         fires: [estate.no-staging]
 
 A case may give `spec:` (an inline spec mapping) instead of or besides `facts:`; the spec's facts
-are built exactly as for a plan. Coverage counts every rule any case fired.
+are built exactly as for a plan. As in a plan, every trait of the knowledge base is a fact: a
+trait a case does not name is present: false. Coverage counts every rule any case fired.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from engine.core.yamlsrc import load_file, load_text
 from engine.decide.base import KnowledgeBase
 from engine.decide.evaluate import evaluate
 from engine.facts.cases import facts_from_case
-from engine.facts.schema import Fact
+from engine.facts.schema import Fact, make_fact
 from engine.facts.spec import spec_facts
 from engine.match.choose import match_pattern
 from engine.spec.load import finish_spec
@@ -124,6 +125,12 @@ def run_case(case: RuleCase, where: str, kb: KnowledgeBase) -> CaseResult:
         pattern, _ = match_pattern(loaded, kb.knowledge)
         facts.extend(spec_facts(loaded, kb.knowledge, pattern))
     facts.extend(facts_from_case(case.facts, where))
+    named = {str(f.fields.get("name")) for f in facts if f.type == "trait"}
+    facts.extend(
+        make_fact("trait", name, name=name, present=False, source="")
+        for name in kb.knowledge.traits
+        if name not in named
+    )
     outcome = evaluate(kb, facts)
     failures: list[str] = []
     dims = {d.id: d for d in kb.knowledge.dimensions}

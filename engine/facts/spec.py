@@ -106,7 +106,7 @@ def spec_facts(
         return at("implementation_phases", i) if phase_source == "spec" else pattern_origin
 
     for i, phase in enumerate(phases):
-        kind = knowledge.phase_kind(phase.name)
+        kind = knowledge.phase_kind(phase.name, phase.task)
         facts.append(
             make_fact(
                 "phase",
@@ -116,7 +116,7 @@ def spec_facts(
                 kind=kind,
             )
         )
-    kinds = [knowledge.phase_kind(p.name) for p in phases]
+    kinds = [knowledge.phase_kind(p.name, p.task) for p in phases]
     for kind in sorted(k.id for k in knowledge.phase_kinds):
         facts.append(
             make_fact(

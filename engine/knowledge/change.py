@@ -30,8 +30,10 @@ class ChangeKind(Strict):
         description="Concept sets: all of one set in the text (and not negated) shows the kind.",
     )
     unless: list[str] = Field(
-        default_factory=list, description="Concepts that rule the kind out when present."
+        default_factory=list,
+        description="Concepts that rule the kind out when present in the same clause.",
     )
+
     phases: list[str] = Field(
         default_factory=list, description="Implementation phase names that show the kind."
     )
@@ -52,6 +54,16 @@ class IntakeSettings(Strict):
     action_concepts: list[str]
     context_markers: list[str]
     take_backs: list[str]
+    environment_take_backs: list[str] = Field(
+        default_factory=list,
+        description="Words that take their clause back only after an environment was named in "
+        "it ('prod keeps nginx', 'staging waits'; but 'keep 35 days of backups' is a change).",
+    )
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="Negators that name what is replaced ('instead of X'): they negate only up "
+        "to the next 'and'.",
+    )
     question_words: list[str]
     ambiguous_environment_words: list[str]
     quantity_units: list[str]

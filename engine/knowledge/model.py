@@ -7,6 +7,7 @@ strategies, layers, stages — is defined here, never in code.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field
@@ -196,6 +197,11 @@ class PhaseKind(Strict):
     description: str
     layer: str
     names: list[str]
+    words: list[str] = Field(
+        default_factory=list,
+        description="Words of a phase's name or task that show this kind when no kind names the "
+        "phase ('kms: Create the CMK' is cloud work).",
+    )
     default: bool = Field(default=False, description="The kind of a phase no other kind names.")
 
 
@@ -353,12 +359,20 @@ class Knowledge(Strict):
     def default_phase_kind(self) -> PhaseKind:
         return next(k for k in self.phase_kinds if k.default)
 
-    def phase_kind(self, phase_name: str) -> str:
+    def phase_kind(self, phase_name: str, task: str = "") -> str:
+        """The kind a phase's name gives; for a name no kind knows, the kind whose `words` its
+        name and task use most (the first such kind on a tie); else the default kind."""
         key = phase_name.strip().lower()
-        return next((k.id for k in self.phase_kinds if key in k.names), self.default_phase_kind.id)
+        named = next((k.id for k in self.phase_kinds if key in k.names), None)
+        if named is not None:
+            return named
+        said = {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", f"{key} {task}".lower())}
+        hits = [(len(said & {w.rstrip("s") for w in k.words}), k.id) for k in self.phase_kinds]
+        best = max(hits, key=lambda h: h[0], default=(0, ""))
+        return best[1] if best[0] else self.default_phase_kind.id
 
-    def phase_layer(self, phase_name: str) -> str:
-        kind = self.phase_kind(phase_name)
+    def phase_layer(self, phase_name: str, task: str = "") -> str:
+        kind = self.phase_kind(phase_name, task)
         return next(k.layer for k in self.phase_kinds if k.id == kind)
 
     @property

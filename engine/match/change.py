@@ -27,9 +27,13 @@ class TraitEvidence(Out):
 
 
 def text_of(loaded: LoadedSpec) -> str:
-    """The words that say what the change is: the request, else the spec's name and summary."""
+    """The words that say what the change is: the request, else the spec's name and summary. A
+    name `infraplan new` gave (the pattern's, or `<category>-enhancement`) says nothing the
+    summary does not, and would count the pattern's own words twice."""
     e = loaded.spec.enhancement
-    return loaded.request or " ".join([e.name.replace("-", " "), e.summary])
+    drafted = e.name in (e.pattern, f"{e.category}-enhancement")
+    name = "" if drafted else e.name.replace("-", " ")
+    return loaded.request or f"{name} {e.summary}".strip()
 
 
 def phases_are_evidence(loaded: LoadedSpec, pattern: Pattern | None) -> bool:

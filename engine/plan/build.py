@@ -117,7 +117,9 @@ def build_plan(
         experts=_experts(loaded, k, decisions, pattern),
         stages=_stages(k, decisions, pattern),
         implementation_phases=[
-            PhasePlan(name=p.name, task=p.task, kind=k.phase_kind(p.name), source=phase_source)
+            PhasePlan(
+                name=p.name, task=p.task, kind=k.phase_kind(p.name, p.task), source=phase_source
+            )
             for p in phases
         ],
         findings=found_findings,

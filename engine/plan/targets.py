@@ -50,7 +50,7 @@ def phase_targets(phases: list[Phase], knowledge: Knowledge) -> list[Target]:
             what=f"{p.name} ({p.task})" if p.task else p.name,
             repo="the repository",
             path="",
-            layer=knowledge.phase_layer(p.name),
+            layer=knowledge.phase_layer(p.name, p.task),
             step=f"phase:{i}",
         )
         for i, p in enumerate(phases)

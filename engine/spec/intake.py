@@ -86,12 +86,15 @@ def score_patterns(reading: Reading, knowledge: Knowledge, category: str = "") -
     return sorted(out, key=lambda c: (-c.score, c.id))
 
 
-def score_categories(reading: Reading, knowledge: Knowledge) -> list[Candidate]:
+def score_categories(
+    reading: Reading, knowledge: Knowledge, concepts: frozenset[str] | None = None
+) -> list[Candidate]:
     """Categories by the weight of their keywords in the reading; fallback categories last."""
     out = []
     fallback = {c.id for c in knowledge.categories if c.fallback}
+    said = reading.concepts if concepts is None else concepts
     for c in knowledge.categories:
-        hits = sorted(set(c.keywords) & reading.concepts)
+        hits = sorted(set(c.keywords) & said)
         if hits:
             out.append(
                 Candidate(
@@ -148,6 +151,11 @@ def match_text(text: str, knowledge: Knowledge) -> Match:
     pattern, confidence, why = choose(patterns, knowledge)
     rules = knowledge.reading_rules
     category = next((c for c in categories if c.score >= rules.min_category_score), None)
+    if pattern is None and category is None and not reading.question:
+        # "a required check that validates manifests in pull requests": when what the request
+        # states names no domain, the clause describing it ("that ...") does
+        categories = score_categories(reading, knowledge, reading.concepts | reading.context)
+        category = next((c for c in categories if c.score >= rules.min_category_score), None)
     if pattern is not None and category is not None and _generic(pattern, knowledge):
         # "Install Velero": a fallback pattern (new tool) found only by its generic words yields
         # to the domain the request names (backups)

@@ -21,6 +21,14 @@ from engine.knowledge.model import Knowledge
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
+# a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
+# database over" as "fail over the database"
+_PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
+# a host name ("docs.acme.io", "*.acme.io") names a site, not the words it is spelled with
+_HOSTNAME = re.compile(
+    r"(?<![\w.])\*?\.?(?:[a-z0-9-]+\.)+(?:io|com|net|org|dev|app|cloud|co|ai|internal|local|"
+    r"corp|tech|xyz|uk|de|fr|eu|us|in)\b(?![\w/-])"  # a label key ("x.kubernetes.io/y") is words
+)
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
     re.compile(
@@ -78,16 +86,20 @@ def _table(
     breaks: tuple[str, ...],
     context: tuple[str, ...],
     take_backs: tuple[str, ...],
+    alternatives: tuple[str, ...],
+    environment_take_backs: tuple[str, ...],
 ) -> list[tuple[tuple[str, ...], str]]:
-    """(term words, meaning), longest first; meaning is a concept, `env:<id>`, `not`, `break`,
-    `context` or `take-back`."""
+    """(term words, meaning), longest first; meaning is a concept, `env:<id>`, `not`, `alt`,
+    `break`, `context` or `take-back`."""
     out: set[tuple[tuple[str, ...], str]] = set()
     out |= {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
     out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
     out |= {(tuple(words(n)), "not") for n in negators}
+    out |= {(tuple(words(n)), "alt") for n in alternatives}
     out |= {(tuple(words(b)), "break") for b in breaks}
     out |= {(tuple(words(c)), "context") for c in context}
     out |= {(tuple(words(t)), "take-back") for t in take_backs}
+    out |= {(tuple(words(t)), "env-take-back") for t in environment_take_backs}
     return sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t))
 
 
@@ -115,12 +127,15 @@ class _Clause:
     environments: set[str]
     mode: str = "stated"  # stated, negated (a negator) or context (a reason or a time)
     taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
+    alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
     lowered = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
+    lowered = _HOSTNAME.sub(" hostname ", lowered)
+    lowered = _PHRASAL.sub(r"\1 over \2", lowered)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = _versions(
         re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered), set(rules.quantity_units)
@@ -138,6 +153,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         tuple(rules.clause_breaks),
         tuple(rules.context_markers),
         tuple(rules.take_backs),
+        tuple(rules.alternatives),
+        tuple(rules.environment_take_backs),
     )
     tokens = [
         t if t in _BREAK_PUNCTUATION else singular(t)
@@ -159,6 +176,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if token == ")":  # an aside ends: the interrupted clause goes on
             clauses.append(outer.pop() if outer else _Clause(set(), set()))
             continue
+        if token == ":" and clauses[-1].mode == "stated" and not clauses[-1].taken_back:
+            # what a colon introduces goes on with what it follows: "report-only for now: a
+            # Gatekeeper rule that ..." is one change (a negated lead-in is not carried on)
+            clauses.append(_Clause(set(clauses[-1].stated), set(clauses[-1].environments)))
+            continue
         if token in _BREAK_PUNCTUATION:
             clauses.append(_Clause(set(), set()))
             continue
@@ -170,14 +192,23 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 break
         i += length
         clause = clauses[-1]
+        if token == "and" and length == 1 and clause.alternative:
+            # "host it in Route 53 instead of GoDaddy and switch the nameservers": the
+            # alternative names what is replaced; what follows "and" is the change again
+            clauses.append(_Clause(set(), set()))
+            continue
         if token == "and" and length == 1 and i < len(tokens):
             # "enable PITR and upgrade the DB": an action after "and" starts a new clause
             following = next((c for t, c in table if tuple(tokens[i : i + len(t)]) == t), tokens[i])
             if following in actions:
                 clauses.append(_Clause(set(), set()))
                 continue
-        if meaning == "not":
-            clause = _Clause(set(), set(), mode="negated")
+        replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()  # "10 nodes instead of 6"
+        if meaning == "alt" and clause.mode == "stated" and not replaced_is_a_number:
+            # "host it in Route 53 instead of GoDaddy": the clause replaces something
+            clause.stated.add("migration")
+        if meaning in ("not", "alt"):
+            clause = _Clause(set(), set(), mode="negated", alternative=meaning == "alt")
             clauses.append(clause)
         elif meaning == "context":
             clauses.append(_Clause(set(), set(), mode="context"))
@@ -185,6 +216,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             clauses.append(_Clause(set(), set()))
         elif meaning == "take-back":
             clause.taken_back = True
+        elif meaning == "env-take-back":
+            # "staging and prod keep using Secrets Manager": only after an environment
+            # ("keep 35 days of backups" is the change itself)
+            clause.taken_back = clause.taken_back or bool(clause.environments)
         elif meaning.startswith("env:"):
             clause.environments.add(meaning[4:])
         else:
@@ -195,10 +230,17 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     stated: list[set[str]] = []
     context: set[str] = set()
     envs: set[str] = set()
+    doing: set[str] = set()  # the actions of the last stated clause
+    concept_ids = {t.id for t in knowledge.terms}
     for clause in dict.fromkeys(clauses):  # a resumed clause is read once
         if clause.mode == "negated" or clause.taken_back:
             negated |= clause.stated | {f"env:{e}" for e in clause.environments}
         elif clause.mode == "stated":
+            # "delete the server, its volumes and its bucket": a list item goes on with the
+            # action before it
+            if clause.stated & concept_ids and not clause.stated & actions:
+                clause.stated |= doing
+            doing = clause.stated & actions or doing
             stated.append(clause.stated)
             envs |= clause.environments
         else:
@@ -208,8 +250,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         f"{c}*2" for c, found in terms.items() if len(found) >= 2 and c in set().union(*stated)
     }
     concepts = set().union(*stated) | twice
-    first = tokens[0] if tokens else ""
-    question = first in set(words(" ".join(rules.question_words))) and text.rstrip().endswith("?")
+    opening = tuple(words(text)[:3])
+    question = text.rstrip().endswith("?") and any(
+        opening[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
+    )
     order = [e.id for e in knowledge.environments]
     return Reading(
         concepts=frozenset(concepts),
