@@ -39,9 +39,19 @@ SEED_TRIGGERS = [
 
 # Sentences with the category (and pattern) an engineer expects, written before any run:
 # paraphrases of the seed's triggers, every pattern, refusals, negations and keyword traps.
-SENTENCES: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "sentences.yaml").read_text(encoding="utf-8")
-)
+# sentences.yaml is the first set; sentences-holdout-*.yaml were written by helpers who had not
+# seen infraplan's output, and mark where it still differs (`known_disagreement`, with why).
+SENTENCES: list[dict[str, Any]] = [
+    s
+    for path in sorted(Path(__file__).parent.glob("sentences*.yaml"))
+    for s in yaml.safe_load(path.read_text(encoding="utf-8"))
+]
+
+
+def _param(case: dict[str, Any]) -> Any:
+    known = case.get("known_disagreement")
+    marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
+    return pytest.param(case, marks=marks)
 
 
 @pytest.mark.parametrize(("text", "category", "pattern"), SEED_TRIGGERS)
@@ -51,7 +61,9 @@ def test_seed_triggers(kb: KnowledgeBase, text: str, category: str, pattern: str
     assert (match.chosen.category, match.chosen.id) == (category, pattern)
 
 
-@pytest.mark.parametrize("case", SENTENCES, ids=[f"{i}" for i in range(len(SENTENCES))])
+@pytest.mark.parametrize(
+    "case", [_param(s) for s in SENTENCES], ids=[f"{i}" for i in range(len(SENTENCES))]
+)
 def test_sentences(kb: KnowledgeBase, case: dict[str, Any]) -> None:
     text = case["text"]
     match = match_text(text, kb.knowledge)
@@ -65,6 +77,11 @@ def test_sentences(kb: KnowledgeBase, case: dict[str, Any]) -> None:
     if "pattern" in case:
         chosen = match.chosen.id if match.chosen.kind == "pattern" else None
         assert chosen in case["pattern"], (text, match.chosen, match.why_category_level)
+
+
+def test_known_disagreements_are_few() -> None:
+    known = [s for s in SENTENCES if s.get("known_disagreement")]
+    assert len(known) <= 0.1 * len(SENTENCES), len(known)
 
 
 def test_there_are_enough_sentences() -> None:
