@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.core.digest import SourceFile, sha256_hex
 from engine.core.errors import InputError, Problem, did_you_mean
+from engine.core.files import read_input
 from engine.core.overlays import overlay_labels
 from engine.core.resources import bundled
 from engine.core.validation import validate
@@ -49,8 +50,8 @@ def load_rules_lenient(
             p for p in root.rglob("*.yaml") if "tests" not in p.relative_to(root).parts
         ):
             display = f"{label}/{path.relative_to(root).as_posix()}"
-            files.append(SourceFile(path=display, sha256=sha256_hex(path.read_bytes())))
             try:
+                files.append(SourceFile(path=display, sha256=sha256_hex(read_input(path, display))))
                 data, smap = load_file(path, display)
             except InputError as exc:
                 problems.extend(exc.problems)
