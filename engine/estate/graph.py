@@ -28,6 +28,7 @@ from engine.estate.extract.kinds import (
     HelmRelease,
     Ref,
 )
+from engine.estate.globs import matches_template
 from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.estate.paths import join
 from engine.knowledge.model import Knowledge
@@ -210,16 +211,17 @@ def _flux_edges(g: nx.DiGraph, objects: list[K8sObject], estate: Estate) -> None
                 _edge(g, chart, k8s_id(o), "chart")
 
 
-def _key_pattern(name: str) -> re.Pattern[str]:
-    parts = re.split(r"\$\{[^}]*\}", name)
-    return re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$")
+def _key_parts(name: str) -> list[str]:
+    """A secret's name as literal parts around its `${...}` interpolations (matched in linear
+    time, never as a regex built from repository text)."""
+    return re.split(r"\$\{[^}]*\}", name)
 
 
 def _secret_edges(
     g: nx.DiGraph, objects: list[K8sObject], blocks: list[TerraformFact], secret_types: list[str]
 ) -> None:
     secrets = [
-        (b, _key_pattern(n))
+        (b, _key_parts(n))
         for b in blocks
         if b.block == "resource" and b.type in secret_types
         for n in b.names
@@ -229,8 +231,8 @@ def _secret_edges(
         if not isinstance(o.detail, ExternalSecret):
             continue
         for key in o.detail.remote_keys:
-            for block, pattern in secrets:
-                if pattern.match(key):
+            for block, parts in secrets:
+                if matches_template(parts, key):
                     _edge(g, tf_id(block), k8s_id(o), "secret")
         if o.detail.store is not None:
             for store in _resolve(index, o.detail.store, "SecretStore", o):

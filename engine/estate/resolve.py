@@ -70,10 +70,11 @@ class Kustomizations:
         kustomization.yaml gets one listing its YAML files and sub-folders)."""
         out: set[str] = set()
         seen: set[str] = set()
-
-        def visit(current: str) -> None:
+        pending = [folder]  # a stack, not recursion: a chain of kustomizations may be long
+        while pending:
+            current = pending.pop()
             if current in seen:
-                return
+                continue
             seen.add(current)
             config = self.configs.get(current)
             if config is not None:
@@ -82,13 +83,10 @@ class Kustomizations:
                     if target in layout.files:
                         out.add(target)
                     elif target in layout.children or target in layout.files_in:
-                        visit(target)
-                return
+                        pending.append(target)
+                continue
             out.update(layout.files_in.get(current, ()))
-            for child in sorted(layout.children.get(current, ())):
-                visit(child)
-
-        visit(folder)
+            pending.extend(layout.children.get(current, ()))
         return out
 
     def namespace(self, path: str) -> str:
