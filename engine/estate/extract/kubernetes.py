@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.core.redact import strip_userinfo
 from engine.estate.extract.kinds import (
     CRD,
     ArgoApplication,
@@ -121,7 +122,9 @@ def kustomize_doc(line: int, data: dict[str, Any]) -> KubeDoc:
         _str(p) for p in _list(data.get("patchesStrategicMerge")) if _str(p) and "\n" not in _str(p)
     ]
     resources = [
-        _str(r) for r in _list(data.get("resources")) + _list(data.get("bases")) if _str(r)
+        strip_userinfo(_str(r))
+        for r in _list(data.get("resources")) + _list(data.get("bases"))
+        if _str(r)
     ]
     return KubeDoc(
         line=line,
@@ -132,7 +135,7 @@ def kustomize_doc(line: int, data: dict[str, Any]) -> KubeDoc:
         detail=Kustomize(
             namespace=_str(data.get("namespace")),
             resources=resources,
-            components=[_str(c) for c in _list(data.get("components")) if _str(c)],
+            components=[strip_userinfo(_str(c)) for c in _list(data.get("components")) if _str(c)],
             patch_paths=patches,
             inline_patches=inline,
         ),
@@ -193,7 +196,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
         chart_spec = _dict(_dict(spec.get("chart")).get("spec"))
         values = spec.get("values")
         return HelmRelease(
-            chart=_str(chart_spec.get("chart")),
+            chart=strip_userinfo(_str(chart_spec.get("chart"))),
             version=_str(chart_spec.get("version")),
             source=_ref(chart_spec.get("sourceRef")),
             chart_ref=_ref(spec.get("chartRef")),
@@ -232,7 +235,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             "",
         )
         return FluxSource(
-            url=_str(spec.get("url")),
+            url=strip_userinfo(_str(spec.get("url"))),
             ref=ref_text or _str(spec.get("version")),
             source_type=_str(spec.get("type")),
         )
@@ -247,14 +250,14 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             project=_str(template.get("project")),
             sources=[
                 ArgoSource(
-                    repo_url=_str(s.get("repoURL")),
+                    repo_url=strip_userinfo(_str(s.get("repoURL"))),
                     path=_str(s.get("path")),
-                    chart=_str(s.get("chart")),
+                    chart=strip_userinfo(_str(s.get("chart"))),
                     target_revision=_str(s.get("targetRevision")),
                 )
                 for s in sources
             ],
-            destination_server=_str(dest.get("server")) or _str(dest.get("name")),
+            destination_server=strip_userinfo(_str(dest.get("server")) or _str(dest.get("name"))),
             destination_namespace=_str(dest.get("namespace")),
             generators=sorted({str(k) for g in _list(spec.get("generators")) for k in _dict(g)})
             if kind == "ApplicationSet"

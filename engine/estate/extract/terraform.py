@@ -7,12 +7,16 @@ names, sources or versions; variable defaults and tfvars values are never read.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.core.redact import strip_userinfo
 
 
 class TerraformBlock(Out):
@@ -39,9 +43,15 @@ NAME_ATTRIBUTES = (
     "cluster_name",
     "bucket",
 )
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
-_COMMENT = re.compile(r"(#|//).*$", re.MULTILINE)
+# left to right, so a `#` or `/*` inside a string is no comment and a `"` inside a comment no string
+_SKIPPED = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"'
+    r"|<<-?[ \t]*(?P<tag>[A-Za-z_][\w-]*)[ \t]*\r?\n(?P<body>.*?)^[ \t]*(?P=tag)[ \t]*\r?$"
+    r"|/\*.*?\*/"
+    r"|(?:#|//)[^\n]*",
+    re.DOTALL | re.MULTILINE,
+)
 _REF = re.compile(
     r"(?<![\w.\-])(?:(?P<kw>var|local|module)\.(?P<kwname>[A-Za-z_][\w-]*)"
     r"|data\.(?P<dtype>[A-Za-z_]\w*)\.(?P<dname>[A-Za-z_][\w-]*)"
@@ -75,11 +85,25 @@ def _label(node: Any) -> str:
     return "".join(parts)
 
 
+def _code_only(code: str) -> str:
+    """Code without strings, heredocs and comments, keeping only the `${...}` interpolations of
+    strings and heredocs: the text of a heredoc or a comment is never mined for references (it
+    may hold anything, secrets included)."""
+
+    def keep(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if text.startswith('"'):
+            return " " + " ".join(_INTERPOLATION.findall(text)) + " "
+        if m.group("tag"):
+            return " " + " ".join(_INTERPOLATION.findall(m.group("body"))) + " "
+        return " "
+
+    return _SKIPPED.sub(keep, code)
+
+
 def references(code: str) -> list[str]:
     """Addresses an expression refers to: `aws_iam_role.x`, `module.m`, `var.v`, `data.t.n`, `local.l`."""
-    # strings first (a `#` inside a string is no comment), keeping their interpolations
-    code = _STRING.sub(lambda m: " " + " ".join(_INTERPOLATION.findall(m.group(0))) + " ", code)
-    code = _COMMENT.sub("", code)
+    code = _code_only(code)
     found = set()
     for m in _REF.finditer(code):
         if m.group("kw"):
@@ -147,13 +171,39 @@ def _hcl_problem(exc: Exception) -> tuple[int, str]:
     return line, f"not valid HCL: {what} at line {line}, column {column}"
 
 
+@functools.cache
+def _hcl_parser() -> Any:
+    """python-hcl2's parser (its grammar, its options), with the compiled grammar cached in
+    infraplan's cache folder: python-hcl2's own parser writes its cache into site-packages."""
+    import platformdirs
+    from hcl2 import parser as hcl2_parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    folder = Path(platformdirs.user_cache_dir("infraplan", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        cache: str | bool = str(
+            folder / f"hcl2-grammar-py{sys.version_info[0]}{sys.version_info[1]}.lark"
+        )
+    except OSError:
+        cache = False
+    return Lark.open(
+        "hcl2.lark",
+        parser="lalr",
+        cache=cache,
+        rel_to=hcl2_parser.__file__,
+        propagate_positions=True,
+        postlex=PostLexer(),
+    )
+
+
 def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
     """The top-level body of an HCL file, or the problem that stopped parsing it."""
-    import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        tree = hcl2.parses_to_tree(text)
+        tree = _hcl_parser().parse(text + "\n")  # the newline: as hcl2.parses_to_tree does
     except UnexpectedInput as exc:
         return None, [_hcl_problem(exc)]
     except (LarkError, RecursionError, ValueError) as exc:
@@ -175,7 +225,9 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
         attrs = _attributes(text, inner)
 
         def literal(name: str, attrs: dict[str, tuple[str, Any]] = attrs) -> str:
-            return _unquote(attrs[name][0]) if name in attrs else ""
+            """A string attribute's text; "" for anything else (a heredoc is never read)."""
+            raw = attrs[name][0].strip() if name in attrs else ""
+            return _unquote(raw) if len(raw) >= 2 and raw[0] == raw[-1] == '"' else ""
 
         if kind in {"resource", "data"} and len(labels) >= 2:
             names = [
@@ -200,7 +252,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     line=line,
                     block="module",
                     name=labels[0],
-                    source=literal("source"),
+                    source=strip_userinfo(literal("source")),
                     version=literal("version"),
                     meta=_meta(text, inner),
                     references=references(code),
@@ -249,7 +301,9 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                                 line=node.meta.line,
                                 block="required_provider",
                                 type=pname,
-                                source=source_match.group(1) if source_match else "",
+                                source=strip_userinfo(source_match.group(1))
+                                if source_match
+                                else "",
                                 version=version_match.group(1)
                                 if version_match
                                 else _unquote(raw)
