@@ -140,18 +140,104 @@ def test_cache_only_rerender_is_byte_identical(spec: Path, tmp_path: Path) -> No
     assert dead.requests == []
 
 
-@pytest.mark.parametrize("mode", ["error", "empty", "refuse", "slow"])
-def test_failures_fall_back_to_template_prose(spec: Path, tmp_path: Path, mode: str) -> None:
-    plain = _plan(spec, tmp_path, None)
-    with FakeModelServer(mode) as server:
-        result = _plan(spec, tmp_path, server, "--llm-timeout", "1")
-    assert result.returncode == plain.returncode == 0, result.stderr
-    plan = json.loads(result.stdout)
-    assert all(s["drafted_by"] is None for s in plan["prose"]["sections"])
-    assert plan["prose"] == json.loads(plain.stdout)["prose"]
-    reasons = [d["reason"] for d in plan["diagnostics"] if d["reason"].startswith("llm:")]
-    assert reasons and all("template prose used" in r for r in reasons)
-    assert "Traceback" not in result.stderr
+LOCAL_GUARD = """
+import os, socket
+_log = os.environ["INFRAPLAN_TEST_CONNECT_LOG"]
+_connect = socket.socket.connect
+def _guarded(self, address):
+    if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "localhost"):
+        with open(_log, "a") as f:
+            f.write(repr(address) + "\\n")
+        raise OSError("connection refused by the test guard")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+"""
+
+
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[type-arg]
+    """Every failure and hostile server of tests/plan/llm_scenarios.py, in one process."""
+    work = tmp_path_factory.mktemp("llm")
+    spec = work / "rds.yaml"
+    spec.write_text((EXAMPLES / "specs" / "rds-rotation.yaml").read_text())
+    (work / "guard").mkdir()
+    (work / "guard" / "sitecustomize.py").write_text(LOCAL_GUARD)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.plan.llm_scenarios", str(spec), str(work)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PYTHONPATH": f"{work / 'guard'}:{ROOT}",
+            "INFRAPLAN_TEST_CONNECT_LOG": str(work / "connections.log"),
+            "HOME": str(work),
+            "PATH": "",
+        },
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (work / "connections.log").exists(), (work / "connections.log").read_text()
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("error", "InternalServerError"),
+        ("empty", "the answer was empty"),
+        ("refuse", "the model refused"),
+        ("slow", "timed out"),
+        ("drip", "timed out"),
+        ("huge", "over the limit of 200000"),
+        ("chunked", "over the limit of 200000 bytes"),
+        ("redirect", "redirected (307); not followed"),
+        ("refused", "Connection"),
+    ],
+)
+def test_failures_fall_back_to_template_prose(scenarios: dict, mode: str, words: str) -> None:  # type: ignore[type-arg]
+    run = scenarios[mode]
+    assert run["exit"] == 0, run["stderr"]
+    assert run["drafted"] == [] and run["prose"] == scenarios["plain"]["prose"]
+    assert run["llm"] and all("template prose used" in r for r in run["llm"])
+    assert words in run["llm"][0], run["llm"]
+    assert "Traceback" not in run["stderr"]
+
+
+@pytest.mark.parametrize("mode", ["slow", "drip", "refused"])
+def test_the_first_timeout_or_refusal_stops_asking(scenarios: dict, mode: str) -> None:  # type: ignore[type-arg]
+    run = scenarios[mode]
+    assert all("not asked (the model server failed earlier" in r for r in run["llm"][1:])
+    assert run["seconds"] < 15, run["seconds"]  # one timeout (2 s), not one per section
+
+
+def test_no_redirect_is_followed(scenarios: dict) -> None:  # type: ignore[type-arg]
+    assert scenarios["redirect"]["followed"] == 0
+
+
+def test_all_drafts_of_a_plan_share_a_deadline(scenarios: dict) -> None:  # type: ignore[type-arg]
+    run = scenarios["deadline"]
+    assert run["exit"] == 0 and run["seconds"] < 8
+    # 1.5 s an answer: one or two drafts fit in 3 s, and nothing is asked after the deadline
+    assert 1 <= len(run["drafted"]) <= 2 and run["asked"] <= len(run["drafted"]) + 1
+    assert len(run["llm"]) == 9 - len(run["drafted"])
+
+
+def test_model_text_is_escaped_for_markdown(scenarios: dict) -> None:  # type: ignore[type-arg]
+    out = scenarios["markdown"]["stdout"]
+    assert scenarios["markdown"]["exit"] == 0
+    assert "Take over" in out  # the text is there ...
+    for raw in ("\n# Take over", "<script>", "](javascript:", "\x1b", "**bold**", "\n- item"):
+        assert raw not in out, raw  # ... but never as Markdown, HTML or escapes
+    assert "`https://evil.example/x`" in out
+
+
+def test_a_damaged_draft_cache_is_a_miss(scenarios: dict) -> None:  # type: ignore[type-arg]
+    assert len(scenarios["cached"]["drafted"]) >= 5
+    damaged = scenarios["damaged"]
+    assert damaged["exit"] == 0 and damaged["drafted"] == []
+    assert "Skip the rollback" not in json.dumps(damaged["prose"])
+    assert all("not in the cache" in r for r in damaged["llm"])
 
 
 def test_cache_only_without_cache_falls_back(spec: Path, tmp_path: Path) -> None:
