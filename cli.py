@@ -3,7 +3,7 @@ them to its module in engine/commands/, which returns the exit code.
 
 Exit codes: 0 success, 1 findings (check: an error-level violation; verify: not reproducible;
 rules: a failing case or lint error), 2 unreadable or invalid input (spec, rules, knowledge,
-flags, a request nothing matches).
+flags, a request nothing matches, a file that cannot be written), 3 an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -14,22 +14,17 @@ from typing import Any
 
 import click
 
-from engine.core.errors import InputError
-
-EXIT_INPUT = 2
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 class Group(click.Group):
-    """Turns every user error into `error: file:line:col: ...` lines and exit code 2."""
+    """Every command runs inside one error boundary (engine/commands/boundary.py): input and
+    system errors print `error: file:line:col: ...` lines and exit 2, a bug exits 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(EXIT_INPUT)
+        from engine.commands.boundary import run_guarded
+
+        return run_guarded(lambda: super(Group, self).invoke(ctx))
 
 
 def run(command: str, function: str = "run", **flags: Any) -> Callable[..., int]:
