@@ -240,11 +240,16 @@ def explain_command(
 @main.command("verify")
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
 @_repos("The repositories the plan read, again (repeatable).")
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Read the plan's spec even where it lies outside the plan's and the current work tree.",
+)
 @overlays
 @estate
-def verify_command(plan_file: str, **flags: Any) -> None:
-    """Recompute a plan from its recorded inputs; exit 0 if identical, 1 naming what changed."""
-    _exit(run("verify", **flags)(plan_file))
+def verify_command(plan_file: str, allow_outside: bool, **flags: Any) -> None:
+    """Recompute a plan from its recorded inputs; exit 0 if reproducible, 1 naming what changed."""
+    _exit(run("verify", **flags)(plan_file, allow_outside))
 
 
 @main.command("docs")
