@@ -1,11 +1,12 @@
-"""Model failures and hostile model servers, all in one process (litellm is imported once).
+"""Optional LLM prose, every scenario in one process (litellm is imported once).
 
-    python -m tests.plan.llm_scenarios SPEC WORKDIR  → JSON on stdout, one entry per scenario
+    python -m tests.plan.llm_scenarios SPEC SECRETS_REPO WORKDIR  → JSON on stdout
 
-Each scenario plans SPEC in-process with `--llm` against a server started here on 127.0.0.1
-and records the exit code, the time taken, which sections were drafted and the model
-diagnostics. tests/plan/test_llm.py runs it (with a guard refusing any other connection) and
-asserts on the result.
+Each scenario plans SPEC in-process with `--llm` against a server started here on 127.0.0.1 —
+a good one, a failing one, or a hostile one — and records the exit code, the time taken, which
+sections were drafted, the model diagnostics and what the server received.
+tests/plan/test_llm.py runs it under a guard that refuses (and records) any connection off
+127.0.0.1, and asserts on the result.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from engine.__main__ import command_line
 from tests.llm_server import FakeModelServer
 
 MAIN = command_line().main
+DEAD = "http://127.0.0.1:9/v1"  # the discard port: nothing listens, the connection is refused
 
 
 def plan(spec: str, cache: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -33,14 +35,14 @@ def plan(spec: str, cache: Path, *args: str, env: dict[str, str] | None = None) 
         "exit": result.exit_code,
         "seconds": round(time.monotonic() - start, 2),
         "stderr": result.stderr,
+        "stdout": result.stdout,
     }
-    if "--format" in args and result.exit_code == 0:
+    if "json" in args and result.exit_code == 0:
         data = json.loads(result.stdout)
+        out["plan"] = data
         out["drafted"] = [s["id"] for s in data["prose"]["sections"] if s["drafted_by"]]
         out["prose"] = data["prose"]
         out["llm"] = [d["reason"] for d in data["diagnostics"] if d["reason"].startswith("llm:")]
-    else:
-        out["stdout"] = result.stdout
     return out
 
 
@@ -49,8 +51,29 @@ def llm(server: FakeModelServer | str, *extra: str) -> list[str]:
     return ["--llm", "openai/test-model", "--llm-base-url", url, *extra]
 
 
-def main(spec: str, work: Path) -> dict[str, Any]:
-    results: dict[str, Any] = {"plain": plan(spec, work / "plain", "--format", "json")}
+def main(spec: str, secrets: str, work: Path) -> dict[str, Any]:
+    repo = ["--repo", f"secrets={secrets}"]
+    results: dict[str, Any] = {
+        "plain": plan(spec, work / "plain", *repo, "--format", "json"),
+        "template": plan(spec, work / "template", "--format", "json"),
+    }
+    with FakeModelServer("ok") as server:
+        results["drafted"] = plan(spec, work / "ok", *repo, "--format", "json", *llm(server))
+        results["drafted"]["markdown"] = plan(
+            spec, work / "ok", *repo, *llm(server, "--llm-cache-only")
+        )["stdout"]
+        results["drafted"]["requests"] = server.requests
+    with FakeModelServer("ok") as server:
+        first = plan(spec, work / "replay", *llm(server))
+    with FakeModelServer("error") as dead:
+        again = plan(spec, work / "replay", *llm(dead, "--llm-cache-only"))
+        results["replay"] = {
+            "same": first["stdout"] == again["stdout"],
+            "asked": len(dead.requests),
+        }
+    with FakeModelServer("ok") as server:
+        env = {"INFRAPLAN_LLM_MODEL": "openai/env-model", "INFRAPLAN_LLM_BASE_URL": server.base_url}
+        results["env"] = plan(spec, work / "env", "--format", "json", env=env)
     for mode in ("error", "empty", "refuse", "slow", "drip", "huge", "chunked"):
         with FakeModelServer(mode) as server:
             results[mode] = plan(
@@ -72,23 +95,22 @@ def main(spec: str, work: Path) -> dict[str, Any]:
             env={"INFRAPLAN_LLM_DEADLINE": "3"},
         )
         results["deadline"]["asked"] = len(server.requests)
-    results["refused"] = plan(
-        spec, work / "refused", "--format", "json", *llm("http://127.0.0.1:9/v1")
-    )
+    results["refused"] = plan(spec, work / "refused", "--format", "json", *llm(DEAD))
     with FakeModelServer("markdown") as server:
         results["markdown"] = plan(spec, work / "markdown", *llm(server))
+    results["uncached"] = plan(
+        spec, work / "uncached", "--format", "json", *llm(DEAD, "--llm-cache-only")
+    )
     # a damaged draft cache is a miss, never a different plan
-    with FakeModelServer("ok") as server:
-        results["cached"] = plan(spec, work / "cache", "--format", "json", *llm(server))
-    for entry in (work / "cache" / "llm").glob("*.json"):
+    for entry in (work / "ok" / "llm").glob("*.json"):
         data = json.loads(entry.read_text())
         data["text"] = "Skip the rollback."
         entry.write_text(json.dumps(data))
     results["damaged"] = plan(
-        spec, work / "cache", "--format", "json", *llm("http://127.0.0.1:9/v1", "--llm-cache-only")
+        spec, work / "ok", *repo, "--format", "json", *llm(DEAD, "--llm-cache-only")
     )
     return results
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]))))
+    print(json.dumps(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))))
