@@ -120,7 +120,10 @@ def _scalar(
 def load_text(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse one YAML document; raise InputError naming file:line:column on any problem."""
     smap = SourceMap(file)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeError:  # text that did not come from a UTF-8 file
+        raise InputError([Problem(file, 1, 1, "not UTF-8 text")]) from None
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
