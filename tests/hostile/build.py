@@ -305,44 +305,54 @@ class Measured:
     max_rss_mb: float  # the peak resident memory of the command's process
 
 
+# A small launcher runs the command and reports its children's peak memory: measured from this
+# (large) process directly, Linux would count our own memory as the child's floor, since the
+# child's peak survives exec (getrusage's ru_maxrss)
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+json.dump({"code": code, "seconds": time.perf_counter() - start,
+           "kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, open(sys.argv[1], "w"))
+"""
+
+
 def measured(*args: str, cwd: Path | None = None, timeout: float = 120) -> Measured:
-    """`infraplan ARGS` in its own process, with its wall time and peak memory (wait4)."""
+    """`infraplan ARGS` in its own process, with its wall time and peak memory (the largest
+    resident set of the command's process and its workers)."""
     import subprocess
+    import sys
     import tempfile
 
     from tests.conftest import ROOT, infraplan_command
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("INFRAPLAN_DEBUG", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(
-            [*infraplan_command(), *args],
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            cwd=cwd,
-            env=env,
-        )
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise Hang(f"infraplan {' '.join(args)} took more than {timeout} s")
-            time.sleep(0.02)
-        seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        with open(Path(folder) / "out", "wb") as out, open(Path(folder) / "err", "wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-S", "-c", _LAUNCHER, str(report), *infraplan_command(), *args],
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                raise Hang(f"infraplan {' '.join(args)} took more than {timeout} s") from None
+        result = json.loads(report.read_text())
         return Measured(
-            proc.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            round(seconds, 2),
-            round(usage.ru_maxrss / 1024, 1),
+            result["code"],
+            (Path(folder) / "out").read_text("utf-8", "replace"),
+            (Path(folder) / "err").read_text("utf-8", "replace"),
+            round(result["seconds"], 2),
+            round(result["kib"] / 1024, 1),
         )
 
 
