@@ -208,6 +208,8 @@ def _call(options: LLMOptions, prompt: str, seconds: float) -> str:
 
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # before the import: no price list download
     os.environ.setdefault("LITELLM_TELEMETRY", "False")
+    # no token-exchange store in the temporary folder: litellm would create and probe one in /tmp
+    os.environ.setdefault("LITELLM_TOKEN_EXCHANGE_CACHE_DIR", "")
     import litellm
 
     litellm.telemetry = False
