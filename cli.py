@@ -165,7 +165,7 @@ def new(text: str, output: str | None, **flags: Any) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("specs", nargs=-1, required=True)
 @_format(["text", "json", "sarif", "junit"])
 @_output("the report")
 @today

@@ -45,13 +45,31 @@ def run_guarded(call: Callable[[], Any]) -> Any:
         _problems(exc.problems, exc.omitted)
     except RecursionError:
         _problems([Problem("input", 0, 0, "nested too deeply to read")])
+    except UnicodeError as exc:
+        _problems([Problem("input", 0, 0, f"not UTF-8 text ({exc.__class__.__name__})")])
     except MemoryError:
         _problems([Problem("input", 0, 0, "too large to process in the available memory")])
     except OSError as exc:
         _problems([_os_problem(exc)])
-    except Exception as exc:  # a bug: one line, the traceback only on request
-        _internal(exc)
+    except Exception as exc:
+        if _parser_error(exc):  # YAML or HCL that no reader turned into a Problem
+            _problems(
+                [
+                    Problem(
+                        "input",
+                        0,
+                        0,
+                        f"cannot parse: {_clip(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}",
+                    )
+                ]
+            )
+        _internal(exc)  # a bug: one line, the traceback only on request
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _parser_error(exc: Exception) -> bool:
+    """A YAML or HCL (lark) parser's own error: about the input, whatever let it through."""
+    return any(c.__module__.split(".")[0] in {"yaml", "lark"} for c in type(exc).__mro__)
 
 
 def _os_problem(exc: OSError) -> Problem:

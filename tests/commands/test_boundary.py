@@ -72,3 +72,28 @@ def test_a_request_is_a_path_only_when_it_names_one(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     blocked = run_cli("plan", str(fifo))
     assert blocked.returncode == 2 and "not a regular file" in blocked.stderr
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        __import__("yaml").YAMLError("a parser's own error"),
+        UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+        RecursionError("maximum recursion depth exceeded"),
+        OSError(28, "No space left on device", "/some/file"),
+    ],
+    ids=["yaml", "decode", "recursion", "os"],
+)
+def test_input_errors_that_escaped_a_reader_still_exit_2(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    import engine.commands.plan
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(engine.commands.plan, "build_plan", fail)
+    ran = run_cli("plan", str(RDS), env={"INFRAPLAN_DEBUG": ""})
+    assert (
+        ran.returncode == 2 and ran.stderr.startswith("error: ") and "Traceback" not in ran.stderr
+    )
