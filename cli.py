@@ -203,7 +203,7 @@ def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
 )
 @click.option(
     "--depth",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=1000),
     default=2,
     show_default=True,
     help="How many edges away from --focus to show.",

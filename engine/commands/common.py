@@ -4,6 +4,7 @@ request, write an output."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import click
@@ -66,8 +67,19 @@ def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> L
     return spec_from_request(request, knowledge, repo_names)
 
 
+# control characters (an escape sequence in a file name), lone surrogates (a name that is not
+# UTF-8) and bidirectional overrides, shown as \uXXXX: valid inside JSON strings, inert in a terminal
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """Output that cannot drive a terminal or break an encoder, whatever names it quotes."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def emit(text: str, output: str | None) -> None:
     """Write to the output file when one is named (atomically: all or nothing), else to stdout."""
+    text = safe_text(text)
     if output:
         write_atomic(Path(output), text)
         return

@@ -133,7 +133,8 @@ def resolve(
         knowledge_dirs=knowledge,
         repos=repos,
         cache_dir=None if flags.no_cache else cache or default_cache_dir(),
-        jobs=flags.jobs,
+        # more workers than four per CPU only costs memory (a worker process each)
+        jobs=min(flags.jobs, 4 * (os.cpu_count() or 1)),
         max_file_bytes=flags.max_file_bytes,
         today=_today(flags.today),
         llm=llm,

@@ -30,6 +30,8 @@ class Limits:
     yaml_nodes: int = 200_000
     # digits of an integer in YAML
     int_digits: int = 100
+    # documents in one YAML file of a repository (`---` separated)
+    yaml_documents: int = 10_000
     # folders nested inside a repository
     folder_depth: int = 64
     # problems printed for one run (then a count of the rest)

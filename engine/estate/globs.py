@@ -222,16 +222,54 @@ def _match(p: GlobPattern, path: str) -> int:
     return best
 
 
+class _Index:
+    """Patterns indexed by a literal word of one of their segments — a whole component, the
+    start of one or its end — so that a path is tested only against patterns that can match it.
+    A pattern repeated later hides its earlier copies (the later one would decide anyway)."""
+
+    def __init__(self, patterns: list[GlobPattern]) -> None:
+        latest = {p.text: i for i, p in enumerate(patterns)}
+        keys = {i: _keys(patterns[i]) for i in sorted(latest.values())}
+        counts: dict[tuple[str, str], int] = {}
+        for options in keys.values():
+            for key in options:
+                counts[key] = counts.get(key, 0) + 1
+        self.exact: dict[str, list[int]] = {}
+        self.prefix: dict[str, list[int]] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.rest: list[int] = []
+        for i, options in keys.items():
+            if not options:
+                self.rest.append(i)
+                continue
+            kind, word = min(options, key=lambda k: (counts[k], k))  # the rarest word
+            getattr(self, kind).setdefault(word, []).append(i)
+        self.longest = max((len(w) for w in [*self.prefix, *self.suffix]), default=0)
+
+    def candidates(self, path: str) -> list[int]:
+        """The patterns that may match a path, last first."""
+        found = set(self.rest)
+        for part in path.split("/"):
+            found.update(self.exact.get(part, ()))
+            for n in range(1, min(len(part), self.longest) + 1):
+                found.update(self.prefix.get(part[:n], ()))
+                found.update(self.suffix.get(part[-n:], ()))
+        return sorted(found, reverse=True)
+
+
 class IgnoreRules:
-    """The patterns of one `.gitignore`, with git's precedence."""
+    """The patterns of one `.gitignore`, with git's precedence (indexed like CODEOWNERS: a
+    generated .gitignore may be long)."""
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.patterns = [p for p in (parse(line) for line in lines) if p is not None]
+        self.index = _Index(self.patterns)
 
     def check(self, path: str) -> bool | None:
         """True when ignored, False when re-included, None when no pattern speaks."""
         out: bool | None = None
-        for p in reversed(self.patterns):
+        for i in self.index.candidates(path):
+            p = self.patterns[i]
             rank = p.match(path)
             if rank == 2:
                 return p.include  # the last pattern matching the path itself decides
@@ -241,47 +279,19 @@ class IgnoreRules:
 
 
 class OwnerIndex:
-    """CODEOWNERS: the owners of a path are those of the last rule matching it (as on GitHub).
-
-    Rules are indexed by a literal word of one of their segments — a whole component, the start
-    of one or its end — so a path is tested only against rules that can match it.
-    """
+    """CODEOWNERS: the owners of a path are those of the last rule matching it (as on GitHub),
+    looked for among the rules that share a literal word with the path."""
 
     def __init__(self, rules: Iterable[tuple[str, list[str]]]) -> None:
-        latest: dict[str, int] = {}
         self.rules: list[tuple[GlobPattern, list[str]]] = []
         for pattern_text, owners in rules:
             p = parse(pattern_text)
-            if p is None or not p.include:
-                continue  # GitHub has no negation: such a line matches nothing
-            latest[p.text] = len(self.rules)
-            self.rules.append((p, owners))
-        keep = sorted(latest.values())  # an identical later line hides an earlier one
-        keys = {i: _keys(self.rules[i][0]) for i in keep}
-        counts: dict[tuple[str, str], int] = {}
-        for options in keys.values():
-            for key in options:
-                counts[key] = counts.get(key, 0) + 1
-        self.exact: dict[str, list[int]] = {}
-        self.prefix: dict[str, list[int]] = {}
-        self.suffix: dict[str, list[int]] = {}
-        self.rest: list[int] = []
-        for i in keep:
-            if not keys[i]:
-                self.rest.append(i)
-                continue
-            kind, word = min(keys[i], key=lambda k: (counts[k], k))
-            getattr(self, kind).setdefault(word, []).append(i)
-        self.longest = max((len(w) for w in [*self.prefix, *self.suffix]), default=0)
+            if p is not None and p.include:  # GitHub has no negation: such a line matches nothing
+                self.rules.append((p, owners))
+        self.index = _Index([p for p, _ in self.rules])
 
     def owners(self, path: str) -> list[str]:
-        candidates = set(self.rest)
-        for part in path.split("/"):
-            candidates.update(self.exact.get(part, ()))
-            for n in range(1, min(len(part), self.longest) + 1):
-                candidates.update(self.prefix.get(part[:n], ()))
-                candidates.update(self.suffix.get(part[-n:], ()))
-        for i in sorted(candidates, reverse=True):
+        for i in self.index.candidates(path):
             pattern, owners = self.rules[i]
             if pattern.match(path):
                 return list(owners)

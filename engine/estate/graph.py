@@ -281,5 +281,7 @@ def focus(g: nx.DiGraph, nodes: list[str], depth: int) -> nx.DiGraph:
     undirected = g.to_undirected(as_view=True)
     for _ in range(depth):
         frontier = {m for n in frontier for m in undirected.neighbors(n)} - keep
+        if not frontier:  # nothing further: a huge --depth costs nothing
+            break
         keep |= frontier
     return g.subgraph(keep).copy()

@@ -286,6 +286,9 @@ def hostile_repo(root: Path) -> dict[str, str]:
         "spec:\n  secretStoreRef: {name: aws, kind: ClusterSecretStore}\n"
         f"  data:\n    - secretKey: k\n      remoteRef: {{key: {'x-' * 30}}}\n",
     )
+    # a file of 20,000 (empty) documents
+    write(root / "many-documents.yaml", "---\n" * 20_000)
+    expected["many-documents.yaml"] = "more than 10000 YAML documents"
     # hostile YAML in ordinary repository files
     for name, (text, words) in YAML_ATTACKS.items():
         write(root / "yaml" / f"{name}.yaml", text)

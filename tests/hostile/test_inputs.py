@@ -211,6 +211,7 @@ def test_hostile_repositories(repo, args: list[str]) -> None:  # type: ignore[no
     ran = hostile(*args, *where, "--cache-dir", str(base / "cache"))
     assert ran.returncode == 0, ran.stderr
     assert CANARY_CONFIG not in ran.stdout + ran.stderr
+    assert not {"\x1b", "\r", "\x9b"} & set(ran.stdout), "a file name drove the terminal"
     if args[:3] == ["facts", "--format", "json"]:
         found: dict[tuple[str, str], str] = {}
         for d in json.loads(ran.stdout)["diagnostics"]:
@@ -251,6 +252,21 @@ def test_outputs_that_cannot_be_written(tmp_path: Path, args: list[str], target:
         ran.returncode == 2 and f"error: {path}" in ran.stderr and "cannot write" in ran.stderr
     ), ran.stderr
     assert sorted(os.listdir(tmp_path)) == []  # nothing left behind
+
+
+def test_huge_numbers_in_flags() -> None:
+    ran = hostile(
+        "graph",
+        f"{EXAMPLES / 'estate' / 'infra-tf'}",
+        "--focus",
+        "aws_db_instance",
+        "--depth",
+        "1000",
+        "--jobs",
+        "100000",
+    )
+    assert ran.returncode == 0 and "aws_db_instance" in ran.stdout, ran.stderr
+    assert hostile("graph", "--depth", "99999999").returncode == 2
 
 
 @pytest.mark.parametrize(

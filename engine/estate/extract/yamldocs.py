@@ -74,13 +74,25 @@ def _load(text: str, loader_class: Any) -> tuple[list[tuple[int, Any]], list[tup
     problems: list[tuple[int, str]] = []
     loader = loader_class(text)
     loader.unknown_tags = []
+    bounds = limits.current()
+    count = 0
     try:
         while loader.check_node():
+            count += 1
+            if count > bounds.yaml_documents:
+                mark = loader.peek_event().start_mark
+                problems.append(
+                    (
+                        mark.line + 1,
+                        f"more than {bounds.yaml_documents} YAML documents in one file "
+                        "(INFRAPLAN_MAX_YAML_DOCUMENTS): the rest skipped",
+                    )
+                )
+                break
             node = loader.get_node()
             if node is None:
                 continue
             line = node.start_mark.line + 1
-            bounds = limits.current()
             refused = check_node(node, bounds.yaml_depth, bounds.yaml_nodes, bounds.int_digits)
             if refused is not None:
                 problems.append((refused.line, f"document refused: {refused.reason}: skipped"))
