@@ -23,7 +23,7 @@ class Limits:
     # a spec, rule, knowledge, rule-test or `.infraplan.yaml` file
     input_bytes: int = 1_000_000
     # a plan read by `explain` and `verify`
-    plan_bytes: int = 50_000_000
+    plan_bytes: int = 10_000_000
     # nesting of YAML collections, for every YAML file infraplan reads
     yaml_depth: int = 100
     # YAML nodes of one document once aliases are expanded (they never are: larger is refused)
