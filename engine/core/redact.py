@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import re
 
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s?#]*@")
-_SECRET_WORD = (
-    r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|"
-    r"private[_-]?key|credential|signature|sig"
-)
-_QUERY_SECRET = re.compile(rf"(?i)([?&;][^=&#\s]*(?:{_SECRET_WORD})[^=&#\s]*=)[^&#\s]*")
+# a scheme starts where no scheme character precedes it: each run of them is tried once
+_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://)[^/@\s?#]*@")
+_QUERY = re.compile(r"(?P<name>[?&;][^=&#\s?;]*=)(?P<value>[^&#\s;]*)")
+_QUERY_SECRETS = ("password", "passwd", "secret", "token", "key", "signature", "sig", "credential")
+
+
+def _query_value(m: re.Match[str], mask: str) -> str:
+    name = m.group("name").lower()
+    if not any(word in name for word in _QUERY_SECRETS) or not m.group("value"):
+        return m.group(0)
+    return m.group("name") + mask
 
 
 def strip_userinfo(url: str) -> str:
     """A URL without the credentials it may carry (user-info, secret query parameters)."""
     if "@" not in url and "=" not in url:
         return url
-    return _QUERY_SECRET.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
+    url = _USERINFO.sub(r"\1***@", url)
+    return _QUERY.sub(lambda m: _query_value(m, "***"), url)
 
 
 # a key names a secret when, squashed (`DB_PASSWORD` → dbpassword), it holds one of these
@@ -47,8 +53,9 @@ _KEY_VALUE = re.compile(
     r"""(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,;}\]]+)"""
 )
 _SCHEME_TOKEN = re.compile(r"(?i)\b(bearer|basic|token)[ \t]+[A-Za-z0-9._~+/=-]{8,}")
+_BEGIN_KEY = re.compile(r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----")
+_END_KEY = re.compile(r"-----END [A-Z ]{0,40}PRIVATE KEY-----")
 _SECRET_PATTERNS = [
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
     re.compile(r"\bA(?:KIA|SIA)[0-9A-Z]{16}\b"),
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"ENC\[[^\]]*\]"),
@@ -78,10 +85,21 @@ def _value(m: re.Match[str]) -> str:
     return f"{m.group('key')}{m.group('sep')}{quote}[REDACTED]{quote}"
 
 
+def _private_keys(text: str) -> str:
+    """PEM private keys replaced, scanning forward only (a BEGIN with no END after it means no
+    later BEGIN has one either)."""
+    out, pos = [], 0
+    while (begin := _BEGIN_KEY.search(text, pos)) and (end := _END_KEY.search(text, begin.end())):
+        out += [text[pos : begin.start()], "[REDACTED]"]
+        pos = end.end()
+    return "".join([*out, text[pos:]])
+
+
 def redact(text: str) -> str:
     """Replace anything that looks like a secret value with [REDACTED]."""
+    text = _private_keys(text)
     text = _USERINFO.sub(r"\1[REDACTED]@", text)
-    text = _QUERY_SECRET.sub(r"\1[REDACTED]", text)
+    text = _QUERY.sub(lambda m: _query_value(m, "[REDACTED]"), text)
     text = _SCHEME_TOKEN.sub(r"\1 [REDACTED]", text)
     text = _KEY_VALUE.sub(_value, text)
     for pattern in _SECRET_PATTERNS:

@@ -10,6 +10,7 @@ the entry overwritten), never a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -38,7 +39,7 @@ class FactCache:
                 "CREATE TABLE IF NOT EXISTS checked_facts "
                 "(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL)"
             )
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, ValueError):  # a damaged file (its schema too): no cache
             self._db = None
 
     @property
@@ -95,5 +96,6 @@ class FactCache:
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None

@@ -117,11 +117,17 @@ def prompt_digests(plan: Any) -> dict[str, str]:
 
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_LINKISH = re.compile(
-    r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?://)?[^\s`]+|www\.[^\s`]+|[^\s`@]+@[^\s`@]+\.[a-z]{2,})"
-)
+_LINKISH = re.compile(r"(?i)[a-z][a-z0-9+.-]{0,30}:[^\s]|www\.")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!~&$])")
 _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+
+
+def _link_like(token: str) -> bool:
+    """A URL (`scheme:...`), a `www.` address or an e-mail address: a link in some Markdown."""
+    if _LINKISH.match(token):
+        return True
+    user, at, host = token.rpartition("@")
+    return bool(at and user and "." in host.strip(".)],;"))
 
 
 def markdown_safe(text: str) -> str:
@@ -131,12 +137,12 @@ def markdown_safe(text: str) -> str:
     text = "".join(c for c in text if c == "\n" or c.isprintable())
     out: list[str] = []
     for raw in text.split("\n"):
-        line, pieces, last = raw.strip(), [], 0
-        for m in _LINKISH.finditer(line):
-            pieces.append(_MARKDOWN.sub(r"\\\1", line[last : m.start()]))
-            pieces.append(f"`{m.group(0)}`")
-            last = m.end()
-        pieces.append(_MARKDOWN.sub(r"\\\1", line[last:]))
+        pieces = []
+        for token in re.split(r"([ \t]+)", raw.strip()):  # words, each looked at once
+            if _link_like(token):
+                pieces.append("`" + token.replace("`", "") + "`")
+            else:
+                pieces.append(_MARKDOWN.sub(r"\\\1", token))
         line = _LINE_START.sub(
             lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
             "".join(pieces),

@@ -7,6 +7,7 @@ names, sources or versions; variable defaults and tfvars values are never read.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import sys
@@ -47,10 +48,9 @@ _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 # left to right, so a `#` or `/*` inside a string is no comment and a `"` inside a comment no string
 _SKIPPED = re.compile(
     r'"(?:[^"\\\n]|\\.)*"'
-    r"|<<-?[ \t]*(?P<tag>[A-Za-z_][\w-]*)[ \t]*\r?\n(?P<body>.*?)^[ \t]*(?P=tag)[ \t]*\r?$"
-    r"|/\*.*?\*/"
-    r"|(?:#|//)[^\n]*",
-    re.DOTALL | re.MULTILINE,
+    r"|<<-?[ \t]*(?P<tag>[A-Za-z_][\w-]*)[ \t]*\r?\n"
+    r"|/\*"
+    r"|(?:#|//)[^\n]*"
 )
 _REF = re.compile(
     r"(?<![\w.\-])(?:(?P<kw>var|local|module)\.(?P<kwname>[A-Za-z_][\w-]*)"
@@ -88,17 +88,37 @@ def _label(node: Any) -> str:
 def _code_only(code: str) -> str:
     """Code without strings, heredocs and comments, keeping only the `${...}` interpolations of
     strings and heredocs: the text of a heredoc or a comment is never mined for references (it
-    may hold anything, secrets included)."""
-
-    def keep(m: re.Match[str]) -> str:
-        text = m.group(0)
+    may hold anything, secrets included). One pass, with each heredoc's closing line looked up
+    in an index of lines, so that no input makes it quadratic."""
+    lines: dict[str, list[int]] = {}  # a line's text without blanks → where each such line ends
+    offset = 0
+    for line in code.splitlines(keepends=True):
+        offset += len(line)
+        lines.setdefault(line.strip(), []).append(offset)
+    out: list[str] = []
+    pos = 0
+    while (m := _SKIPPED.search(code, pos)) is not None:
+        out.append(code[pos : m.start()])
+        text, pos = m.group(0), m.end()
         if text.startswith('"'):
-            return " " + " ".join(_INTERPOLATION.findall(text)) + " "
-        if m.group("tag"):
-            return " " + " ".join(_INTERPOLATION.findall(m.group("body"))) + " "
-        return " "
-
-    return _SKIPPED.sub(keep, code)
+            out.append(" " + " ".join(_INTERPOLATION.findall(text)) + " ")
+        elif m.group("tag"):
+            ends = lines.get(m.group("tag"), [])
+            after = bisect.bisect_right(ends, m.end())  # the closing line ends after the opening
+            if after == len(ends):
+                out.append(" ")  # never closed: not HCL; read on as code
+                continue
+            closing = ends[after]
+            out.append(" " + " ".join(_INTERPOLATION.findall(code[m.end() : closing])) + " ")
+            pos = closing
+        elif text == "/*":
+            close = code.find("*/", pos)
+            pos = len(code) if close == -1 else close + 2
+            out.append(" ")
+        else:  # a line comment
+            out.append(" ")
+    out.append(code[pos:])
+    return "".join(out)
 
 
 def references(code: str) -> list[str]:
