@@ -1,8 +1,9 @@
 """Discover: find the files of each repository that infraplan reads, and classify them.
 
-A repository is a folder, a git work tree or not. `.gitignore` files are honoured (with
-pathspec's git semantics), `.git` and vendored caches are skipped, and symlinks are never
-followed out of the repository. Everything odd becomes a diagnostic; nothing raises.
+A repository is a folder, a git work tree or not. `.gitignore` files are honoured (git's
+semantics, matched in linear time by engine/estate/globs.py), `.git` and vendored caches are
+skipped, and symlinks are never followed out of the repository. Everything odd becomes a
+diagnostic; nothing raises.
 """
 
 from __future__ import annotations
@@ -98,14 +99,18 @@ class Discovery:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def _ignore_rules(path: Path, max_bytes: int) -> IgnoreRules | None:
-    """A `.gitignore`'s patterns (matched in linear time: engine/estate/globs.py)."""
+def _ignore_rules(root: Path, path: Path, max_bytes: int) -> tuple[IgnoreRules | None, str]:
+    """A `.gitignore`'s patterns (matched in linear time: engine/estate/globs.py), or why it
+    cannot be read: only a regular file inside the repository is (a FIFO would block)."""
+    from engine.core.files import read_bytes
+
+    if path.is_symlink() and (reason := _symlink_problem(root, path)):
+        return None, reason
     try:
-        with path.open("rb") as f:
-            data = f.read(max_bytes)
-    except OSError:
-        return None
-    return IgnoreRules(data.decode("utf-8", errors="replace").splitlines())
+        data = read_bytes(path, max_bytes, setting="--max-file-bytes")
+    except InputError as exc:
+        return None, exc.problems[0].message
+    return IgnoreRules(data.decode("utf-8", errors="replace").splitlines()), ""
 
 
 def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, IgnoreRules]]) -> bool:
@@ -176,9 +181,11 @@ def discover(repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Di
             diag(rel_dir, f"cannot list folder: {exc.strerror or exc}")
             continue
         if ".gitignore" in filenames:
-            spec = _ignore_rules(here / ".gitignore", max_file_bytes)
+            spec, reason = _ignore_rules(root, here / ".gitignore", max_file_bytes)
             if spec is not None:
                 specs.append((rel_dir, spec))
+            else:
+                diag(f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", f"not read: {reason}")
         kept = []
         for d in dirnames:
             rel = f"{rel_dir}/{d}" if rel_dir else d

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 _GLOB_CHARS = set("*?[\\")
+MAX_PATTERN = 4096  # PATH_MAX: no longer path exists to match
 
 
 def _bracket_end(glob: str, start: int) -> int:
@@ -34,9 +35,7 @@ def _bracket_end(glob: str, start: int) -> int:
         j += 1
     if j < end and glob[j] == "]":
         j += 1
-    while j < end and glob[j] != "]":
-        j += 1
-    return j if j < end else -1
+    return glob.find("]", j) if j < end else -1
 
 
 def _translate_chunk(chunk: str) -> str | None:
@@ -140,9 +139,10 @@ class GlobPattern:
 
 
 def parse(line: str) -> GlobPattern | None:
-    """A pattern line, or None for a blank line, a comment or a pattern git ignores."""
+    """A pattern line, or None for a blank line, a comment, a pattern git ignores, or one longer
+    than any path (MAX_PATTERN: it can match nothing, and compiling it would cost seconds)."""
     text = line if line.endswith("\\ ") else line.rstrip()
-    if not text or text.startswith("#") or text == "/":
+    if not text or text.startswith("#") or text == "/" or len(text) > MAX_PATTERN:
         return None
     include = not text.startswith("!")
     body = text if include else text[1:]

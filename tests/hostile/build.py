@@ -286,6 +286,15 @@ def hostile_repo(root: Path) -> dict[str, str]:
         "spec:\n  secretStoreRef: {name: aws, kind: ClusterSecretStore}\n"
         f"  data:\n    - secretKey: k\n      remoteRef: {{key: {'x-' * 30}}}\n",
     )
+    # files that are no files: a FIFO .gitignore and manifest (opening either would block), a
+    # socket, a symlink to a device
+    (root / "specials").mkdir()
+    os.mkfifo(root / "specials" / ".gitignore")
+    os.mkfifo(root / "specials" / "pipe.yaml")
+    os.symlink("/dev/zero", root / "specials" / "zero.yaml")
+    expected["specials/.gitignore"] = "not read: not a regular file"
+    expected["specials/pipe.yaml"] = "not a regular file"
+    expected["specials/zero.yaml"] = "symlink points outside the repository"
     # a file of 20,000 (empty) documents
     write(root / "many-documents.yaml", "---\n" * 20_000)
     expected["many-documents.yaml"] = "more than 10000 YAML documents"
