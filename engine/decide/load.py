@@ -21,6 +21,9 @@ from engine.decide.compile import compile_rule
 from engine.decide.rulebook import Disable, Rule, Rulebook
 from engine.knowledge.model import Knowledge
 
+# durable-rules 2.0.28 hangs compiling a ruleset of more than 512 rules (measured)
+MAX_RULES = 512
+
 
 def load_rules(dirs: Sequence[Path], knowledge: Knowledge) -> Rulebook:
     """Load every `*.yaml` rule file under the folders, validated against facts and knowledge."""
@@ -103,4 +106,18 @@ def load_rules_lenient(
                     )
                     continue
                 rules[rule.id] = rule
-    return Rulebook(rules=list(rules.values()), files=sorted(files, key=lambda f: f.path)), problems
+    book = Rulebook(rules=list(rules.values()), files=sorted(files, key=lambda f: f.path))
+    for kind, group in (("decision", book.decision_rules), ("policy", book.policy_rules)):
+        if len(group) > MAX_RULES:
+            last = group[-1].source
+            problems.append(
+                Problem(
+                    last.rpartition(":")[0] or "rules",
+                    0,
+                    0,
+                    f"{len(group)} {kind} rules: the rules engine (durable_rules) evaluates at "
+                    f"most {MAX_RULES} at once (more hang it); merge rules that differ only in a "
+                    "value (`$in`)",
+                )
+            )
+    return book, problems

@@ -160,6 +160,22 @@ def test_hostile_overlay_files(overlays, kind: str, args: list[str], code: int) 
         assert case.words in said or name in {"not-utf8", "nul-bytes"}, (name, said)
 
 
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(100, "at most 64 conditions"), (600, "evaluates at most 512")],
+)
+def test_more_rules_than_the_engine_takes(tmp_path: Path, count: int, words: str) -> None:
+    """durable_rules fails at 65 similar conditions on one fact and hangs compiling 513 rules."""
+    rule = (
+        "- id: org.r{i}\n  expert: incident-responder\n"
+        '  when: {{all: [{{enhancement: {{name: {{$ne: "x{i}"}}}}}}]}}\n'
+        "  then: {{testing: unit}}\n  because: Rule {i}.\n"
+    )
+    write(tmp_path / "rules" / "org.yaml", "".join(rule.format(i=i) for i in range(count)))
+    ran = hostile("plan", str(RDS), "--rules-dir", str(tmp_path / "rules"))
+    assert ran.returncode == 2 and words in ran.stderr, ran.stderr
+
+
 @pytest.mark.parametrize("name", [*sorted(YAML_ATTACKS), "fifo", "folder", "values"])
 def test_a_hostile_working_tree_config_is_an_input_error(tmp_path: Path, name: str) -> None:
     (tmp_path / ".git").mkdir()
