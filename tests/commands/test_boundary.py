@@ -3,6 +3,7 @@ with one line (the traceback only with INFRAPLAN_DEBUG=1), output is written all
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -35,6 +36,8 @@ def test_problems_are_capped(tmp_path: Path) -> None:
     spec.write_text(RDS.read_text() + "".join(f"unknown_{i}: 1\n" for i in range(200)))
     result = run_cli("check", str(spec), "--format", "json", env={"INFRAPLAN_MAX_PROBLEMS": "10"})
     assert result.returncode == 2
+    problems = json.loads(result.stdout)["results"][0]["problems"]
+    assert len(problems) == 11 and problems[-1]["message"].startswith("... and 190 more problems")
     capped = run_cli("plan", str(spec), env={"INFRAPLAN_MAX_PROBLEMS": "10"})
     lines = capped.stderr.splitlines()
     assert capped.returncode == 2 and len(lines) == 11
