@@ -4,7 +4,8 @@
 
 Each row is one fresh `infraplan` process on one generated input (tests/hostile/build.py, the
 same builders the hostile test suite uses); peak memory is that process's largest resident set
-(wait4). The "before" column quotes what issue 14 measured before the limits existed.
+(a launcher's RUSAGE_CHILDREN). The "before" column quotes what issue 14 measured before the
+limits existed (the rules overlays: what they did before the rule-count limits).
 """
 
 from __future__ import annotations
@@ -46,7 +47,24 @@ def cases(work: Path) -> list[tuple[str, str, list[str]]]:
     write(globs / ("a" * 40 + ".yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     hostile_repo(work / "hostile")
     big_codeowners_repo(work / "owners")
+    rule = (
+        "- id: org.r{i}\n  expert: incident-responder\n"
+        '  when: {{all: [{{enhancement: {{name: {{$ne: "x{i}"}}}}}}]}}\n'
+        "  then: {{testing: unit}}\n  because: Rule {i}.\n"
+    )
+    for count in (100, 600):
+        write(work / f"rules-{count}" / "org.yaml", "".join(rule.format(i=i) for i in range(count)))
     return [
+        (
+            "rules overlay: 100 similar rules",
+            "internal error",
+            ["plan", str(RDS), "--rules-dir", str(work / "rules-100")],
+        ),
+        (
+            "rules overlay: 600 rules",
+            "hangs",
+            ["plan", str(RDS), "--rules-dir", str(work / "rules-600")],
+        ),
         ("billion laughs spec", "3.9 GB, killed", ["check", str(bomb), "--format", "sarif"]),
         ("spec nested 500 deep", "RecursionError", ["plan", str(deep)]),
         ("recursive alias in a spec", "RecursionError", ["plan", str(alias)]),
