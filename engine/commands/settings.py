@@ -113,18 +113,21 @@ def resolve(
     llm = None
     config, _ = read_config(root)
     model = flags.llm_model or env.get("INFRAPLAN_LLM_MODEL") or config.llm.model
+    # read (and checked) with or without a model: a bad value is an error either way
+    timeout = flags.llm_timeout or _from_env(
+        env, "INFRAPLAN_LLM_TIMEOUT", config.llm.timeout, 3600, "seconds"
+    )
+    deadline = _from_env(env, "INFRAPLAN_LLM_DEADLINE", config.llm.deadline, 86400, "seconds")
+    max_tokens = int(_from_env(env, "INFRAPLAN_LLM_MAX_TOKENS", 1024, 100_000, "tokens"))
+    max_bytes = int(_from_env(env, "INFRAPLAN_LLM_MAX_BYTES", 200_000, 100_000_000, "bytes"))
     if model:
-        timeout = flags.llm_timeout or _from_env(
-            env, "INFRAPLAN_LLM_TIMEOUT", config.llm.timeout, 3600, "seconds"
-        )
-        deadline = _from_env(env, "INFRAPLAN_LLM_DEADLINE", config.llm.deadline, 86400, "seconds")
         llm = LLMOptions(
             model=model,
             base_url=flags.llm_base_url or env.get("INFRAPLAN_LLM_BASE_URL") or config.llm.base_url,
             timeout=timeout,
             deadline=deadline,
-            max_tokens=int(_from_env(env, "INFRAPLAN_LLM_MAX_TOKENS", 1024, 100_000, "tokens")),
-            max_bytes=int(_from_env(env, "INFRAPLAN_LLM_MAX_BYTES", 200_000, 100_000_000, "bytes")),
+            max_tokens=max_tokens,
+            max_bytes=max_bytes,
             cache_dir=None if flags.no_cache else cache or default_cache_dir(),
             cache_only=flags.llm_cache_only,
         )

@@ -298,6 +298,8 @@ def test_huge_numbers_in_flags() -> None:
 def test_bad_settings_name_the_variable(env: dict[str, str], variable: str) -> None:
     ran = hostile("plan", str(RDS), "--llm", "openai/x", "--llm-cache-only", env=env)
     assert ran.returncode == 2 and f"error: {variable}" in ran.stderr, ran.stderr
+    without_a_model = hostile("check", str(RDS), env=env)
+    assert without_a_model.returncode == 2 and f"error: {variable}" in without_a_model.stderr
 
 
 def test_a_long_sentence_is_never_a_file_name() -> None:
