@@ -33,7 +33,10 @@ class FactCache:
             return
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3", timeout=30)
+            path = folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3"
+            if path.exists() and not path.is_file():  # a FIFO there would block sqlite's read
+                return
+            self._db = sqlite3.connect(path, timeout=30)
             self._db.text_factory = bytes  # a damaged row must not fail the whole query
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS checked_facts "
