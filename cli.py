@@ -3,7 +3,7 @@ them to its module in engine/commands/, which returns the exit code.
 
 Exit codes: 0 success, 1 findings (check: an error-level violation; verify: not reproducible;
 rules: a failing case or lint error), 2 unreadable or invalid input (spec, rules, knowledge,
-flags, a request nothing matches).
+flags, a request nothing matches, a file that cannot be written), 3 an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -14,22 +14,17 @@ from typing import Any
 
 import click
 
-from engine.core.errors import InputError
-
-EXIT_INPUT = 2
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 class Group(click.Group):
-    """Turns every user error into `error: file:line:col: ...` lines and exit code 2."""
+    """Every command runs inside one error boundary (engine/commands/boundary.py): input and
+    system errors print `error: file:line:col: ...` lines and exit 2, a bug exits 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(EXIT_INPUT)
+        from engine.commands.boundary import run_guarded
+
+        return run_guarded(lambda: super(Group, self).invoke(ctx))
 
 
 def run(command: str, function: str = "run", **flags: Any) -> Callable[..., int]:
@@ -174,7 +169,7 @@ def new(text: str, output: str | None, **flags: Any) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("specs", nargs=-1, required=True)
 @_format(["text", "json", "sarif", "junit"])
 @_output("the report")
 @today
@@ -213,7 +208,7 @@ def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
 )
 @click.option(
     "--depth",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=1000),
     default=2,
     show_default=True,
     help="How many edges away from --focus to show.",
@@ -250,11 +245,16 @@ def explain_command(
 @main.command("verify")
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
 @_repos("The repositories the plan read, again (repeatable).")
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Read the plan's spec even where it lies outside the plan's and the current work tree.",
+)
 @overlays
 @estate
-def verify_command(plan_file: str, **flags: Any) -> None:
-    """Recompute a plan from its recorded inputs; exit 0 if identical, 1 naming what changed."""
-    _exit(run("verify", **flags)(plan_file))
+def verify_command(plan_file: str, allow_outside: bool, **flags: Any) -> None:
+    """Recompute a plan from its recorded inputs; exit 0 if reproducible, 1 naming what changed."""
+    _exit(run("verify", **flags)(plan_file, allow_outside))
 
 
 @main.command("schema")

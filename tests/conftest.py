@@ -64,17 +64,28 @@ def _working_directory(cwd: Path | None) -> Iterator[None]:
             os.chdir(here)
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
-    """The command line, in this process (click's CliRunner). A bug surfaces as the exception."""
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, internal: bool = False
+) -> Ran:
+    """The command line, in this process (click's CliRunner). A bug (exit 3) fails the test with
+    its traceback, unless `internal` says the test expects one."""
     from click.testing import CliRunner
 
     from engine.__main__ import command_line
+    from engine.core import limits
 
     main = command_line().main
-    with _working_directory(cwd):
-        result = CliRunner(env=env).invoke(main, list(args), catch_exceptions=True)
+    try:
+        with _working_directory(cwd):
+            result = CliRunner(env={"INFRAPLAN_DEBUG": "1", **(env or {})}).invoke(
+                main, list(args), catch_exceptions=True
+            )
+    finally:
+        limits.configure()  # what a run's environment set must not outlive it
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
+    if result.exit_code == 3 and not internal:
+        raise AssertionError(f"internal error in `infraplan {' '.join(args)}`:\n{result.stderr}")
     return Ran(result.exit_code, result.stdout, result.stderr)
 
 

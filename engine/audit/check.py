@@ -59,7 +59,7 @@ def check_specs(paths: list[Path], kb: KnowledgeBase, today: date | None = None)
             loaded = load_spec(path, kb.knowledge)
             plan = build_plan(loaded, kb, today=today)
         except InputError as exc:
-            results.append(SpecResult(path=str(path), problems=exc.problems))
+            results.append(SpecResult(path=str(path), problems=_capped(exc, str(path))))
             continue
         results.append(SpecResult(path=str(path), violations=plan.violations))
     rules = [
@@ -67,6 +67,16 @@ def check_specs(paths: list[Path], kb: KnowledgeBase, today: date | None = None)
         for r in kb.rulebook.policy_rules
     ]
     return CheckResults(results=results, rules=rules)
+
+
+def _capped(exc: InputError, path: str) -> list[Problem]:
+    """At most INFRAPLAN_MAX_PROBLEMS problems of one spec, then how many more there were."""
+    from engine.core import limits
+
+    most = limits.current().problems
+    more = max(0, len(exc.problems) - most) + exc.omitted
+    tail = [Problem(path, 0, 0, f"... and {more} more problems (INFRAPLAN_MAX_PROBLEMS={most})")]
+    return exc.problems[:most] + (tail if more else [])
 
 
 def located(v: Violation, path: str) -> tuple[str, int]:

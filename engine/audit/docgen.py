@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.audit.explain import condition_text
 from engine.audit.schema import schema_texts
+from engine.core.files import write_atomic
 from engine.decide.base import KnowledgeBase
 from engine.decide.operators import OPERATORS
 from engine.decide.rulebook import Rule
@@ -233,7 +234,7 @@ def stale(kb: KnowledgeBase, root: Path, extra: Extra | None = None) -> list[str
     out = []
     for rel, text in documents(kb, extra).items():
         path = root / rel
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
             out.append(rel)
     return out
 
@@ -243,6 +244,6 @@ def write(kb: KnowledgeBase, root: Path, extra: Extra | None = None) -> list[str
     for rel, text in documents(kb, extra).items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
         written.append(rel)
     return written

@@ -3,12 +3,15 @@ request, write an output."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import click
 
 from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
+from engine.core.files import is_regular_file, write_atomic
 from engine.decide.base import KnowledgeBase, load_knowledge_base
 from engine.estate.discover import RepoSpec
 from engine.estate.model import Estate
@@ -49,22 +52,39 @@ def read_estate(
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:
-    """A spec file, or a sentence describing the enhancement (turned into a spec)."""
-    path = Path(request)
-    if path.is_file():
+    """A spec file, or a sentence describing the enhancement (turned into a spec).
+
+    The request is a path only when it names an existing regular file or ends in .yaml/.yml;
+    anything else is a sentence (a long sentence is never tried as a file name).
+    """
+    if is_regular_file(request) or request.lower().endswith((".yaml", ".yml")):
+        path = Path(request)
+        if not os.path.lexists(path):
+            raise InputError(
+                [Problem(request, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
+            )
         return load_spec(path, knowledge, name_in_plan=stable_display(path))
-    if path.suffix in {".yaml", ".yml"} or (
-        path.parent != Path(".") and "/" in request and " " not in request
-    ):
-        raise InputError(
-            [Problem(request, 0, 0, "no such spec file (to plan from a sentence, quote it)")]
-        )
     return spec_from_request(request, knowledge, repo_names)
 
 
+# control characters (an escape sequence in a file name), lone surrogates (a name that is not
+# UTF-8) and bidirectional overrides, shown as \uXXXX: valid inside JSON strings, inert in a terminal
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """Output that cannot drive a terminal or break an encoder, whatever names it quotes."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def emit(text: str, output: str | None) -> None:
-    """Write to the output file when one is named, else to stdout."""
+    """Write to the output file when one is named (atomically: all or nothing), else to stdout."""
+    text = safe_text(text)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
+        write_atomic(Path(output), text)
+        return
+    try:
         click.echo(text, nl=False)
+    except OSError as exc:
+        exc.filename = "standard output"
+        raise

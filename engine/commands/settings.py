@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from engine.core import limits
 from engine.core.errors import InputError, Problem
 from engine.estate.discover import DEFAULT_MAX_FILE_BYTES, RepoSpec, parse_repo_args
 from engine.plan.llm import LLMOptions
@@ -75,27 +76,35 @@ def _today(value: str | None) -> date | None:
         ) from None
 
 
-def _seconds(value: str, where: str) -> float:
+def _number(value: str, where: str, low: float, high: float, what: str = "seconds") -> float:
     try:
-        seconds = float(value)
+        number = float(value)
     except ValueError:
-        raise InputError([Problem(where, 0, 0, f'expected seconds, got "{value}"')]) from None
-    if not 1 <= seconds <= 3600:
-        raise InputError([Problem(where, 0, 0, f"expected 1 to 3600 seconds, got {value}")])
-    return seconds
+        raise InputError([Problem(where, 0, 0, f'expected {what}, got "{value[:40]}"')]) from None
+    if not low <= number <= high:
+        raise InputError(
+            [Problem(where, 0, 0, f"expected {low:g} to {high:g} {what}, got {value[:40]}")]
+        )
+    return number
+
+
+def _from_env(env: Mapping[str, str], name: str, default: float, high: float, what: str) -> float:
+    raw = env.get(name, "").strip()
+    return _number(raw, name, 1, high, what) if raw else default
 
 
 def resolve(
     flags: Flags, environ: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> Settings:
     env = os.environ if environ is None else environ
+    limits.configure(env)
     repos = parse_repo_args(list(flags.repos))
     root = working_root(cwd)
     roots = [root, *(r.root.resolve() for r in repos if r.root.resolve() != root)]
     rules: list[Path] = []
     knowledge: list[Path] = []
     for config_root in roots:
-        more_rules, more_knowledge = overlay_dirs(config_root)
+        more_rules, more_knowledge = overlay_dirs(config_root, confined=config_root != root)
         rules += [d for d in more_rules if d not in rules]
         knowledge += [d for d in more_knowledge if d not in knowledge]
     rules += [Path(d) for d in flags.rules_dirs if Path(d).resolve() not in rules]
@@ -104,16 +113,21 @@ def resolve(
     llm = None
     config, _ = read_config(root)
     model = flags.llm_model or env.get("INFRAPLAN_LLM_MODEL") or config.llm.model
+    # read (and checked) with or without a model: a bad value is an error either way
+    timeout = flags.llm_timeout or _from_env(
+        env, "INFRAPLAN_LLM_TIMEOUT", config.llm.timeout, 3600, "seconds"
+    )
+    deadline = _from_env(env, "INFRAPLAN_LLM_DEADLINE", config.llm.deadline, 86400, "seconds")
+    max_tokens = int(_from_env(env, "INFRAPLAN_LLM_MAX_TOKENS", 1024, 100_000, "tokens"))
+    max_bytes = int(_from_env(env, "INFRAPLAN_LLM_MAX_BYTES", 200_000, 100_000_000, "bytes"))
     if model:
-        timeout = flags.llm_timeout or (
-            _seconds(env["INFRAPLAN_LLM_TIMEOUT"], "INFRAPLAN_LLM_TIMEOUT")
-            if env.get("INFRAPLAN_LLM_TIMEOUT")
-            else config.llm.timeout
-        )
         llm = LLMOptions(
             model=model,
             base_url=flags.llm_base_url or env.get("INFRAPLAN_LLM_BASE_URL") or config.llm.base_url,
             timeout=timeout,
+            deadline=deadline,
+            max_tokens=max_tokens,
+            max_bytes=max_bytes,
             cache_dir=None if flags.no_cache else cache or default_cache_dir(),
             cache_only=flags.llm_cache_only,
         )
@@ -122,7 +136,8 @@ def resolve(
         knowledge_dirs=knowledge,
         repos=repos,
         cache_dir=None if flags.no_cache else cache or default_cache_dir(),
-        jobs=flags.jobs,
+        # more workers than four per CPU only costs memory (a worker process each)
+        jobs=min(flags.jobs, 4 * (os.cpu_count() or 1)),
         max_file_bytes=flags.max_file_bytes,
         today=_today(flags.today),
         llm=llm,

@@ -10,13 +10,13 @@ from engine.commands.settings import Settings
 from engine.plan.model import read_plan
 
 
-def run(settings: Settings, plan_file: str) -> int:
+def run(settings: Settings, plan_file: str, allow_outside: bool = False) -> int:
     old = read_plan(Path(plan_file))
     missing = missing_repositories(old, [r.name for r in settings.repos])
     if missing is not None:
         raise missing
     kb = knowledge_base(settings)
     estate = read_estate(settings, kb.knowledge) if settings.repos else None
-    result = compare(old, recompute(old, kb, estate))
+    result = compare(old, recompute(old, kb, estate, Path(plan_file), allow_outside))
     emit(render(result, plan_file), None)
-    return 0 if result.identical else 1
+    return 0 if result.reproducible else 1

@@ -28,8 +28,9 @@ class InputError(Exception):
     prints them and exits 2; it never shows a traceback for this.
     """
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], omitted: int = 0) -> None:
         self.problems = sorted(set(problems))
+        self.omitted = omitted  # further problems found but not described (too many)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

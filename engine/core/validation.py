@@ -12,12 +12,13 @@ from engine.core.yamlsrc import PathKey, SourceMap
 M = TypeVar("M", bound=BaseModel)
 
 
-def _expected(error: Any) -> str:
+def _expected(error: Any, echo: bool = True) -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required"
     if kind == "literal_error":
-        return f"expected {error['ctx']['expected']}, got {error.get('input')!r}"
+        got = f", got {_shown(error.get('input'))}" if echo else ""
+        return f"expected {error['ctx']['expected']}{got}"
     if kind in {
         "string_type",
         "int_type",
@@ -36,18 +37,35 @@ def _expected(error: Any) -> str:
             "mapping": "a mapping",
             "float": "a number",
         }.get(wanted, wanted)
-        return f"expected {wanted}, got {type(error.get('input')).__name__} {error.get('input')!r}"
+        got = error.get("input")
+        return f"expected {wanted}, got {type(got).__name__}" + (f" {_shown(got)}" if echo else "")
+    if not echo:
+        return "not a valid value"
     message = str(error["msg"])
     if kind == "value_error":  # our own validators' messages, without pydantic's prefix
         message = message.removeprefix("Value error, ")
     return message[0].lower() + message[1:]
 
 
+def _shown(value: Any) -> str:
+    """A value as quoted in a message: never more than 80 characters of it."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def problems_from(
-    exc: ValidationError, smap: SourceMap, model: type[BaseModel], base: PathKey = ()
+    exc: ValidationError,
+    smap: SourceMap,
+    model: type[BaseModel],
+    base: PathKey = (),
+    echo: bool = True,
 ) -> list[Problem]:
+    """Problems at file:line:column; `echo=False` never quotes the input (a repository's file
+    may hold anything). Only the first INFRAPLAN_MAX_PROBLEMS errors are described."""
+    from engine.core import limits
+
     problems = []
-    for error in exc.errors():
+    for error in exc.errors(include_url=False)[: limits.current().problems]:
         loc: PathKey = tuple(
             part
             for part in error["loc"]
@@ -57,11 +75,13 @@ def problems_from(
         if error["type"] == "extra_forbidden":
             key = str(loc[-1]) if loc else ""
             allowed = _allowed_keys(model, loc[:-1])
-            hint = did_you_mean(key, allowed)
+            hint = did_you_mean(key, allowed) if echo else ""
             listing = f"; allowed: {', '.join(sorted(allowed))}" if allowed and not hint else ""
             problems.append(smap.problem(path, f'unknown key "{key}"{hint}{listing}', key=True))
         else:
-            problems.append(smap.problem(path, _expected(error), key=error["type"] == "missing"))
+            problems.append(
+                smap.problem(path, _expected(error, echo), key=error["type"] == "missing")
+            )
     return problems
 
 
@@ -100,6 +120,7 @@ def validate(
     smap: SourceMap,
     base: PathKey = (),
     context: dict[str, Any] | None = None,
+    echo: bool = True,
 ) -> M:
     """The model of `data`, or an InputError with every problem at file:line:column.
 
@@ -109,4 +130,5 @@ def validate(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, smap, model, base)) from None
+        problems = problems_from(exc, smap, model, base, echo)
+        raise InputError(problems, omitted=exc.error_count() - len(problems)) from None

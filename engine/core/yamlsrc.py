@@ -13,7 +13,10 @@ from typing import Any
 
 import yaml
 
+from engine.core import limits
 from engine.core.errors import InputError, Problem
+from engine.core.files import read_text
+from engine.core.yamlguard import check_node
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -75,7 +78,7 @@ def _build(
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loader, (*path, "?"), smap, problems)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             child = (*path, key)
@@ -94,16 +97,41 @@ def _build(
         return [
             _build(item, loader, (*path, i), smap, problems) for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    return _scalar(node, loader, path, smap, problems)
+
+
+def _scalar(
+    node: yaml.Node, loader: Any, path: PathKey, smap: SourceMap, problems: list[Problem]
+) -> Any:
+    """A scalar's value; an impossible date or number is a problem at its place, not a crash."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError) as exc:
+        pos = _position(node)
+        reason = str(exc).split(";")[0] or type(exc).__name__
+        problems.append(
+            Problem(
+                smap.file, pos.line, pos.column, f"cannot read the value: {reason}", dotted(path)
+            )
+        )
+        return None
 
 
 def load_text(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse one YAML document; raise InputError naming file:line:column on any problem."""
     smap = SourceMap(file)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeError:  # text that did not come from a UTF-8 file
+        raise InputError([Problem(file, 1, 1, "not UTF-8 text")]) from None
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
+        if node is not None:
+            bounds = limits.current()
+            refused = check_node(node, bounds.yaml_depth, bounds.yaml_nodes, bounds.int_digits)
+            if refused is not None:
+                raise InputError([Problem(file, refused.line, refused.column, refused.reason)])
         data = None if node is None else _build(node, loader, (), smap, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -113,6 +141,8 @@ def load_text(text: str, file: str) -> tuple[Any, SourceMap]:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, 1, 1, f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, 1, 1, "not readable: nested too deeply")]) from None
     finally:
         loader.dispose()
     if problems:
@@ -121,14 +151,12 @@ def load_text(text: str, file: str) -> tuple[Any, SourceMap]:
 
 
 def load_file(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
-    """Read and parse a YAML file; unreadable or undecodable files are InputErrors too."""
+    """Read and parse a YAML file a user wrote (a spec, rule, knowledge file or config).
+
+    Only a regular file of at most INFRAPLAN_MAX_INPUT_BYTES is read; unreadable, oversized or
+    undecodable files are InputErrors too.
+    """
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, 0, 0, f"not UTF-8 text (byte {exc.start})")]) from None
+    limit = limits.current().input_bytes
+    text = read_text(path, limit, name, setting="INFRAPLAN_MAX_INPUT_BYTES")
     return load_text(text, name)

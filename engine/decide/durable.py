@@ -19,6 +19,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from engine.core.errors import InputError, Problem
 from engine.decide.operators import OPERATORS
 from engine.decide.results import EngineError, Firing, MatchedFact
 from engine.decide.rulebook import Rule
@@ -82,7 +83,27 @@ def run_rules(rules: Sequence[Rule], facts: Sequence[Fact], knowledge: Knowledge
 def _assert(host: Any, name: str, payload: dict[str, Any], durable_engine: Any) -> None:
     # no rule tests facts like this one: nothing to do
     with contextlib.suppress(durable_engine.MessageNotHandledException):
-        host.assert_fact(name, payload)
+        try:
+            host.assert_fact(name, payload)
+        except durable_engine.MessageNotHandledException:
+            raise
+        except Exception as exc:
+            if "error code: 303" not in str(exc):
+                raise
+            # the engine's own limit (ERR_MAX_STACK_SIZE): a rule set, not a bug, is the cause
+            raise InputError(
+                [
+                    Problem(
+                        "rules",
+                        0,
+                        0,
+                        f"the rules engine (durable_rules) cannot match one `{payload.get('type')}` "
+                        "fact against this many rules at once: at most 64 conditions that are not "
+                        "plain equality may match one fact; merge rules that differ only in a "
+                        "value (`$in`)",
+                    )
+                ]
+            ) from None
 
 
 def _action(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.core.digest import SourceFile, sha256_hex
 from engine.core.errors import InputError, Problem, did_you_mean
+from engine.core.files import read_input
 from engine.core.overlays import overlay_labels
 from engine.core.resources import bundled
 from engine.core.validation import validate
@@ -19,6 +20,9 @@ from engine.core.yamlsrc import load_file
 from engine.decide.compile import compile_rule
 from engine.decide.rulebook import Disable, Rule, Rulebook
 from engine.knowledge.model import Knowledge
+
+# durable-rules 2.0.28 hangs compiling a ruleset of more than 512 rules (measured)
+MAX_RULES = 512
 
 
 def load_rules(dirs: Sequence[Path], knowledge: Knowledge) -> Rulebook:
@@ -49,8 +53,8 @@ def load_rules_lenient(
             p for p in root.rglob("*.yaml") if "tests" not in p.relative_to(root).parts
         ):
             display = f"{label}/{path.relative_to(root).as_posix()}"
-            files.append(SourceFile(path=display, sha256=sha256_hex(path.read_bytes())))
             try:
+                files.append(SourceFile(path=display, sha256=sha256_hex(read_input(path, display))))
                 data, smap = load_file(path, display)
             except InputError as exc:
                 problems.extend(exc.problems)
@@ -102,4 +106,18 @@ def load_rules_lenient(
                     )
                     continue
                 rules[rule.id] = rule
-    return Rulebook(rules=list(rules.values()), files=sorted(files, key=lambda f: f.path)), problems
+    book = Rulebook(rules=list(rules.values()), files=sorted(files, key=lambda f: f.path))
+    for kind, group in (("decision", book.decision_rules), ("policy", book.policy_rules)):
+        if len(group) > MAX_RULES:
+            last = group[-1].source
+            problems.append(
+                Problem(
+                    last.rpartition(":")[0] or "rules",
+                    0,
+                    0,
+                    f"{len(group)} {kind} rules: the rules engine (durable_rules) evaluates at "
+                    f"most {MAX_RULES} at once (more hang it); merge rules that differ only in a "
+                    "value (`$in`)",
+                )
+            )
+    return book, problems

@@ -1,10 +1,17 @@
 """Facts cached by file content: a second run over an unchanged estate costs little more than
 hashing it. Keyed by (extractor version, file kind, content sha256), so an entry can never be
-stale. Entries hold extracted facts only, which never include secret values.
+stale. Entries hold extracted facts only, which never include secret values (extractors strip
+URL credentials and never read values; see docs/facts.md).
+
+A cache cannot lie: every entry carries a checksum of its value bound to its key, so a flipped
+bit, an edited value or a value moved to another key is a miss (the file is extracted again and
+the entry overwritten), never a wrong answer.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -26,11 +33,16 @@ class FactCache:
             return
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3", timeout=30)
+            path = folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3"
+            if path.exists() and not path.is_file():  # a FIFO there would block sqlite's read
+                return
+            self._db = sqlite3.connect(path, timeout=30)
+            self._db.text_factory = bytes  # a damaged row must not fail the whole query
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS checked_facts "
+                "(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL)"
             )
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, ValueError):  # a damaged file (its schema too): no cache
             self._db = None
 
     @property
@@ -41,6 +53,11 @@ class FactCache:
     def key(kind: str, sha256: str) -> str:
         return f"{EXTRACTOR_VERSION}:{kind}:{sha256}"
 
+    @staticmethod
+    def checksum(key: str, value: str) -> str:
+        """The value's digest bound to its key: valid for this key and this value only."""
+        return hashlib.sha256(f"{key}\0{value}".encode()).hexdigest()
+
     def get_many(self, keys: list[str]) -> dict[str, FileExtract]:
         found: dict[str, FileExtract] = {}
         if self._db is None or not keys:
@@ -49,14 +66,21 @@ class FactCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._db.execute(
-                    f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk
+                for row in self._db.execute(
+                    f"SELECT key, value, checksum FROM checked_facts WHERE key IN ({marks})",
+                    chunk,
                 ):
                     try:
-                        found[key] = FileExtract.model_validate_json(value)
-                    except ValueError:
+                        key, value, checksum = (bytes(c).decode() for c in row)
+                    except (TypeError, ValueError):
                         continue
-        except sqlite3.Error:
+                    if checksum != self.checksum(key, value):
+                        continue  # damaged: a miss, extracted again and overwritten
+                    try:
+                        found[key] = FileExtract.model_validate_json(value)
+                    except (ValueError, RecursionError):
+                        continue
+        except (sqlite3.Error, ValueError, OverflowError):
             return {}
         return found
 
@@ -67,12 +91,14 @@ class FactCache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)", sorted(items.items())
+                    "INSERT OR REPLACE INTO checked_facts (key, value, checksum) VALUES (?, ?, ?)",
+                    [(k, v, self.checksum(k, v)) for k, v in sorted(items.items())],
                 )
-        except sqlite3.Error:
+        except (sqlite3.Error, ValueError, OverflowError):
             return
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None

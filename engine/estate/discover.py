@@ -1,8 +1,9 @@
 """Discover: find the files of each repository that infraplan reads, and classify them.
 
-A repository is a folder, a git work tree or not. `.gitignore` files are honoured (with
-pathspec's git semantics), `.git` and vendored caches are skipped, and symlinks are never
-followed out of the repository. Everything odd becomes a diagnostic; nothing raises.
+A repository is a folder, a git work tree or not. `.gitignore` files are honoured (git's
+semantics, matched in linear time by engine/estate/globs.py), `.git` and vendored caches are
+skipped, and symlinks are never followed out of the repository. Everything odd becomes a
+diagnostic; nothing raises.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from engine.core.errors import InputError, Problem
 from engine.core.models import Out
+from engine.estate.globs import IgnoreRules
 
 SKIP_DIRS = {
     ".git",
@@ -97,40 +99,74 @@ class Discovery:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def _ignore_spec(path: Path) -> object | None:
+def _ignore_rules(root: Path, path: Path, max_bytes: int) -> tuple[IgnoreRules | None, str]:
+    """A `.gitignore`'s patterns (matched in linear time: engine/estate/globs.py), or why it
+    cannot be read: only a regular file inside the repository is (a FIFO would block)."""
+    from engine.core.files import read_bytes
+
+    if path.is_symlink() and (reason := _symlink_problem(root, path)):
+        return None, reason
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    return _ignore_lines(lines)
+        data = read_bytes(path, max_bytes, setting="--max-file-bytes")
+    except InputError as exc:
+        return None, exc.problems[0].message
+    return IgnoreRules(data.decode("utf-8", errors="replace").splitlines()), ""
 
 
-def _ignore_lines(lines: list[str]) -> object:
-    from pathspec import GitIgnoreSpec
-
-    return GitIgnoreSpec.from_lines(lines)
-
-
-def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, object]]) -> bool:
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, IgnoreRules]]) -> bool:
     ignored = False
     for base, spec in specs:
         if base and not rel.startswith(base + "/"):
             continue
         sub = rel[len(base) + 1 :] if base else rel
-        result = spec.check_file(sub + ("/" if is_dir else ""))  # type: ignore[attr-defined]
-        if result.include is not None:
-            ignored = bool(result.include)
+        include = spec.check(sub + ("/" if is_dir else ""))
+        if include is not None:
+            ignored = include
     return ignored
+
+
+def _shown(name: str) -> str:
+    """A file name as diagnostics show it: undecodable bytes as \\xNN escapes."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _listing(folder: Path) -> tuple[list[str], list[str]]:
+    """Sub-folders and other entries of a folder (symlinks count as files here)."""
+    dirs: list[str] = []
+    files: list[str] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+    return sorted(dirs), sorted(files)
 
 
 def discover(
     repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, exclude: tuple[str, ...] = ()
 ) -> Discovery:
     """Every file of the repository worth reading, sorted by path; `exclude` (gitignore-style
-    globs from `.infraplan.yaml`) leaves files out, counted as skipped."""
+    globs from `.infraplan.yaml`) leaves files out, counted as skipped.
+
+    The walk is iterative (no recursion, however deep the folders), stops at
+    INFRAPLAN_MAX_FOLDER_DEPTH, and reports a name that is not UTF-8 instead of reading it.
+    """
+    from engine.core import limits
+
     out = Discovery()
     root = repo.root.resolve()
-    specs: list[tuple[str, object]] = []
+    specs: list[tuple[str, IgnoreRules]] = []
+    max_depth = limits.current().folder_depth
 
     def diag(rel: str, reason: str) -> None:
         out.diagnostics.append(Diagnostic(repo=repo.name, path=rel, reason=reason))
@@ -139,26 +175,55 @@ def discover(
         out.skipped[kind] = out.skipped.get(kind, 0) + 1
 
     candidates: list[tuple[str, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(
-        root,
-        followlinks=False,
-        onerror=lambda e: diag(
-            _rel(root, Path(e.filename or root)), f"cannot list folder: {e.strerror}"
-        ),
-    ):
-        here = Path(dirpath)
-        rel_dir = _rel(root, here)
+    pending: list[tuple[Path, str, int]] = [(root, "", 0)]
+    while pending:
+        here, rel_dir, depth = pending.pop()
+        try:
+            dirnames, filenames = _listing(here)
+        except OSError as exc:
+            diag(rel_dir, f"cannot list folder: {exc.strerror or exc}")
+            continue
         if ".gitignore" in filenames:
-            spec = _ignore_spec(here / ".gitignore")
+            spec, reason = _ignore_rules(root, here / ".gitignore", max_file_bytes)
             if spec is not None:
                 specs.append((rel_dir, spec))
+            else:
+                diag(f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", f"not read: {reason}")
         kept = []
-        for d in sorted(dirnames):
+        for d in dirnames:
             rel = f"{rel_dir}/{d}" if rel_dir else d
             full = here / d
             if d in SKIP_DIRS:
                 continue
-            if full.is_symlink():
+            if not _is_utf8(d):
+                diag(
+                    f"{rel_dir}/{_shown(d)}" if rel_dir else _shown(d),
+                    "folder name is not UTF-8: not read",
+                )
+                continue
+            if _ignored(rel, True, specs):
+                continue
+            if depth + 1 > max_depth:
+                diag(
+                    rel,
+                    f"folder nested deeper than {max_depth} levels: not read (INFRAPLAN_MAX_FOLDER_DEPTH)",
+                )
+                continue
+            kept.append((full, rel))
+        for full, rel in reversed(kept):  # popped in name order
+            pending.append((full, rel, depth + 1))
+        for f in filenames:
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            full = here / f
+            if not _is_utf8(f):
+                diag(
+                    f"{rel_dir}/{_shown(f)}" if rel_dir else _shown(f),
+                    "file name is not UTF-8: not read",
+                )
+                continue
+            if full.is_symlink() and os.path.isdir(full):
+                if f in SKIP_DIRS:
+                    continue
                 reason = _symlink_problem(root, full)
                 diag(
                     rel,
@@ -166,13 +231,6 @@ def discover(
                     or "folder symlink inside the repository: not followed (its target is read where it lies)",
                 )
                 continue
-            if _ignored(rel, True, specs):
-                continue
-            kept.append(d)
-        dirnames[:] = kept
-        for f in sorted(filenames):
-            rel = f"{rel_dir}/{f}" if rel_dir else f
-            full = here / f
             if _ignored(rel, False, specs):
                 continue
             if full.is_symlink():
@@ -185,9 +243,9 @@ def discover(
     chart_dirs = {
         rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"
     }
-    excluded = _ignore_lines(list(exclude)) if exclude else None
+    excluded = IgnoreRules(exclude) if exclude else None
     for rel, full in candidates:
-        if excluded is not None and excluded.match_file(rel):  # type: ignore[attr-defined]
+        if excluded is not None and excluded.check(rel):
             skip("excluded")
             continue
         kind = classify(rel, chart_dirs)

@@ -29,6 +29,7 @@ from engine.estate.extract.kinds import (
     HelmRelease,
     Ref,
 )
+from engine.estate.globs import matches_template
 from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.estate.paths import join
 from engine.knowledge.model import Knowledge
@@ -235,16 +236,17 @@ def _flux_edges(g: nx.DiGraph, objects: list[K8sObject], estate: Estate) -> None
                 _edge(g, chart, k8s_id(o), "chart")
 
 
-def _key_pattern(name: str) -> re.Pattern[str]:
-    parts = re.split(r"\$\{[^}]*\}", name)
-    return re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$")
+def _key_parts(name: str) -> list[str]:
+    """A secret's name as literal parts around its `${...}` interpolations (matched in linear
+    time, never as a regex built from repository text)."""
+    return re.split(r"\$\{[^}]*\}", name)
 
 
 def _secret_edges(
     g: nx.DiGraph, objects: list[K8sObject], blocks: list[TerraformFact], secret_types: list[str]
 ) -> None:
     secrets = [
-        (b, _key_pattern(n))
+        (b, _key_parts(n))
         for b in blocks
         if b.block == "resource" and b.type in secret_types
         for n in b.names
@@ -254,8 +256,8 @@ def _secret_edges(
         if not isinstance(o.detail, ExternalSecret):
             continue
         for key in o.detail.remote_keys:
-            for block, pattern in secrets:
-                if pattern.match(key):
+            for block, parts in secrets:
+                if matches_template(parts, key):
                     _edge(g, tf_id(block), k8s_id(o), "secret")
         if o.detail.store is not None:
             for store in _resolve(index, o.detail.store, "SecretStore", o):
@@ -304,5 +306,7 @@ def focus(g: nx.DiGraph, nodes: list[str], depth: int) -> nx.DiGraph:
     undirected = g.to_undirected(as_view=True)
     for _ in range(depth):
         frontier = {m for n in frontier for m in undirected.neighbors(n)} - keep
+        if not frontier:  # nothing further: a huge --depth costs nothing
+            break
         keep |= frontier
     return g.subgraph(keep).copy()

@@ -139,19 +139,16 @@ def _folder(path: str) -> str:
 
 
 class Owners:
-    """CODEOWNERS: the last matching pattern decides, as on GitHub."""
+    """CODEOWNERS: the last matching pattern decides, as on GitHub (indexed, linear-time
+    matching: engine/estate/globs.py)."""
 
     def __init__(self, rules: list[OwnerRule]) -> None:
-        from pathspec import GitIgnoreSpec
+        from engine.estate.globs import OwnerIndex
 
-        self.rules = [(GitIgnoreSpec.from_lines([r.pattern]), r.owners) for r in rules]
+        self.index = OwnerIndex((r.pattern, r.owners) for r in rules)
 
     def of(self, path: str) -> list[str]:
-        owners: list[str] = []
-        for spec, rule_owners in self.rules:
-            if spec.match_file(path):
-                owners = rule_owners
-        return list(owners)
+        return self.index.owners(path)
 
 
 def role_of(

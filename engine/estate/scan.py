@@ -178,7 +178,8 @@ def scan_estate(
     diagnostics: list[Diagnostic] = []
     configs = {repo.name: _config(repo, knowledge, diagnostics) for repo in repos}
     for repo in repos:
-        exclude = tuple(options.exclude) + tuple(getattr(configs[repo.name], "exclude", ()))
+        config = configs[repo.name]  # None: the repository's .infraplan.yaml was unusable
+        exclude = tuple(options.exclude) + tuple(config.exclude if config else ())
         found = discover(repo, options.max_file_bytes, exclude)
         diagnostics.extend(found.diagnostics)
         readable: list[FileEntry] = []

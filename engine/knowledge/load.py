@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.core.digest import SourceFile, sha256_hex
 from engine.core.errors import InputError, Problem, did_you_mean
+from engine.core.files import read_input
 from engine.core.models import Strict
 from engine.core.overlays import overlay_labels
 from engine.core.resources import bundled
@@ -81,8 +82,8 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
             continue
         for path in sorted(root.rglob("*.yaml")):
             display = _rel(path, root, label)
-            files.append(SourceFile(path=display, sha256=sha256_hex(path.read_bytes())))
             try:
+                files.append(SourceFile(path=display, sha256=sha256_hex(read_input(path, display))))
                 data, smap = load_file(path, display)
                 rel = path.relative_to(root).as_posix()
                 if rel.startswith("patterns/"):

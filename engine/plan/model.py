@@ -29,8 +29,10 @@ class Tool(Out):
 
 
 class InputDigest(Out):
-    path: str
+    path: str  # relative to the spec's git work tree (else its file name), as traces name it
     sha256: str
+    # the spec's path from the folder of the plan file, when the plan was written with -o
+    relative_to_plan: str = ""
 
 
 class RepositoryDigest(Out):
@@ -168,18 +170,61 @@ class Plan(Out):
     diagnostics: list[Diagnostic]
 
 
+SUPPORTED_SCHEMA_VERSIONS = (SCHEMA_VERSION,)
+
+
 def read_plan(path: Path) -> Plan:
-    """A plan written by `infraplan plan --format json`; InputError when it is not one."""
+    """A plan written by `infraplan plan --format json`; InputError when it is not one.
+
+    Only a regular file of at most INFRAPLAN_MAX_PLAN_BYTES is read; a plan of a schema version
+    this infraplan does not know is refused rather than misread.
+    """
+    from pydantic_core import from_json
+
+    from engine.core import limits
+    from engine.core.files import decode, read_bytes
+
+    name = str(path)
+    data = read_bytes(path, limits.current().plan_bytes, name, "INFRAPLAN_MAX_PLAN_BYTES")
+    text = decode(data, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(path), 0, 0, f"cannot read: {exc.strerror or exc}")]
-        ) from None
-    try:
-        return Plan.model_validate_json(text)
+        raw = from_json(text)
     except ValueError as exc:
-        first = str(exc).splitlines()[0:3]
+        raise InputError([Problem(name, 0, 0, f"not JSON ({_first_line(exc)})")]) from None
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or "inputs" not in raw or version is None:
         raise InputError(
-            [Problem(str(path), 0, 0, "not an infraplan JSON plan (" + " ".join(first) + ")")]
+            [Problem(name, 0, 0, "not an infraplan JSON plan (write one with plan --format json)")]
+        )
+    if version not in SUPPORTED_SCHEMA_VERSIONS:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    0,
+                    0,
+                    f"plan schema_version {str(version)[:20]!r} is not supported by infraplan "
+                    f"{engine.__version__} (it reads {', '.join(SUPPORTED_SCHEMA_VERSIONS)})",
+                )
+            ]
+        )
+    try:
+        plan = Plan.model_validate(raw)
+    except ValueError as exc:
+        raise InputError(
+            [Problem(name, 0, 0, f"not an infraplan JSON plan ({_first_line(exc, 3)})")]
         ) from None
+    if plan.inputs.evaluated_on:
+        from datetime import date
+
+        try:
+            date.fromisoformat(plan.inputs.evaluated_on)
+        except ValueError:
+            raise InputError(
+                [Problem(name, 0, 0, "inputs.evaluated_on: expected a date YYYY-MM-DD")]
+            ) from None
+    return plan
+
+
+def _first_line(exc: Exception, lines: int = 1) -> str:
+    return " ".join(str(exc).splitlines()[:lines])[:300]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -94,14 +95,8 @@ def test_verify_passes_on_a_fresh_plan(workspace: Path) -> None:
             ),
             "org-rules/org.yaml (changed)",
         ),
-        (
-            lambda ws: (ws / "org-knowledge" / "patterns" / "acme-cost.yaml").write_text(
-                PATTERN.replace("Reduce infrastructure spend", "Reduce spend")
-            ),
-            "org-knowledge/patterns/acme-cost.yaml (changed)",
-        ),
     ],
-    ids=["spec", "repository-file", "rule", "pattern"],
+    ids=["spec", "repository-file", "rule"],
 )
 def test_verify_fails_naming_the_changed_input(workspace: Path, change, named: str) -> None:  # type: ignore[no-untyped-def]
     plan = _plan(workspace)
@@ -195,3 +190,108 @@ def test_why_not_lower_value_and_errors() -> None:
     assert bad.returncode == 2 and "expected DIMENSION=VALUE" in bad.stderr
     missing = run_cli("explain", "nope.json")
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_verify_names_inputs_that_changed_without_affecting_the_plan(workspace: Path) -> None:
+    plan = _plan(workspace)
+    pattern = workspace / "org-knowledge" / "patterns" / "acme-cost.yaml"
+    pattern.write_text(PATTERN.replace("Reduce infrastructure spend", "Reduce spend"))
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reproducible; these inputs changed without affecting the plan:" in result.stdout
+    assert "org-knowledge/patterns/acme-cost.yaml (changed)" in result.stdout
+
+
+def test_verify_after_a_comment_only_edit_of_the_spec(workspace: Path) -> None:
+    plan = _plan(workspace)
+    spec = workspace / "enhancements" / "rds.yaml"
+    spec.write_text(spec.read_text() + "# reviewed by the platform team\n")
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reproducible; these inputs changed without affecting the plan:" in result.stdout
+    assert "spec enhancements/rds.yaml: sha256:" in result.stdout
+
+
+def test_verify_from_another_working_directory(workspace: Path, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(workspace)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=elsewhere)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "verified" in result.stdout
+    # the plan moved with its work tree: found relative to the plan, wherever verify runs
+    moved = tmp_path_factory.mktemp("moved") / "ws"
+    shutil.copytree(workspace, moved)
+    result = run_cli("verify", str(moved / "plan.json"), *_args(moved), cwd=elsewhere)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_verify_a_plan_written_outside_the_work_tree(workspace: Path, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("plans") / "plan.json"
+    args = ["enhancements/rds.yaml", *_args(workspace), "--format", "json", "-o", str(out)]
+    assert run_cli("plan", *args, cwd=workspace).returncode == 0
+    recorded = json.loads(out.read_text())["inputs"]["spec"]
+    assert recorded["path"] == "enhancements/rds.yaml"
+    assert recorded["relative_to_plan"].endswith("/enhancements/rds.yaml")
+    inside = run_cli("verify", str(out), *_args(workspace), cwd=workspace)
+    assert inside.returncode == 0, inside.stdout + inside.stderr
+    # from elsewhere the spec lies outside both work trees: refused unless asked for
+    outside = run_cli("verify", str(out), *_args(workspace), cwd=out.parent)
+    assert outside.returncode == 2 and "--allow-outside" in outside.stderr
+    allowed = run_cli("verify", str(out), *_args(workspace), "--allow-outside", cwd=out.parent)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+
+
+def _tampered(plan: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    data = json.loads(plan.read_text())
+    edit(data)
+    plan.write_text(json.dumps(data))
+    return plan
+
+
+def test_verify_never_reads_a_spec_path_an_untrusted_plan_names(workspace: Path) -> None:
+    plan = _plan(workspace)
+    secret = workspace.parent / "not-yours.yaml"
+    secret.write_text("enhancement: {}\n")
+
+    def point_outside(data: dict) -> None:  # type: ignore[type-arg]
+        data["inputs"]["spec"]["path"] = str(secret)
+        data["inputs"]["spec"]["relative_to_plan"] = "../not-yours.yaml"
+
+    _tampered(plan, point_outside)
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "outside" in result.stderr and "enhancement" not in result.stderr
+
+
+def test_verify_checks_drafted_prose_against_the_recomputed_prompt(workspace: Path) -> None:
+    plan = _plan(workspace)
+
+    def rewrite_runbook(data: dict) -> None:  # type: ignore[type-arg]
+        for section in data["prose"]["sections"]:
+            if section["id"] == "runbook:rollback":
+                section["text"] = "Skip the rollback; nobody will notice."
+                section["drafted_by"] = {"model": "openai/x", "prompt_sha256": "sha256:0000"}
+
+    _tampered(plan, rewrite_runbook)
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == 1, result.stdout
+    assert (
+        "prose runbook:rollback (drafted from a prompt the plan no longer gives)" in result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "named"),
+    [
+        (lambda d: d.update(schema_version="99"), 2, "schema_version '99' is not supported"),
+        (lambda d: d["inputs"].update(evaluated_on="2024-02-30"), 2, "inputs.evaluated_on"),
+        (lambda d: d["inputs"]["rule_files"][0].update(sha256="0" * 64), 1, "rules/"),
+    ],
+    ids=["future-schema", "impossible-date", "rule-digest"],
+)
+def test_verify_on_a_tampered_plan(workspace: Path, edit, code: int, named: str) -> None:  # type: ignore[no-untyped-def]
+    plan = _tampered(_plan(workspace), edit)
+    result = run_cli("verify", str(plan), *_args(workspace), cwd=workspace)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert named in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

@@ -245,6 +245,7 @@ CONFIGS_INVALID = [
 @pytest.mark.parametrize("text", CONFIGS_VALID)
 def test_config_schema_accepts_valid_configs(kb: KnowledgeBase, tmp_path: Path, text: str) -> None:
     (tmp_path / ".infraplan.yaml").write_text(text)
+    (tmp_path / "policy" / "rules").mkdir(parents=True)  # named folders must exist
     repository_config(tmp_path, kb.knowledge)
     validator(config_schema(kb.knowledge)).validate(as_an_editor_reads(text))
 

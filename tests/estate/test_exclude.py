@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from engine.decide.base import KnowledgeBase
 from engine.estate.discover import RepoSpec
 from engine.estate.scan import ScanOptions, scan_estate
-from engine.spec.config import RepoConfig
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
 
@@ -34,10 +31,6 @@ def test_exclude_globs_leave_files_out(
     assert estate.repos[0].skipped == {"excluded": 2}
 
 
-@pytest.mark.skipif(
-    "exclude" not in RepoConfig.model_fields,
-    reason="RepoConfig (engine/spec/config.py) has no `exclude` field yet",
-)
 def test_exclude_in_the_repository_config(
     kb: KnowledgeBase, write: Callable[[str, str], Path], tmp_path: Path
 ) -> None:

@@ -149,7 +149,7 @@ def _all_output(tmp_path: Path) -> str:
         if path.is_file():
             texts.append(path.read_bytes().decode("utf-8", "replace"))
             with sqlite3.connect(path) as db:
-                texts.extend(value for (value,) in db.execute("SELECT value FROM facts"))
+                texts.extend(value for (value,) in db.execute("SELECT value FROM checked_facts"))
     return "\n".join(texts)
 
 

@@ -1,7 +1,8 @@
-"""Optional LLM prose through litellm, against a real HTTP server started on 127.0.0.1.
+"""Optional LLM prose through litellm, against real HTTP servers started on 127.0.0.1.
 
-litellm itself is not mocked: the plan command talks to the test's server over HTTP. Every
-other connection is made to fail (a sitecustomize guard), and recorded.
+litellm itself is not mocked: the plan command talks to the test's servers over HTTP, every
+scenario in one process (tests/plan/llm_scenarios.py) so that litellm is imported once. Every
+connection off 127.0.0.1 is made to fail (a sitecustomize guard), and recorded.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ import importlib.util
 import json
 import subprocess
 import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT, run_entry_point
-from tests.llm_server import FakeModelServer
+from tests.conftest import EXAMPLES, ROOT
 
 # find, not import: importing litellm in the test process costs seconds and tries the network
 if importlib.util.find_spec("litellm") is None:
@@ -24,22 +24,25 @@ if importlib.util.find_spec("litellm") is None:
 SECRETS = ROOT / "tests" / "fixtures" / "secrets-repo"
 GUARD = """
 import os, socket
-_allowed = ("127.0.0.1", int(os.environ["INFRAPLAN_TEST_ALLOWED_PORT"]))
 _log = os.environ["INFRAPLAN_TEST_CONNECT_LOG"]
 _connect = socket.socket.connect
 def _guarded(self, address):
-    if isinstance(address, tuple) and (address[0], address[1]) != _allowed and address[0] not in ("localhost",):
+    if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "localhost"):
         with open(_log, "a") as f:
             f.write(repr(address) + "\\n")
         raise OSError("connection refused by the test guard")
     return _connect(self, address)
 socket.socket.connect = _guarded
 """
+Scenarios = dict[str, Any]
 
 
-@pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    text = (
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory: pytest.TempPathFactory) -> Scenarios:
+    """Every scenario of tests/plan/llm_scenarios.py, run once."""
+    work = tmp_path_factory.mktemp("llm")
+    spec = work / "rds.yaml"
+    spec.write_text(
         (EXAMPLES / "specs" / "rds-rotation.yaml")
         .read_text()
         .replace(
@@ -47,55 +50,34 @@ def spec(tmp_path: Path) -> Path:
             'summary: "I want to add RDS rotation to my secret management system; the old password=FAKE-SECRET-summary-0099 must go"',
         )
     )
-    path = tmp_path / "rds.yaml"
-    path.write_text(text)
-    return path
-
-
-def _plan(
-    spec: Path,
-    tmp_path: Path,
-    server: FakeModelServer | None,
-    *extra: str,
-    fmt: str = "json",
-    port: int = 0,
-) -> subprocess.CompletedProcess[str]:
-    guard = tmp_path / "guard"
-    guard.mkdir(exist_ok=True)
-    (guard / "sitecustomize.py").write_text(GUARD)
-    env = {
-        "PYTHONPATH": f"{guard}:{ROOT}",
-        "INFRAPLAN_TEST_ALLOWED_PORT": str(server.port if server else port),
-        "INFRAPLAN_TEST_CONNECT_LOG": str(tmp_path / "connections.log"),
-        "HOME": str(tmp_path),
-    }
-    llm = ["--llm", "openai/test-model", "--llm-base-url", server.base_url] if server else []
-    return run_entry_point(
-        "plan",
-        str(spec),
-        "--repo",
-        f"secrets={SECRETS}",
-        "--format",
-        fmt,
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        *llm,
-        *extra,
-        env=env,
+    (work / "guard").mkdir()
+    (work / "guard" / "sitecustomize.py").write_text(GUARD)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.plan.llm_scenarios", str(spec), str(SECRETS), str(work)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PYTHONPATH": f"{work / 'guard'}:{ROOT}",
+            "INFRAPLAN_TEST_CONNECT_LOG": str(work / "connections.log"),
+            "HOME": str(work),
+            "PATH": "",
+        },
+        check=False,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (work / "connections.log").exists(), (work / "connections.log").read_text()
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_drafted_plan_is_marked_and_decides_the_same(spec: Path, tmp_path: Path) -> None:
-    plain = _plan(spec, tmp_path, None)
-    assert plain.returncode == 0, plain.stderr
-    with FakeModelServer("ok") as server:
-        drafted = _plan(spec, tmp_path, server)
-        markdown = _plan(spec, tmp_path, server, "--llm-cache-only", fmt="markdown")
-    assert drafted.returncode == 0, drafted.stderr
-    a, b = json.loads(plain.stdout), json.loads(drafted.stdout)
+def test_drafted_plan_is_marked_and_decides_the_same(scenarios: Scenarios) -> None:
+    plain, drafted = scenarios["plain"], scenarios["drafted"]
+    assert plain["exit"] == drafted["exit"] == 0, drafted["stderr"]
+    a, b = plain["plan"], drafted["plan"]
     assert a["decisions"] == b["decisions"]
-    assert {k: v for k, v in a.items() if k not in {"prose"}} == {
-        k: v for k, v in b.items() if k not in {"prose"}
+    assert {k: v for k, v in a.items() if k != "prose"} == {
+        k: v for k, v in b.items() if k != "prose"
     }
     sections = {s["id"]: s for s in b["prose"]["sections"]}
     assert set(sections) >= {
@@ -110,55 +92,87 @@ def test_drafted_plan_is_marked_and_decides_the_same(spec: Path, tmp_path: Path)
         assert section["drafted_by"]["prompt_sha256"].startswith("sha256:")
         assert section["text"].startswith("Drafted wording.")
     assert all(s["drafted_by"] is None for s in a["prose"]["sections"])
-    assert "✎ Drafted by the model `openai/test-model`" in markdown.stdout
-    assert len(server.requests) == len(sections)  # the markdown run came from the cache
-    assert all(r["path"] == "/v1/chat/completions" for r in server.requests)
+    assert "✎ Drafted by the model `openai/test-model`" in drafted["markdown"]
+    requests = drafted["requests"]
+    assert len(requests) == len(sections)  # the markdown run came from the cache
+    assert all(r["path"] == "/v1/chat/completions" for r in requests)
 
 
-def test_no_secret_reaches_the_model(spec: Path, tmp_path: Path) -> None:
-    with FakeModelServer("ok") as server:
-        result = _plan(spec, tmp_path, server)
-    assert result.returncode == 0, result.stderr
-    sent = json.dumps([r["body"] for r in server.requests])
-    assert server.requests
+def test_no_secret_reaches_the_model(scenarios: Scenarios) -> None:
+    sent = json.dumps([r["body"] for r in scenarios["drafted"]["requests"]])
     assert "FAKE-SECRET" not in sent and "RkFLRS1TRUNSRVQ" not in sent
     assert "password=[REDACTED]" in sent  # the spec's sentence was redacted, not dropped
-    assert (
-        'resource \\"aws_db_instance\\"' not in sent and "stringData" not in sent
-    )  # no file contents
+    assert 'resource \\"aws_db_instance\\"' not in sent and "stringData" not in sent
     assert "Decision risk = medium" in sent  # decisions are what the model sees
-    assert not (tmp_path / "connections.log").exists(), (tmp_path / "connections.log").read_text()
 
 
-def test_cache_only_rerender_is_byte_identical(spec: Path, tmp_path: Path) -> None:
-    with FakeModelServer("ok") as server:
-        first = _plan(spec, tmp_path, server, fmt="markdown")
-    with FakeModelServer("error") as dead:
-        replay = _plan(spec, tmp_path, dead, "--llm-cache-only", fmt="markdown")
-    assert first.returncode == replay.returncode == 0
-    assert replay.stdout == first.stdout
-    assert dead.requests == []
+def test_cache_only_rerender_is_byte_identical(scenarios: Scenarios) -> None:
+    assert scenarios["replay"] == {"same": True, "asked": 0}
 
 
-@pytest.mark.parametrize("mode", ["error", "empty", "refuse", "slow"])
-def test_failures_fall_back_to_template_prose(spec: Path, tmp_path: Path, mode: str) -> None:
-    plain = _plan(spec, tmp_path, None)
-    with FakeModelServer(mode) as server:
-        result = _plan(spec, tmp_path, server, "--llm-timeout", "1")
-    assert result.returncode == plain.returncode == 0, result.stderr
-    plan = json.loads(result.stdout)
-    assert all(s["drafted_by"] is None for s in plan["prose"]["sections"])
-    assert plan["prose"] == json.loads(plain.stdout)["prose"]
-    reasons = [d["reason"] for d in plan["diagnostics"] if d["reason"].startswith("llm:")]
-    assert reasons and all("template prose used" in r for r in reasons)
-    assert "Traceback" not in result.stderr
+def test_llm_settings_from_environment(scenarios: Scenarios) -> None:
+    run = scenarios["env"]
+    assert run["exit"] == 0, run["stderr"]
+    assert run["prose"]["sections"][0]["drafted_by"]["model"] == "openai/env-model"
 
 
-def test_cache_only_without_cache_falls_back(spec: Path, tmp_path: Path) -> None:
-    result = _plan(spec, tmp_path, None, "--llm", "openai/test-model", "--llm-cache-only")
-    assert result.returncode == 0
-    reasons = [d["reason"] for d in json.loads(result.stdout)["diagnostics"]]
-    assert any("not in the cache (--llm-cache-only)" in r for r in reasons)
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("error", "InternalServerError"),
+        ("empty", "the answer was empty"),
+        ("refuse", "the model refused"),
+        ("slow", "timed out"),
+        ("drip", "timed out"),
+        ("huge", "over the limit of 200000"),
+        ("chunked", "over the limit of 200000 bytes"),
+        ("redirect", "redirected (307); not followed"),
+        ("refused", "Connection"),
+        ("uncached", "not in the cache (--llm-cache-only)"),
+    ],
+)
+def test_failures_fall_back_to_template_prose(scenarios: Scenarios, mode: str, words: str) -> None:
+    run = scenarios[mode]
+    assert run["exit"] == 0, run["stderr"]
+    assert run["drafted"] == [] and run["prose"] == scenarios["template"]["prose"]
+    assert run["llm"] and all("template prose used" in r for r in run["llm"])
+    assert words in run["llm"][0], run["llm"]
+    assert "Traceback" not in run["stderr"]
+
+
+@pytest.mark.parametrize("mode", ["slow", "drip", "refused"])
+def test_the_first_timeout_or_refusal_stops_asking(scenarios: Scenarios, mode: str) -> None:
+    run = scenarios[mode]
+    assert all("not asked (the model server failed earlier" in r for r in run["llm"][1:])
+    assert run["seconds"] < 15, run["seconds"]  # one timeout (2 s), not one per section
+
+
+def test_no_redirect_is_followed(scenarios: Scenarios) -> None:
+    assert scenarios["redirect"]["followed"] == 0
+
+
+def test_all_drafts_of_a_plan_share_a_deadline(scenarios: Scenarios) -> None:
+    run = scenarios["deadline"]
+    assert run["exit"] == 0 and run["seconds"] < 8
+    # 1.5 s an answer: one or two drafts fit in 3 s, and nothing is asked after the deadline
+    assert 1 <= len(run["drafted"]) <= 2 and run["asked"] <= len(run["drafted"]) + 1
+    assert len(run["llm"]) == 9 - len(run["drafted"])
+
+
+def test_model_text_is_escaped_for_markdown(scenarios: Scenarios) -> None:
+    out = scenarios["markdown"]["stdout"]
+    assert scenarios["markdown"]["exit"] == 0
+    assert "Take over" in out  # the text is there ...
+    for raw in ("\n# Take over", "<script>", "[click](", "\x1b", "**bold**", "\n- item"):
+        assert raw not in out, raw  # ... but never as Markdown, HTML or escapes
+    assert "`https://evil.example/x`" in out and "\\[click\\](javascript" in out
+
+
+def test_a_damaged_draft_cache_is_a_miss(scenarios: Scenarios) -> None:
+    damaged = scenarios["damaged"]
+    assert damaged["exit"] == 0 and damaged["drafted"] == []
+    assert damaged["prose"] == scenarios["plain"]["prose"]
+    assert all("not in the cache" in r for r in damaged["llm"])
 
 
 def test_litellm_is_not_imported_without_llm() -> None:
@@ -179,19 +193,3 @@ def test_litellm_is_not_imported_without_llm() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_llm_settings_from_environment(spec: Path, tmp_path: Path) -> None:
-    with FakeModelServer("ok") as server:
-        guard_env = {
-            "INFRAPLAN_LLM_MODEL": "openai/env-model",
-            "INFRAPLAN_LLM_BASE_URL": server.base_url,
-        }
-        result = run_entry_point(
-            "plan", str(spec), "--format", "json", "--cache-dir", str(tmp_path / "c"), env=guard_env
-        )
-    assert result.returncode == 0, result.stderr
-    assert (
-        json.loads(result.stdout)["prose"]["sections"][0]["drafted_by"]["model"]
-        == "openai/env-model"
-    )

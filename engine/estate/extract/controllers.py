@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.core.redact import secret_key, strip_userinfo
 from engine.estate.extract.kinds import (
     ArgoApplication,
     ArgoRollout,
@@ -30,7 +31,7 @@ def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollou
             project=_str(template.get("project")),
             sources=[
                 ArgoSource(
-                    repo_url=_str(s.get("repoURL")),
+                    repo_url=strip_userinfo(_str(s.get("repoURL"))),
                     path=_str(s.get("path")),
                     chart=_str(s.get("chart")),
                     target_revision=_str(s.get("targetRevision")),
@@ -42,15 +43,19 @@ def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollou
                 )
                 for s in sources
             ],
-            destination_server=_str(dest.get("server")) or _str(dest.get("name")),
+            destination_server=strip_userinfo(_str(dest.get("server"))) or _str(dest.get("name")),
             destination_namespace=_str(dest.get("namespace")),
             destination_name=_str(dest.get("name")),
-            destination_url=_str(dest.get("server")),
+            destination_url=strip_userinfo(_str(dest.get("server"))),
             generators=sorted({str(k) for g in _list(spec.get("generators")) for k in _dict(g)})
             if kind == "ApplicationSet"
             else [],
             elements=[
-                {str(k): str(v) for k, v in _dict(e).items() if isinstance(v, str | int | float)}
+                {
+                    str(k): strip_userinfo(str(v))
+                    for k, v in _dict(e).items()
+                    if isinstance(v, str | int | float) and not secret_key(str(k))
+                }
                 for g in _list(spec.get("generators"))
                 for e in _list(_dict(_dict(g).get("list")).get("elements"))
                 if isinstance(e, dict)

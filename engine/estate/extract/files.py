@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.core.redact import strip_userinfo
 
 
 class ChartDependency(Out):
@@ -48,7 +49,7 @@ def extract_chart(docs: list[tuple[int, Any]]) -> ChartInfo | None:
                 ChartDependency(
                     name=_s(d.get("name")),
                     version=_s(d.get("version")),
-                    repository=_s(d.get("repository")),
+                    repository=strip_userinfo(_s(d.get("repository"))),
                 )
                 for d in data.get("dependencies") or []
                 if isinstance(d, dict) and _s(d.get("name"))
@@ -84,10 +85,10 @@ def extract_workflow(docs: list[tuple[int, Any]]) -> WorkflowInfo | None:
             if not isinstance(job, dict):
                 continue
             if _s(job.get("uses")):
-                uses.add(_s(job["uses"]).split("@")[0])
+                uses.add(strip_userinfo(_s(job["uses"])).split("@")[0])
             for step in job.get("steps") or []:
                 if isinstance(step, dict) and _s(step.get("uses")):
-                    uses.add(_s(step["uses"]).split("@")[0])
+                    uses.add(strip_userinfo(_s(step["uses"])).split("@")[0])
         return WorkflowInfo(
             line=line,
             name=_s(data.get("name")),

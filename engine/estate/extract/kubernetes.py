@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.core.redact import strip_userinfo
 from engine.estate.extract.controllers import argo_detail, karpenter_detail, kyverno_detail
 from engine.estate.extract.kinds import (
     CRD,
@@ -125,7 +126,9 @@ def kustomize_doc(line: int, data: dict[str, Any], commented: list[str] | None =
         _str(p) for p in _list(data.get("patchesStrategicMerge")) if _str(p) and "\n" not in _str(p)
     ]
     resources = [
-        _str(r) for r in _list(data.get("resources")) + _list(data.get("bases")) if _str(r)
+        strip_userinfo(_str(r))
+        for r in _list(data.get("resources")) + _list(data.get("bases"))
+        if _str(r)
     ]
     return KubeDoc(
         line=line,
@@ -136,7 +139,7 @@ def kustomize_doc(line: int, data: dict[str, Any], commented: list[str] | None =
         detail=Kustomize(
             namespace=_str(data.get("namespace")),
             resources=resources,
-            components=[_str(c) for c in _list(data.get("components")) if _str(c)],
+            components=[strip_userinfo(_str(c)) for c in _list(data.get("components")) if _str(c)],
             patch_paths=patches,
             inline_patches=inline,
             commented=commented or [],
@@ -267,7 +270,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
         chart_spec = _dict(_dict(spec.get("chart")).get("spec"))
         values = spec.get("values")
         return HelmRelease(
-            chart=_str(chart_spec.get("chart")),
+            chart=strip_userinfo(_str(chart_spec.get("chart"))),
             version=_str(chart_spec.get("version")),
             source=_ref(chart_spec.get("sourceRef")),
             chart_ref=_ref(spec.get("chartRef")),
@@ -309,7 +312,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
             "",
         )
         return FluxSource(
-            url=_str(spec.get("url")),
+            url=strip_userinfo(_str(spec.get("url"))),
             ref=ref_text or _str(spec.get("version")),
             source_type=_str(spec.get("type")),
         )

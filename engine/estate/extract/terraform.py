@@ -7,12 +7,15 @@ names, sources or versions; variable defaults and tfvars values are never read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.core.redact import strip_userinfo
+from engine.estate.extract.hcl_parse import parse_hcl
 from engine.estate.extract.hcl_values import (
     bare_reference,
     embedded_objects,
@@ -54,9 +57,14 @@ NAME_ATTRIBUTES = (
     "cluster_name",
     "bucket",
 )
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
-_COMMENT = re.compile(r"(#|//).*$", re.MULTILINE)
+# left to right, so a `#` or `/*` inside a string is no comment and a `"` inside a comment no string
+_SKIPPED = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"'
+    r"|<<-?[ \t]*(?P<tag>[A-Za-z_][\w-]*)[ \t]*\r?\n"
+    r"|/\*"
+    r"|(?:#|//)[^\n]*"
+)
 _REF = re.compile(
     r"(?<![\w.\-])(?:(?P<kw>var|local|module)\.(?P<kwname>[A-Za-z_][\w-]*)"
     r"|data\.(?P<dtype>[A-Za-z_]\w*)\.(?P<dname>[A-Za-z_][\w-]*)"
@@ -90,11 +98,45 @@ def _label(node: Any) -> str:
     return "".join(parts)
 
 
+def _code_only(code: str) -> str:
+    """Code without strings, heredocs and comments, keeping only the `${...}` interpolations of
+    strings and heredocs: the text of a heredoc or a comment is never mined for references (it
+    may hold anything, secrets included). One pass, with each heredoc's closing line looked up
+    in an index of lines, so that no input makes it quadratic."""
+    lines: dict[str, list[int]] = {}  # a line's text without blanks → where each such line ends
+    offset = 0
+    for line in code.splitlines(keepends=True):
+        offset += len(line)
+        lines.setdefault(line.strip(), []).append(offset)
+    out: list[str] = []
+    pos = 0
+    while (m := _SKIPPED.search(code, pos)) is not None:
+        out.append(code[pos : m.start()])
+        text, pos = m.group(0), m.end()
+        if text.startswith('"'):
+            out.append(" " + " ".join(_INTERPOLATION.findall(text)) + " ")
+        elif m.group("tag"):
+            ends = lines.get(m.group("tag"), [])
+            after = bisect.bisect_right(ends, m.end())  # the closing line ends after the opening
+            if after == len(ends):
+                out.append(" ")  # never closed: not HCL; read on as code
+                continue
+            closing = ends[after]
+            out.append(" " + " ".join(_INTERPOLATION.findall(code[m.end() : closing])) + " ")
+            pos = closing
+        elif text == "/*":
+            close = code.find("*/", pos)
+            pos = len(code) if close == -1 else close + 2
+            out.append(" ")
+        else:  # a line comment
+            out.append(" ")
+    out.append(code[pos:])
+    return "".join(out)
+
+
 def references(code: str) -> list[str]:
     """Addresses an expression refers to: `aws_iam_role.x`, `module.m`, `var.v`, `data.t.n`, `local.l`."""
-    # strings first (a `#` inside a string is no comment), keeping their interpolations
-    code = _STRING.sub(lambda m: " " + " ".join(_INTERPOLATION.findall(m.group(0))) + " ", code)
-    code = _COMMENT.sub("", code)
+    code = _code_only(code)
     found = set()
     for m in _REF.finditer(code):
         if m.group("kw"):
@@ -152,30 +194,6 @@ def _meta(src: str, body: Any) -> list[str]:
     return meta
 
 
-def _hcl_problem(exc: Exception) -> tuple[int, str]:
-    """Where HCL failed to parse, without quoting the file: its text may hold secrets."""
-    line = getattr(exc, "line", 0) or 0
-    column = getattr(exc, "column", 0) or 0
-    token = getattr(exc, "token", None)
-    kind = str(getattr(token, "type", "")) if token is not None else ""
-    what = f"unexpected {kind}" if kind else "unexpected input"
-    return line, f"not valid HCL: {what} at line {line}, column {column}"
-
-
-def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
-    """The top-level body of an HCL file, or the problem that stopped parsing it."""
-    import hcl2
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as exc:
-        return None, [_hcl_problem(exc)]
-    except (LarkError, RecursionError, ValueError) as exc:
-        return None, [(0, f"not valid HCL: {type(exc).__name__}")]
-    return (tree.children[0] if tree.children else None), []
-
-
 def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
     """`inputs` and `input_refs` of the readable attributes of a body, and provider choices."""
     raw = {name: value for name, (value, _) in attrs.items()}
@@ -194,7 +212,7 @@ def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
 
 def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
     """Blocks of one `.tf` file, and problems as (line, reason)."""
-    body, problems = _parse(text)
+    body, problems = parse_hcl(text)
     if problems:
         return [], problems
     blocks: list[TerraformBlock] = []
@@ -206,7 +224,9 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
         attrs = _attributes(text, inner)
 
         def literal(name: str, attrs: dict[str, tuple[str, Any]] = attrs) -> str:
-            return _unquote(attrs[name][0]) if name in attrs else ""
+            """A string attribute's text; "" for anything else (a heredoc is never read)."""
+            raw = attrs[name][0].strip() if name in attrs else ""
+            return _unquote(raw) if len(raw) >= 2 and raw[0] == raw[-1] == '"' else ""
 
         if kind in {"resource", "data"} and len(labels) >= 2:
             names = [
@@ -241,7 +261,7 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                     line=line,
                     block="module",
                     name=labels[0],
-                    source=literal("source"),
+                    source=strip_userinfo(literal("source")),
                     version=literal("version"),
                     meta=_meta(text, inner),
                     references=references(code),
@@ -302,7 +322,9 @@ def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, 
                                 line=node.meta.line,
                                 block="required_provider",
                                 type=pname,
-                                source=source_match.group(1) if source_match else "",
+                                source=strip_userinfo(source_match.group(1))
+                                if source_match
+                                else "",
                                 version=version_match.group(1)
                                 if version_match
                                 else _unquote(raw)
@@ -344,7 +366,7 @@ def _context(code: str) -> str:
 def extract_tfvars(text: str) -> tuple[list[str], dict[str, str], list[tuple[int, str]]]:
     """The variable names a tfvars file sets, and the values of those that name a version, a
     switch or an environment; no other value is read."""
-    body, problems = _parse(text)
+    body, problems = parse_hcl(text)
     if problems:
         return [], {}, problems
     attrs = _attributes(text, body)

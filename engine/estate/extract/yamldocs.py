@@ -2,8 +2,10 @@
 
 Real repositories hold custom tags (`!env_var`), the `=` value tag, template syntax, alias
 bombs and broken files. Each document becomes `(line, data)`; each problem a `(line, reason)`.
-Memory stays bounded: an alias-expanded document larger than a limit is refused before anything
-walks it (PyYAML shares aliased objects, so the danger is in traversing, not constructing).
+Memory stays bounded: a document is checked before anything walks it (engine/core/yamlguard.py):
+one larger than a limit once aliases are expanded, nested deeper than INFRAPLAN_MAX_YAML_DEPTH,
+with a recursive alias or an overlong integer is refused (PyYAML shares aliased objects, so the
+danger is in traversing, not constructing).
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ from typing import Any
 
 import yaml
 
-MAX_EXPANDED_NODES = 200_000
+from engine.core import limits
+from engine.core.yamlguard import check_node
+
+# the default of INFRAPLAN_MAX_YAML_NODES
+MAX_EXPANDED_NODES = limits.Limits().yaml_nodes
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,34 +61,6 @@ for _loader in (TolerantLoader, RedefiningLoader):
     )
 
 
-def _expanded_size(node: yaml.Node, limit: int) -> int:
-    """Nodes in the document once aliases are expanded, stopping early past `limit`."""
-    memo: dict[int, int] = {}
-
-    def size(n: yaml.Node, depth: int) -> int:
-        if depth > 500:
-            return limit + 1
-        key = id(n)
-        if key in memo:
-            return memo[key]
-        memo[key] = limit + 1  # a cycle counts as too large
-        total = 1
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-                if total > limit:
-                    break
-        elif isinstance(n, yaml.SequenceNode):
-            for item in n.value:
-                total += size(item, depth + 1)
-                if total > limit:
-                    break
-        memo[key] = total
-        return total
-
-    return size(node, 0)
-
-
 def load_documents(text: str) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
     """Every document of a YAML stream with its first line; problems as (line, reason)."""
     docs, problems = _load(text, TolerantLoader)
@@ -96,24 +74,36 @@ def _load(text: str, loader_class: Any) -> tuple[list[tuple[int, Any]], list[tup
     problems: list[tuple[int, str]] = []
     loader = loader_class(text)
     loader.unknown_tags = []
+    bounds = limits.current()
+    count = 0
     try:
         while loader.check_node():
+            count += 1
+            if count > bounds.yaml_documents:
+                mark = loader.peek_event().start_mark
+                problems.append(
+                    (
+                        mark.line + 1,
+                        f"more than {bounds.yaml_documents} YAML documents in one file "
+                        "(INFRAPLAN_MAX_YAML_DOCUMENTS): the rest skipped",
+                    )
+                )
+                break
             node = loader.get_node()
             if node is None:
                 continue
             line = node.start_mark.line + 1
-            if _expanded_size(node, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
-                problems.append(
-                    (
-                        line,
-                        f"document too large once YAML aliases are expanded (over {MAX_EXPANDED_NODES} nodes): skipped",
-                    )
-                )
+            refused = check_node(node, bounds.yaml_depth, bounds.yaml_nodes, bounds.int_digits)
+            if refused is not None:
+                problems.append((refused.line, f"document refused: {refused.reason}: skipped"))
                 continue
             try:
                 docs.append((line, loader.construct_document(node)))
             except yaml.YAMLError as exc:
                 problems.append((line, f"cannot construct YAML document: {_short(exc)}"))
+            except (ValueError, OverflowError, TypeError) as exc:  # `2024-02-30`, a huge number
+                reason = str(exc).split(";")[0] or type(exc).__name__
+                problems.append((line, f"cannot read a value: {reason}: skipped"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.append((mark.line + 1 if mark else 0, f"not valid YAML: {_short(exc)}"))
