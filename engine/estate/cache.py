@@ -1,6 +1,7 @@
 """Facts cached by file content: a second run over an unchanged estate costs little more than
-hashing it. Keyed by (extractor version, file kind, content sha256), so an entry can never be
-stale. Entries hold extracted facts only, which never include secret values (extractors strip
+hashing it. Keyed by (extractor version, a digest of the extractors' own source, file kind,
+content sha256), so an entry can never be stale: any change to the extraction code — a merge that
+forgets to bump EXTRACTOR_VERSION included — starts a fresh key space. Entries hold extracted facts only, which never include secret values (extractors strip
 URL credentials and never read values; see docs/facts.md).
 
 A cache cannot lie: every entry carries a checksum of its value bound to its key, so a flipped
@@ -11,11 +12,24 @@ the entry overwritten), never a wrong answer.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import sqlite3
 from pathlib import Path
 
 from engine.estate.extract import EXTRACTOR_VERSION, FileExtract
+
+
+@functools.cache
+def extractor_code() -> str:
+    """The digest of every module under engine/estate/extract/ (sorted by name)."""
+    from engine.estate import extract
+
+    folder = Path(extract.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def default_cache_dir() -> Path:
@@ -51,7 +65,7 @@ class FactCache:
 
     @staticmethod
     def key(kind: str, sha256: str) -> str:
-        return f"{EXTRACTOR_VERSION}:{kind}:{sha256}"
+        return f"{EXTRACTOR_VERSION}-{extractor_code()}:{kind}:{sha256}"
 
     @staticmethod
     def checksum(key: str, value: str) -> str:

@@ -71,3 +71,19 @@ def test_random_corruption_never_changes_an_output(
 def test_checksums_are_bound_to_their_key() -> None:
     assert FactCache.checksum("k1", "v") != FactCache.checksum("k2", "v")
     assert FactCache.checksum("k1", "v") != FactCache.checksum("k1", "w")
+
+
+def test_the_key_changes_with_the_extractors_source(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Facts extracted by other extractor code are never reused, even when nobody bumped
+    EXTRACTOR_VERSION (two branches that both set it to the same number, then merged)."""
+    from engine.estate import cache
+
+    before = cache.FactCache.key("yaml", "0" * 64)
+    cache.extractor_code.cache_clear()
+    monkeypatch.setattr(cache.Path, "read_bytes", lambda self: b"other code")
+    try:
+        assert cache.FactCache.key("yaml", "0" * 64) != before
+    finally:
+        monkeypatch.undo()
+        cache.extractor_code.cache_clear()
+    assert cache.FactCache.key("yaml", "0" * 64) == before
