@@ -34,6 +34,11 @@ class ChangeKind(Strict):
         description="Concepts that rule the kind out when present in the same clause.",
     )
 
+    unless_anywhere: list[str] = Field(
+        default_factory=list,
+        description="Concepts that rule the kind out when said anywhere in the text ('a "
+        "constraint that reports ..., dryrun only').",
+    )
     phases: list[str] = Field(
         default_factory=list, description="Implementation phase names that show the kind."
     )
@@ -58,6 +63,15 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Words that take their clause back only after an environment was named in "
         "it ('prod keeps nginx', 'staging waits'; but 'keep 35 days of backups' is a change).",
+    )
+    suggestion_openings: list[str] = Field(
+        default_factory=list,
+        description="Openings that make a request of a suggestion ('why don't we add ...'): "
+        "taken off before reading, so they are neither a negation nor a question.",
+    )
+    non_production_words: list[str] = Field(
+        default_factory=list,
+        description="Words that name every environment before production ('non-prod only').",
     )
     alternatives: list[str] = Field(
         default_factory=list,

@@ -312,9 +312,21 @@ def _check_change_model(
             for name in names
             if name not in traits
         )
+    owner: dict[str, str] = {}
+    for term, smap, path in entries["terms"]:
+        for i, word in enumerate(getattr(term, "terms", [])):
+            first = owner.setdefault(word.lower(), getattr(term, "id", ""))
+            if first != getattr(term, "id", ""):
+                problems.append(
+                    smap.problem(
+                        (*path, "terms", i),
+                        f'"{word}" already means {first}: a term names one concept',
+                    )
+                )
     for kind, smap, path in entries["change_kinds"]:
         assert isinstance(kind, ChangeKind)
-        for word in {w.removesuffix("*2") for group in kind.when for w in group} | set(kind.unless):
+        spoken = {w.removesuffix("*2") for group in kind.when for w in group}
+        for word in spoken | set(kind.unless) | set(kind.unless_anywhere):
             if word not in concepts:
                 problems.append(
                     smap.problem(

@@ -76,7 +76,10 @@ def change_model(
     if category is None or not category.describes_only:
         reading = reading or read(text_of(loaded), knowledge)
         at = "request" if loaded.request else loaded.origin("enhancement", "summary")
+        spoken = reading.concepts | reading.context
         for kind in knowledge.change_kinds:
+            if set(kind.unless_anywhere) & spoken:
+                continue
             # what a change does is said within one clause: "turn on PITR for the DB, and also
             # upgrade it to 16" is a backup and an engine upgrade
             scopes = (

@@ -15,6 +15,7 @@ negations are set apart, is refused.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pydantic import Field
@@ -152,9 +153,13 @@ def match_text(text: str, knowledge: Knowledge) -> Match:
     rules = knowledge.reading_rules
     category = next((c for c in categories if c.score >= rules.min_category_score), None)
     if pattern is None and category is None and not reading.question:
-        # "a required check that validates manifests in pull requests": when what the request
-        # states names no domain, the clause describing it ("that ...") does
-        categories = score_categories(reading, knowledge, reading.concepts | reading.context)
+        # "a required check that validates manifests in pull requests", "..., so the old
+        # cluster can be removed": when what the request states names nothing, the clauses
+        # describing it ("that ...", "so ...") are read too
+        wider = dataclasses.replace(reading, concepts=reading.concepts | reading.context)
+        patterns = score_patterns(wider, knowledge)
+        pattern, confidence, why = choose(patterns, knowledge)
+        categories = score_categories(wider, knowledge)
         category = next((c for c in categories if c.score >= rules.min_category_score), None)
     if pattern is not None and category is not None and _generic(pattern, knowledge):
         # "Install Velero": a fallback pattern (new tool) found only by its generic words yields
@@ -269,9 +274,15 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         agents = category.planning_agents
         phases = category.implementation_phases
     prod = {e.id for e in knowledge.environments if e.prod}
+    prod_excluded = bool(prod & set(reading.excluded_environments))
     if reading.environments and not set(reading.environments) & prod:
         # the request names only non-production environments: it reaches no further
         enhancement["environments"] = list(reading.environments)
+    elif prod_excluded and not set(reading.environments) & prod:
+        # "prod isn't involved at all": every environment before production
+        enhancement["environments"] = [
+            e.id for e in knowledge.environments if e.usual_path and not e.prod
+        ]
     if reading.target_version:
         enhancement["target_version"] = reading.target_version
     if repos:

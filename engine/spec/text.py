@@ -71,6 +71,9 @@ class Reading:
     question: bool  # a question about something, not a request to change it
     clauses: tuple[frozenset[str], ...] = ()  # what each stated clause says, in order
     context: frozenset[str] = frozenset()  # what reasons and times say ("so it will reboot")
+    # environments a clause excludes and says nothing else about ("nothing in production",
+    # "prod isn't involved"); not "no more uploaded certs on the production ingress"
+    excluded_environments: tuple[str, ...] = ()
 
     @property
     def target_version(self) -> str:
@@ -88,6 +91,7 @@ def _table(
     take_backs: tuple[str, ...],
     alternatives: tuple[str, ...],
     environment_take_backs: tuple[str, ...],
+    non_production: tuple[str, ...],
 ) -> list[tuple[tuple[str, ...], str]]:
     """(term words, meaning), longest first; meaning is a concept, `env:<id>`, `not`, `alt`,
     `break`, `context` or `take-back`."""
@@ -100,6 +104,7 @@ def _table(
     out |= {(tuple(words(c)), "context") for c in context}
     out |= {(tuple(words(t)), "take-back") for t in take_backs}
     out |= {(tuple(words(t)), "env-take-back") for t in environment_take_backs}
+    out |= {(tuple(words(t)), "non-production") for t in non_production}
     return sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t))
 
 
@@ -128,11 +133,23 @@ class _Clause:
     mode: str = "stated"  # stated, negated (a negator) or context (a reason or a time)
     taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
     alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
+    words: int = 0  # tokens read into the clause so far
+    subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
-    lowered = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
+    lowered = text.lower().replace("’", "'").strip()
+    for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
+        if re.match(rf"{re.escape(opening)}\b", lowered):
+            lowered = lowered[len(opening) :]
+            break
+    lowered = (
+        lowered.replace("can't", "can not")
+        .replace("won't", "will not")
+        .replace("n't", " not")
+        .replace("cannot", "can not")
+    )
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
@@ -155,12 +172,14 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         tuple(rules.take_backs),
         tuple(rules.alternatives),
         tuple(rules.environment_take_backs),
+        tuple(rules.non_production_words),
     )
     tokens = [
         t if t in _BREAK_PUNCTUATION else singular(t)
         for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))
     ]
     actions = set(rules.action_concepts)
+    concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
     negated: set[str] = set()
@@ -208,7 +227,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
             clause.stated.add("migration")
         if meaning in ("not", "alt"):
-            clause = _Clause(set(), set(), mode="negated", alternative=meaning == "alt")
+            negation = _Clause(set(), set(), mode="negated", alternative=meaning == "alt")
+            if clause.subject_environment and not clause.stated & concept_ids:
+                # "prod isn't involved", "staging is not affected": the subject is negated
+                negation.environments, clause.environments = clause.environments, set()
+            clause = negation
             clauses.append(clause)
         elif meaning == "context":
             clauses.append(_Clause(set(), set(), mode="context"))
@@ -217,24 +240,34 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         elif meaning == "take-back":
             clause.taken_back = True
         elif meaning == "env-take-back":
-            # "staging and prod keep using Secrets Manager": only after an environment
-            # ("keep 35 days of backups" is the change itself)
-            clause.taken_back = clause.taken_back or bool(clause.environments)
+            # "staging and prod keep using Secrets Manager": only when the clause is about an
+            # environment ("keep 35 days of backups", "... of workload-prod and keep only the
+            # private endpoint" are the change itself)
+            clause.taken_back = clause.taken_back or clause.subject_environment
+        elif meaning == "non-production":
+            clause.environments |= {
+                e.id for e in knowledge.environments if e.usual_path and not e.prod
+            }
         elif meaning.startswith("env:"):
             clause.environments.add(meaning[4:])
+            if clause.words <= 1:  # "prod ...", "the staging cluster ...", "staging and prod"
+                clause.subject_environment = True
         else:
             clause.stated.add(meaning)
             terms.setdefault(meaning, set()).add(matched)
-            if versions and meaning.isdigit():  # the version change belongs to this clause
+            if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")
+        clause.words += 1
     stated: list[set[str]] = []
     context: set[str] = set()
     envs: set[str] = set()
     doing: set[str] = set()  # the actions of the last stated clause
-    concept_ids = {t.id for t in knowledge.terms}
+    excluded: set[str] = set()
     for clause in dict.fromkeys(clauses):  # a resumed clause is read once
         if clause.mode == "negated" or clause.taken_back:
             negated |= clause.stated | {f"env:{e}" for e in clause.environments}
+            if not clause.stated & concept_ids:
+                excluded |= clause.environments
         elif clause.mode == "stated":
             # "delete the server, its volumes and its bucket": a list item goes on with the
             # action before it
@@ -250,9 +283,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         f"{c}*2" for c, found in terms.items() if len(found) >= 2 and c in set().union(*stated)
     }
     concepts = set().union(*stated) | twice
-    opening = tuple(words(text)[:3])
+    first_words = tuple(words(text)[:3])
     question = text.rstrip().endswith("?") and any(
-        opening[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
+        first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
     )
     order = [e.id for e in knowledge.environments]
     return Reading(
@@ -263,4 +296,5 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         question=question,
         clauses=tuple(frozenset(c | twice) for c in stated if c),
         context=frozenset(context),
+        excluded_environments=tuple(e for e in order if e in excluded),
     )

@@ -60,6 +60,18 @@ def _copy(tmp_path: Path) -> Path:
             "default_scope: cluster",
             'unknown scope "cluster"',
         ),
+        (
+            "vocabulary.yaml",
+            "- {id: policy-engine, weight: 3, terms: [kyverno,",
+            "- {id: policy-engine, weight: 3, terms: [rds, kyverno,",
+            '"rds" already means database: a term names one concept',
+        ),
+        (
+            "change-kinds.yaml",
+            "unless_anywhere: [audit-mode]",
+            "unless_anywhere: [audit-mood]",
+            'unknown vocabulary concept "audit-mood"',
+        ),
     ],
 )
 def test_broken_cross_references_are_errors(
