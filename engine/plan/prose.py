@@ -39,6 +39,16 @@ def value_text(plan: Any, dim: str) -> str:
     return str(value or "undecided")
 
 
+def _stages(plan: Any) -> str:
+    """Where the rollout goes, as evidence or the spec has it."""
+    stages = list(dict.fromkeys(s.stage for s in plan.rollout_steps if s.targets))
+    if not stages:
+        return "with nothing to roll out"
+    if stages == ["all"]:
+        return "in one stage (no environment or cluster is evidenced)"
+    return "across " + " → ".join(stages)
+
+
 def template_prose(plan: Any) -> Prose:
     e = plan.enhancement
     sections = []
@@ -61,7 +71,7 @@ def template_prose(plan: Any) -> Prose:
             title="Summary",
             text=(
                 f"{e.name} is {what}. Risk is {value_text(plan, 'risk')}, so the implementation strategy is {value_text(plan, 'implementation_strategy')} "
-                f"with a {value_text(plan, 'deployment_strategy')} deployment across {' → '.join(e.environments) or 'its environments'}."
+                f"with a {value_text(plan, 'deployment_strategy')} deployment {_stages(plan)}."
                 f"{touches}{findings} Required reviews: {value_text(plan, 'reviews')}."
             ),
         )
