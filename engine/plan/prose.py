@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.plan.stages import deploying_stages
 
 
 class Drafted(Out):
@@ -41,7 +42,7 @@ def value_text(plan: Any, dim: str) -> str:
 
 def _stages(plan: Any) -> str:
     """Where the rollout goes, as evidence or the spec has it."""
-    stages = list(dict.fromkeys(s.stage for s in plan.rollout_steps if s.targets))
+    stages = deploying_stages(plan.rollout_steps)
     if not stages:
         return "with nothing to roll out"
     if stages == ["all"]:

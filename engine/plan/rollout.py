@@ -204,7 +204,9 @@ def plan_rollout(
         deploy_steps(everywhere, rest)
     steps = mark_one_way(steps, targets, knowledge, traits or set(), deployment)
     rollback = [s.model_copy(update={"order": i + 1}) for i, s in enumerate(reversed(steps))]
-    stop = list(strategy_steps.emergency_stop) if strategy_steps else []
+    # nothing left to do, nothing to halt
+    working = any(s.targets and not s.done for s in steps)
+    stop = list(strategy_steps.emergency_stop) if strategy_steps and working else []
     used = [s.controller for s in steps if s.controller and not s.done]
     stop.extend(dict.fromkeys(controllers[c].emergency_stop for c in used if c in controllers))
     stop.extend(
@@ -214,7 +216,7 @@ def plan_rollout(
             if layer.emergency_stop and any(s.layer == layer.id and not s.done for s in steps)
         )
     )
-    if flag:
+    if flag and working:
         stop.append(flags.emergency_stop.format(flag=flag))
     return RolloutPlan(
         steps=steps,

@@ -149,3 +149,8 @@ class RolloutPlan(Out):
     rollback: list[RolloutStep]
     rollback_summary: list[str] = Field(default_factory=list)
     emergency_stop: list[str]
+
+
+def deploying_stages(steps: list[RolloutStep]) -> list[str]:
+    """The stages in which steps deploy something, in order."""
+    return list(dict.fromkeys(s.stage for s in steps if s.targets))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.plan.model import Plan
+from engine.plan.stages import deploying_stages
 from engine.render.markdown_parts import Add, clip, drafted_note, table
 
 GANTT_LABEL = 60
@@ -18,18 +19,13 @@ def _gantt_label(text: str) -> str:
     return clip(" ".join(re.sub(r'[:#;"<>{}\[\]|`]', " ", text).split()), GANTT_LABEL)
 
 
-def _stages_line(plan: Plan) -> str:
-    stages = list(dict.fromkeys(s.stage for s in plan.rollout_steps if s.targets))
-    return " → ".join(stages)
-
-
 def rollout(add: Add, plan: Plan) -> None:
     if not plan.rollout_steps:
         return
     add("## Rollout")
     add("")
-    if _stages_line(plan):
-        add(f"Stages: {_stages_line(plan)}.")
+    if deploying_stages(plan.rollout_steps):
+        add(f"Stages: {' → '.join(deploying_stages(plan.rollout_steps))}.")
         add("")
     rows = []
     for s in plan.rollout_steps:
@@ -46,9 +42,14 @@ def rollout(add: Add, plan: Plan) -> None:
         "Rollout steps",
     )
     timeline(add, plan)
-    runbook = plan.prose.get("runbook:rollout")
+    _drafted_runbook(add, plan, "runbook:rollout")
+
+
+def _drafted_runbook(add: Add, plan: Plan, section_id: str) -> None:
+    """A runbook a model drafted (the template's is the table or summary above it)."""
+    runbook = plan.prose.get(section_id)
     if runbook is not None and runbook.drafted_by is not None:
-        add("### Rollout runbook")
+        add(f"### {runbook.title}")
         add("")
         add(runbook.text)
         add("")
@@ -95,13 +96,7 @@ def rollback(add: Add, plan: Plan) -> None:
         for line in plan.rollback_summary:
             add(f"- {line}")
         add("")
-    runbook = plan.prose.get("runbook:rollback")
-    if runbook is not None and runbook.drafted_by is not None:
-        add("### Rollback runbook")
-        add("")
-        add(runbook.text)
-        add("")
-        drafted_note(add, runbook)
+    _drafted_runbook(add, plan, "runbook:rollback")
     if plan.emergency_stop:
         add("## Emergency stop")
         add("")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from engine.core.digest import short
 from engine.decide.results import Decision
 from engine.plan.model import Plan
+from engine.plan.stages import deploying_stages
 from engine.render import markdown_estate, markdown_rollout
 from engine.render.markdown_parts import Add, cell, clip, drafted_note, table
 
@@ -22,7 +23,7 @@ def _value(decision: Decision) -> str:
 
 
 def _stages(plan: Plan) -> str:
-    stages = list(dict.fromkeys(s.stage for s in plan.rollout_steps if s.targets))
+    stages = deploying_stages(plan.rollout_steps)
     if not stages:
         return "none: nothing to roll out"
     if stages == ["all"]:
