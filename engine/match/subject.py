@@ -196,9 +196,14 @@ def find_subjects(loaded: LoadedSpec, knowledge: Knowledge, estate: Estate) -> l
     text = text_of(loaded).lower()
     said = set(words(text))
     tools = named_tools(loaded, knowledge)
-    # a provider named by its source ("hashicorp/aws") names the providers too
-    sources = {b.source.lower() for b in estate.terraform if b.block == "required_provider"}
-    if not any(t.names == "providers" for t in tools) and any(s and s in text for s in sources):
+    # a provider named by its source ("hashicorp/aws"), or "the helm provider" of an estate
+    # that requires one called helm, names the providers too
+    required = [b for b in estate.terraform if b.block == "required_provider"]
+    sources = {b.source.lower() for b in required}
+    by_name = "provider" in said and any(b.type in said for b in required)
+    if not any(t.names == "providers" for t in tools) and (
+        by_name or any(s and s in text for s in sources)
+    ):
         tools = [t for t in knowledge.tools if t.names == "providers"] + [
             t for t in tools if not t.runs_with_objects
         ]

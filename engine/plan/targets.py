@@ -99,7 +99,9 @@ def phase_targets(
     out = []
     for i, p in enumerate(phases):
         layer = knowledge.phase_layer(p.name, p.task)
-        default = next((x.default_controller for x in knowledge.rollout if x.id == layer), "")
+        found = next(x for x in knowledge.rollout if x.id == layer)
+        # workflows and documents are merged and published, not applied by a controller
+        default = found.default_controller or ("unknown" if found.per_environment else "")
         out.append(
             Target(
                 id=f"phase:{i}",
@@ -108,7 +110,7 @@ def phase_targets(
                 path="",
                 layer=layer,
                 step=f"phase:{i}",
-                controller=(controller or {}).get(layer, default) or "unknown",
+                controller=(controller or {}).get(layer, default) or default,
             )
         )
     return out
