@@ -31,7 +31,8 @@ def _then(rule: Rule) -> str:
             f"{c.dimension} = {'from ' + c.value_from if c.value_from else ', '.join(c.values)}"
         )
     if rule.finding:
-        parts.append(f"finding: “{rule.finding}”")
+        severity = "" if rule.severity == "info" else f" ({rule.severity})"
+        parts.append(f"finding{severity}: “{rule.finding}”")
     if rule.violation:
         parts.append(f"{rule.severity}: “{rule.violation}”")
     return "; ".join(parts)

@@ -95,6 +95,10 @@ def compile_rule(
         problems.append(
             smap.problem((*path, "remedy"), "only a policy rule (`violation:`) has a remedy")
         )
+    if violation and raw.severity == "info":
+        problems.append(
+            smap.problem((*path, "severity"), "a policy rule's severity is error or warning")
+        )
     if violation and conclusions:
         problems.append(
             smap.problem((*path, "then"), "a policy rule concludes only `violation`, not decisions")
@@ -116,7 +120,7 @@ def compile_rule(
         conclusions=conclusions,
         violation=" ".join(violation.split()),
         finding=" ".join(finding.split()),
-        severity=raw.severity,
+        severity=raw.severity or ("error" if violation else "info"),
         at=raw.at,
         source=f"{smap.file}:{pos.line}",
         description=raw.description,

@@ -166,7 +166,7 @@ def _action(
                     conclusions=conclusions,
                     violation=_fill(rule.violation, c._m),
                     finding=_fill(rule.finding, c._m),
-                    severity=rule.severity if rule.violation else "",
+                    severity=rule.severity,
                     at=_violation_at(rule, c._m, by_id),
                 )
             )

@@ -28,7 +28,12 @@ def findings(firings: Sequence[Firing]) -> list[Finding]:
         if key in merged:
             evidence = sorted({*merged[key].evidence, *evidence})
         merged[key] = Finding(
-            rule=f.rule, expert=f.expert, source=f.source, message=f.finding, evidence=evidence
+            rule=f.rule,
+            expert=f.expert,
+            source=f.source,
+            message=f.finding,
+            evidence=evidence,
+            severity=f.severity or "info",
         )
     return sorted(merged.values(), key=lambda x: (x.rule, x.message))
 

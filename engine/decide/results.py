@@ -65,6 +65,7 @@ class Finding(Out):
     source: str
     message: str
     evidence: list[str]
+    severity: str = "info"  # error (the plan cannot be carried out as asked), warning or info
 
 
 class WaivedBy(Out):

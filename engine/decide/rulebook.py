@@ -58,7 +58,8 @@ class Rule(Strict):
     conclusions: list[Conclusion] = Field(default_factory=list)
     violation: str = ""
     finding: str = ""  # a message for the plan's findings, with {fact_type.field} placeholders
-    severity: Literal["error", "warning"] = "error"
+    # a violation's severity (error by default), or a finding's (info by default)
+    severity: Literal["error", "warning", "info"] = "error"
     at: str = ""  # "fact_type.field" whose origin locates a violation
     source: str  # file:line where the rule is defined
     description: str = ""
@@ -77,7 +78,11 @@ class RawRule(Strict):
     when: dict[str, list[dict[str, Any]]]
     then: dict[str, Any]
     because: str
-    severity: Literal["error", "warning"] = "error"
+    severity: Literal["error", "warning", "info"] | None = Field(
+        default=None,
+        description="A violation's severity (default error) or a finding's (default info; error: "
+        "the plan cannot be carried out as asked).",
+    )
     at: str = ""
     description: str = ""
     remedy: dict[str, list[str]] = Field(

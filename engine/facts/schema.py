@@ -230,6 +230,58 @@ class DeliveryFact(FactSchema):
     objects: int = Field(description="live objects it delivers")
 
 
+class SubjectFact(FactSchema):
+    """A tool, Terraform provider or module the request names (knowledge/tools.yaml), and
+    whether the estate runs it."""
+
+    tool: str = Field(description="the tool id of knowledge/tools.yaml")
+    name: str = Field(description="how plans name it (Karpenter, provider.aws, module.eks)")
+    kind: str = Field(description="tool, providers or modules")
+    present: bool = Field(description="something live (or of unknown liveness) shows it runs")
+    count: int = Field(description="objects and blocks that show it")
+    versions: int = Field(description="installed versions the estate declares for it")
+
+
+class SubjectsFact(FactSchema):
+    """How many subjects the request names and the estate runs (0 included)."""
+
+    named: int
+    present: int
+
+
+class UpgradeFact(FactSchema):
+    """A subject's way from its installed versions to the version the request names."""
+
+    subject: str
+    tool: str
+    has_target: bool = Field(description="the request names a target version")
+    comparable: bool = Field(
+        description="installed and target versions are known and numbered alike"
+    )
+    at_target: bool = Field(description="every installation already runs the target or later")
+    behind: int = Field(description="installations below the target")
+    hops: int = Field(description="version hops to the target (one minor at a time, or stops)")
+    objects: int = Field(description="the subject's cluster objects")
+    old_apis: int = Field(description="its objects on deprecated or removed API versions")
+
+
+class SettingFact(FactSchema):
+    """A setting of knowledge/current-state.yaml, counted over what it belongs to."""
+
+    name: str
+    count: int = Field(description="objects or blocks that have it")
+    total: int = Field(description="objects or blocks it belongs to")
+    missing: int = Field(description="of those, how many lack it (0 when total <= count)")
+    unset: int = Field(description="objects that do not set the field at all")
+
+
+class RepositoryFact(FactSchema):
+    """A repository the spec names (`enhancement.repos`), and whether it was given."""
+
+    name: str
+    given: bool
+
+
 FACT_TYPES: dict[str, type[FactSchema]] = {
     "enhancement": EnhancementFact,
     "agent": AgentFact,
@@ -249,6 +301,11 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
     "version": VersionFact,
     "liveness": LivenessFact,
     "delivery": DeliveryFact,
+    "subject": SubjectFact,
+    "subjects": SubjectsFact,
+    "upgrade": UpgradeFact,
+    "setting": SettingFact,
+    "repository": RepositoryFact,
 }
 
 

@@ -19,6 +19,14 @@ from engine.core.resources import bundled
 from engine.core.validation import validate
 from engine.core.yamlsrc import SourceMap, load_file
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
+from engine.knowledge.grounding import (
+    ControllerText,
+    InPlaceEffect,
+    Reversibility,
+    Setting,
+    Tool,
+    Wording,
+)
 from engine.knowledge.model import (
     Category,
     Dimension,
@@ -58,6 +66,12 @@ _LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
     "intake.yaml": ("intake", IntakeSettings),
     "change-kinds.yaml": ("change_kinds", ChangeKind),
     "traits.yaml": ("trait_infos", TraitInfo),
+    "tools.yaml": ("tools", Tool),
+    "controllers.yaml": ("controllers", ControllerText),
+    "reversibility.yaml": ("reversibility", Reversibility),
+    "current-state.yaml": ("settings", Setting),
+    "in-place.yaml": ("in_place", InPlaceEffect),
+    "wording.yaml": ("wording", Wording),
 }
 
 
@@ -130,6 +144,7 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
     )
     problems.extend(_cross_check(knowledge, entries))
     problems.extend(_check_change_model(knowledge, entries))
+    problems.extend(_check_grounding(knowledge, entries))
     if problems:
         raise InputError(problems)
     return knowledge
@@ -334,4 +349,44 @@ def _check_change_model(
                         f'unknown vocabulary concept "{word}"{did_you_mean(word, concepts)}',
                     )
                 )
+    return problems
+
+
+def _check_grounding(
+    k: Knowledge, entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]]
+) -> list[Problem]:
+    """Reversibility names known traits and probes, settings known probes; every value of the
+    decision in_place has its effect in in-place.yaml and every effect is such a value."""
+    problems: list[Problem] = []
+    traits, probes = set(k.traits), {p.name for p in k.probes}
+    for field in ("reversibility", "settings"):
+        for entry, smap, path in entries[field]:
+            trait = getattr(entry, "trait", "")
+            if trait and trait not in traits:
+                problems.append(
+                    smap.problem(
+                        (*path, "trait"), f'unknown trait "{trait}"{did_you_mean(trait, traits)}'
+                    )
+                )
+            for name in getattr(entry, "probes", []):
+                if name not in probes:
+                    problems.append(
+                        smap.problem(
+                            (*path, "probes"), f'unknown probe "{name}"{did_you_mean(name, probes)}'
+                        )
+                    )
+    values = {v.id for d in k.dimensions if d.id == "in_place" for v in d.values}
+    effects = {e.id for e in k.in_place}
+    for entry, smap, path in entries["in_place"]:
+        if getattr(entry, "id", "") not in values:
+            problems.append(
+                smap.problem(
+                    (*path, "id"),
+                    f'"{getattr(entry, "id", "")}" is not a value of the in_place decision (decision-tree.yaml)',
+                )
+            )
+    problems.extend(
+        Problem("knowledge/in-place.yaml", 1, 1, f'no effect for the in_place value "{v}"')
+        for v in sorted(values - effects)
+    )
     return problems

@@ -15,7 +15,20 @@ from pydantic import Field
 from engine.core.digest import SourceFile, digest_files
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
+from engine.knowledge.grounding import (
+    ControllerText,
+    InPlaceEffect,
+    Reversibility,
+    Setting,
+    Tool,
+    Wording,
+)
 from engine.knowledge.reading import EstateReading
+from engine.knowledge.rollout import (
+    FeatureFlagSteps,
+    RolloutLayer,
+    StrategySteps,
+)
 
 
 class DimensionValue(Strict):
@@ -112,59 +125,6 @@ class Upgrade(Strict):
     note: str = ""
 
 
-class LayerMatch(Strict):
-    terraform: bool = False
-    kinds: list[str] = Field(default_factory=list)
-    charts: bool = False
-    workflows: bool = False
-
-
-class RolloutLayer(Strict):
-    """A kind of change in rollout order within an environment (knowledge/rollout.yaml)."""
-
-    id: str
-    order: int
-    title: str
-    matches: LayerMatch
-    action: str
-    validation: str
-    rollback: str
-    minutes: int = Field(description="How long a step of this layer takes, for the timeline.")
-    per_environment: bool = True
-    default: bool = Field(default=False, description="The layer of phases of no known kind.")
-    emergency_stop: str = ""  # how to halt a rollout that has steps in this layer
-
-
-class StepText(Strict):
-    """A step a strategy or a feature flag adds: what to do, how to check it, how to undo it."""
-
-    action: str
-    validation: str
-    rollback: str
-    minutes: int
-
-
-class StrategySteps(Strict):
-    """Steps a deployment strategy adds around each stage's rollout."""
-
-    id: str
-    layer: str = Field(description="The layer name its steps carry in a plan.")
-    before: list[StepText] = Field(default_factory=list)
-    after: list[StepText] = Field(default_factory=list)
-    emergency_stop: list[str] = Field(default_factory=list)
-    replaced_by_feature_flag: bool = False
-
-
-class FeatureFlagSteps(Strict):
-    """The step a feature flag adds to each stage (knowledge/feature-flags.yaml)."""
-
-    id: str
-    layer: str
-    unnamed: str = Field(description="How an unnamed flag is called in step texts.")
-    step: StepText
-    emergency_stop: str
-
-
 class Scope(Strict):
     id: str
     replaces: bool = False
@@ -219,6 +179,9 @@ class Stage(Strict):
     minutes: int = Field(description="The stage's timebox in minutes, for the timeline.")
     holds_rollout: bool = Field(
         default=False, description="The stage in which the rollout steps run."
+    )
+    planning: bool = Field(
+        default=False, description="The spec's planning agents work in this stage."
     )
     agents: list[str]
     groups: list[TaskGroup]
@@ -305,6 +268,12 @@ class Knowledge(Strict):
     intake: list[IntakeSettings]
     change_kinds: list[ChangeKind]
     trait_infos: list[TraitInfo]
+    tools: list[Tool]
+    controllers: list[ControllerText]
+    reversibility: list[Reversibility]
+    settings: list[Setting]
+    in_place: list[InPlaceEffect]
+    wording: list[Wording]
     files: list[SourceFile]
 
     @property

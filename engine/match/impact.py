@@ -33,6 +33,7 @@ MAX_GRAPH_NODES = 40
 
 class IntegrationPoint(Evidence):
     probes: list[str]
+    version: str = ""  # the version it runs (its chart's, its source's tag, its app version)
 
 
 class Dependent(Out):
@@ -111,7 +112,7 @@ def run_probes(
                 **object_evidence(obj).model_dump(), probes=["upgrade-notes"]
             )
     ordered = sorted(points.values(), key=lambda p: p.id)
-    impact = _impact(ordered, graph, knowledge)
+    impact = impact_of(ordered, graph, knowledge)
     return ProbeReport(
         results=results,
         upgrades=upgrades,
@@ -122,7 +123,9 @@ def run_probes(
     )
 
 
-def _impact(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowledge) -> Impact:
+def impact_of(points: list[IntegrationPoint], graph: nx.DiGraph, knowledge: Knowledge) -> Impact:
+    """What depends on the points (the graph's descendants), their environments, clusters,
+    owners and repositories, and the affected part of the graph for diagrams."""
     import networkx as nx
 
     ids = {p.id for p in points}

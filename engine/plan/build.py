@@ -16,31 +16,47 @@ from engine.decide.results import Decision
 from engine.estate.discover import Diagnostic
 from engine.estate.graph import build_graph
 from engine.estate.model import Estate
+from engine.facts.current import current_facts
 from engine.facts.estate import estate_facts
 from engine.facts.spec import spec_facts
+from engine.knowledge.grounding import InPlaceEffect
 from engine.knowledge.model import Knowledge, Pattern
-from engine.match.change import change_model
-from engine.match.choose import PatternChoice, match_pattern, phases_for
+from engine.match.change import TraitEvidence, change_model
+from engine.match.choose import match_pattern, phases_for
+from engine.match.current import current_state, setting_counts
+from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
+from engine.match.subject import Subject, find_subjects
+from engine.match.upgrade_path import upgrade_paths
 from engine.plan.model import (
     AgentTask,
     EnhancementSummary,
-    ExpertRole,
     FactRecord,
     InputDigest,
     Inputs,
-    PatternRef,
     PhasePlan,
     Plan,
     ProbeSummary,
     RepositoryDigest,
-    StagePlan,
-    TaskGroupPlan,
 )
 from engine.plan.prose import template_prose
 from engine.plan.rollout import RolloutPlan, plan_rollout
-from engine.plan.targets import phase_targets, point_targets, terraform_roots
+from engine.plan.sections import experts, pattern_ref, stages
+from engine.plan.targets import (
+    estate_controllers,
+    phase_targets,
+    point_targets,
+    root_order,
+    terraform_roots,
+)
 from engine.plan.waivers import apply_waivers, validate_waivers
+from engine.plan.wording import (
+    done_by,
+    estate_words,
+    in_place_effects,
+    rewriter,
+    still_applies,
+)
 from engine.spec.model import LoadedSpec
 
 if TYPE_CHECKING:
@@ -60,6 +76,10 @@ def build_plan(
     report = (
         run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
     )
+    subjects = find_subjects(loaded, k, estate) if estate is not None else []
+    if report is not None and estate is not None and graph is not None:
+        report = ground_report(report, subjects, pattern, estate, graph, k)
+    paths = upgrade_paths(subjects, e.target_version, estate, k) if estate is not None else []
     validate_waivers(loaded, kb)
     day = today or datetime.now(UTC).date()
     phases, phase_source = phases_for(loaded, pattern, k)
@@ -67,6 +87,13 @@ def build_plan(
     facts = [
         *spec_facts(loaded, k, pattern, day, evidence),
         *estate_facts(estate, k, report, pattern),
+        *current_facts(
+            loaded,
+            estate,
+            subjects,
+            paths,
+            setting_counts(estate, k) if estate is not None else [],
+        ),
     ]
     outcome = evaluate(kb, facts)
     decisions, found, found_findings, diagnostics = (
@@ -75,8 +102,49 @@ def build_plan(
         outcome.findings,
         outcome.diagnostics,
     )
-    envs = _environments(loaded, k, report)
-    rollout = _rollout(loaded, k, decisions, pattern, envs, estate, report, graph)
+    effects = in_place_effects(decisions, k)
+    reword = rewriter(
+        k,
+        estate_words(estate, loaded),
+        {"upgrade_findings"} if report is None or not report.upgrades else set(),
+    )
+    decisions = {
+        dim: d.model_copy(
+            update={"trace": [t.model_copy(update={"because": reword(t.because)}) for t in d.trace]}
+        )
+        for dim, d in decisions.items()
+    }
+    found_findings = [f.model_copy(update={"message": reword(f.message)}) for f in found_findings]
+    fallback = _environments(loaded, k, estate)
+    rollout = _rollout(
+        loaded, k, decisions, pattern, fallback, estate, report, graph, subjects, evidence, effects
+    )
+    envs = list(dict.fromkeys(s.environment for s in rollout.steps if s.environment)) or (
+        fallback if not rollout.steps else []
+    )
+    kept = {
+        name: [reword(t) for t in texts if still_applies(t, effects)]
+        for name, texts in (
+            ("risks", list(pattern.risks) if pattern else []),
+            ("tests", list(pattern.tests) if pattern else []),
+            (
+                "rollback",
+                [spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
+            ),
+            ("acceptance_criteria", list(pattern.acceptance_criteria) if pattern else []),
+        )
+    }
+    texts = [
+        *(pattern.risks if pattern else []),
+        *(pattern.tests if pattern else []),
+        *(t for notes in (pattern.stages.values() if pattern else []) for t in notes),
+    ]
+    already = [
+        f"{t} — {e.title[:1].lower() + e.title[1:]}"
+        for t in texts
+        for e in [next((x for x in effects if not still_applies(t, [x])), None)]
+        if e is not None
+    ]
     plan = Plan(
         inputs=Inputs(
             request=loaded.request,
@@ -110,15 +178,19 @@ def build_plan(
             compliance=sorted(set(spec.compliance)),
             owners=sorted(set(spec.owners)),
         ),
-        pattern=_pattern_ref(pattern, choice),
+        pattern=pattern_ref(pattern, choice),
         pattern_choice=choice,
         change_model=evidence,
         decisions=decisions,
-        experts=_experts(loaded, k, decisions, pattern),
-        stages=_stages(k, decisions, pattern),
+        experts=experts(loaded, k, decisions, pattern),
+        stages=stages(k, decisions, pattern, loaded, effects, reword),
         implementation_phases=[
             PhasePlan(
-                name=p.name, task=p.task, kind=k.phase_kind(p.name, p.task), source=phase_source
+                name=p.name,
+                task=reword(p.task),
+                kind=k.phase_kind(p.name, p.task),
+                source=phase_source,
+                done=done_by(p.task, effects),
             )
             for p in phases
         ],
@@ -126,7 +198,7 @@ def build_plan(
         probes=[
             ProbeSummary(
                 name=r.name,
-                description=r.description,
+                description=reword(r.description),
                 count=r.count,
                 by_environment=r.by_environment,
                 by_cluster=r.by_cluster,
@@ -139,13 +211,20 @@ def build_plan(
         integration_points=report.integration_points if report is not None else [],
         impact=report.impact if report is not None else None,
         upgrade_findings=report.upgrades if report is not None else [],
+        current_state=current_state(estate, k, pattern, report.integration_points, subjects)
+        if estate is not None and report is not None
+        else [],
+        subjects=subjects,
+        upgrades=paths,
+        already_done=already,
         rollout_steps=rollout.steps,
         rollback_steps=rollout.rollback,
+        rollback_summary=rollout.rollback_summary,
         emergency_stop=rollout.emergency_stop,
-        risks=list(pattern.risks) if pattern else [],
-        tests=list(pattern.tests) if pattern else [],
-        rollback=[spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
-        acceptance_criteria=list(pattern.acceptance_criteria) if pattern else [],
+        risks=kept["risks"],
+        tests=kept["tests"],
+        rollback=kept["rollback"],
+        acceptance_criteria=kept["acceptance_criteria"],
         violations=apply_waivers(loaded, found),
         facts=[
             FactRecord(
@@ -164,48 +243,74 @@ def _rollout(
     k: Knowledge,
     decisions: dict[str, Decision],
     pattern: Pattern | None,
-    envs: list[str],
+    fallback: list[str],
     estate: Estate | None,
     report: ProbeReport | None,
     graph: nx.DiGraph | None,
+    subjects: list[Subject],
+    evidence: list[TraitEvidence],
+    effects: list[InPlaceEffect],
 ) -> RolloutPlan:
-    """The rollout: of the integration points when the estate has any, else of the phases."""
+    """The rollout: of the integration points when the estate has any, else of the phases;
+    nothing when the estate does not run what the change is about."""
 
     def decided(dim: str) -> str:  # the first value of its vocabulary when no rule decided it
         value = decisions[dim].value
         return value if isinstance(value, str) else k.vocabulary(dim)[0]
 
     from_estate = estate is not None and report is not None and bool(report.integration_points)
+    if any(e.rollout == "none" for e in effects):
+        targets = []
+    elif from_estate and estate is not None and report is not None:
+        installs = {i for s in subjects if s.present for i in s.installs}
+        present = [s.tool for s in subjects if s.present]
+        targets = point_targets(
+            report.integration_points,
+            k,
+            estate,
+            sequence=present,
+            installs=installs,
+            terraform_only=any(s.kind != "tool" for s in subjects),
+        )
+    else:
+        phases = phases_for(loaded, pattern, k)[0]
+        controllers = estate_controllers(estate, k) if estate is not None else None
+        targets = phase_targets(phases, k, controllers)
+    done = {}
+    for t in targets:
+        for effect in effects:
+            by_probes = bool(effect.probes) and set(t.probes) <= set(effect.probes)
+            by_phase = t.id.startswith("phase:") and done_by(t.what, [effect])
+            if (effect.installs and t.installs) or (by_probes and t.probes) or by_phase:
+                done[t.id] = effect.title
+                break
+    order = root_order(estate) if estate is not None else {}
+    declared = [
+        x.id
+        for x in (k.environment(n) for n in loaded.spec.enhancement.environments)
+        if x is not None
+    ]
     return plan_rollout(
-        point_targets(report.integration_points, k)
-        if from_estate and report is not None
-        else phase_targets(phases_for(loaded, pattern, k)[0], k),
+        targets,
         k,
-        environments=envs,
+        environments=fallback,
         strategy=decided("implementation_strategy"),
         deployment=decided("deployment_strategy"),
         feature_flag=loaded.spec.feature_flag,
         pattern_flag=bool(pattern and pattern.feature_flag),
         graph=graph if from_estate else None,
-        apply_folder=terraform_roots(estate) if from_estate and estate is not None else None,
+        apply_folders=terraform_roots(estate) if from_estate and estate is not None else None,
+        declared=declared,
+        cluster_envs={c.name: c.environment for c in estate.clusters} if estate else {},
+        root_rank=lambda repo, module: (order.get((repo, module), len(order)), module),
+        traits={t.trait for t in evidence},
+        done=done,
     )
 
 
-def _pattern_ref(pattern: Pattern | None, choice: PatternChoice) -> PatternRef | None:
-    if pattern is None:
-        return None
-    return PatternRef(
-        id=pattern.id,
-        title=pattern.title,
-        source=pattern.source,
-        reason=choice.reason,
-        confidence=choice.confidence,
-        runners_up=[c for c in choice.candidates if c.pattern != pattern.id][:3],
-    )
-
-
-def _environments(loaded: LoadedSpec, k: Knowledge, report: ProbeReport | None) -> list[str]:
-    """Rollout environments: the spec's, else those the change touches, else the usual path."""
+def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> list[str]:
+    """Environments of a rollout no repository evidences: the spec's, else — only when no
+    repository was read — the usual path to production (or its first environment only)."""
     order = [x.id for x in k.environments]
     named = {
         x.id
@@ -214,60 +319,8 @@ def _environments(loaded: LoadedSpec, k: Knowledge, report: ProbeReport | None) 
     }
     if named:
         return sorted(named, key=order.index)
-    if report is not None and report.impact.environments:
-        return [x for x in order if x in report.impact.environments]
+    if estate is not None:
+        return []  # infraplan never assumes environments an estate does not evidence
     scope = k.scope(loaded.spec.enhancement.scope)
-    # no environments named: the usual path to production, or its first environment only
     usual = [x.id for x in k.environments if x.usual_path]
     return usual if scope is None or scope.touches_prod else usual[:1]
-
-
-def _experts(
-    loaded: LoadedSpec, k: Knowledge, decisions: dict[str, Decision], pattern: Pattern | None
-) -> list[ExpertRole]:
-    tasks: dict[str, list[str]] = {}
-    for a in loaded.spec.planning_agents:
-        tasks.setdefault(a.agent, []).append(a.task)
-    rules: dict[str, set[str]] = {}
-    for d in decisions.values():
-        for t in d.trace:
-            rules.setdefault(t.expert, set()).add(t.rule)
-    roles = []
-    for expert in k.experts:  # knowledge order: stable and meaningful
-        if expert.id in tasks or expert.id in rules:
-            roles.append(
-                ExpertRole(
-                    id=expert.id,
-                    title=expert.title,
-                    tasks=[t for t in tasks.get(expert.id, []) if t],
-                    covers=list(expert.covers),
-                    rules=sorted(rules.get(expert.id, set())),
-                )
-            )
-    return roles
-
-
-def _stages(
-    k: Knowledge, decisions: dict[str, Decision], pattern: Pattern | None
-) -> list[StagePlan]:
-    out = []
-    for stage in sorted(k.stages, key=lambda s: s.number):
-        out.append(
-            StagePlan(
-                id=stage.id,
-                number=stage.number,
-                title=stage.title,
-                timebox=stage.timebox,
-                minutes=stage.minutes,
-                holds_rollout=stage.holds_rollout,
-                agents=list(stage.agents),
-                groups=[
-                    TaskGroupPlan(title=g.title, agents=list(g.agents), tasks=list(g.tasks))
-                    for g in stage.groups
-                ],
-                specific=list(pattern.stages.get(stage.id, [])) if pattern else [],
-                decisions=[d.id for d in k.dimensions if d.stage == stage.id],
-                output=stage.output,
-            )
-        )
-    return out

@@ -15,7 +15,10 @@ from engine.decide.results import Decision, Finding, Violation
 from engine.estate.discover import Diagnostic
 from engine.match.change import TraitEvidence
 from engine.match.choose import PatternChoice, PatternMatch
+from engine.match.current import StateEntry
 from engine.match.impact import Impact, IntegrationPoint
+from engine.match.subject import Subject
+from engine.match.upgrade_path import UpgradePath
 from engine.match.upgrades import UpgradeFinding
 from engine.plan.prose import Prose
 from engine.plan.rollout import RolloutStep
@@ -68,6 +71,7 @@ class PhasePlan(Out):
     task: str
     kind: str
     source: str
+    done: str = ""  # why the estate already has this work (an in_place value's title), else ""
 
 
 class AgentTask(Out):
@@ -157,8 +161,15 @@ class Plan(Out):
     integration_points: list[IntegrationPoint] = Field(default_factory=list)
     impact: Impact | None = None
     upgrade_findings: list[UpgradeFinding] = Field(default_factory=list)
+    current_state: list[StateEntry] = Field(default_factory=list)
+    subjects: list[Subject] = Field(default_factory=list)
+    upgrades: list[UpgradePath] = Field(default_factory=list)
+    already_done: list[str] = Field(
+        default_factory=list, description="pattern texts that no longer apply, and why"
+    )
     rollout_steps: list[RolloutStep]
     rollback_steps: list[RolloutStep] = Field(default_factory=list)
+    rollback_summary: list[str] = Field(default_factory=list)
     emergency_stop: list[str] = Field(default_factory=list)
     risks: list[str]
     tests: list[str]

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.plan.stages import deploying_stages
 
 
 class Drafted(Out):
@@ -39,6 +40,16 @@ def value_text(plan: Any, dim: str) -> str:
     return str(value or "undecided")
 
 
+def _stages(plan: Any) -> str:
+    """Where the rollout goes, as evidence or the spec has it."""
+    stages = deploying_stages(plan.rollout_steps)
+    if not stages:
+        return "with nothing to roll out"
+    if stages == ["all"]:
+        return "in one stage (no environment or cluster is evidenced)"
+    return "across " + " → ".join(stages)
+
+
 def template_prose(plan: Any) -> Prose:
     e = plan.enhancement
     sections = []
@@ -61,7 +72,7 @@ def template_prose(plan: Any) -> Prose:
             title="Summary",
             text=(
                 f"{e.name} is {what}. Risk is {value_text(plan, 'risk')}, so the implementation strategy is {value_text(plan, 'implementation_strategy')} "
-                f"with a {value_text(plan, 'deployment_strategy')} deployment across {' → '.join(e.environments) or 'its environments'}."
+                f"with a {value_text(plan, 'deployment_strategy')} deployment {_stages(plan)}."
                 f"{touches}{findings} Required reviews: {value_text(plan, 'reviews')}."
             ),
         )

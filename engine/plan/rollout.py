@@ -1,96 +1,36 @@
 """The rollout planner: what a change deploys, as ordered steps, stage by stage.
 
 A target is something the change deploys: an integration point found in the estate, or — when
-no repository was read — an implementation phase. Stages are environments in the knowledge's
-order (dev → staging → prod), then clusters named only by their objects (a monitor cluster),
-then one stage for layers that are not per environment (workflows, documentation). Within a
-stage, layers go in knowledge order (knowledge/rollout.yaml) and the dependency graph orders
-the targets of a layer (dependencies first, ties by id). The deployment strategy adds steps
-around each stage (knowledge/strategies.yaml); a feature flag adds an enablement step
-(knowledge/feature-flags.yaml). Every step has a validation and a rollback; the rollback plan
-is the steps' rollbacks in reverse order.
+no repository was read — an implementation phase. Stages come from evidence or declaration
+(engine/plan/stages.py). Within a stage, targets go in the subject's upgrade order (control plane
+→ add-ons → node groups), then in layer order (knowledge/rollout.yaml), Terraform roots in their
+dependency order (numbered stage folders, remote-state producers before consumers), the
+dependency graph ordering the rest (roots before what they apply). Each step is worded for the
+controller that delivers it (knowledge/controllers.yaml). The deployment strategy adds steps
+around each stage (knowledge/strategies.yaml); a feature flag adds an enablement step. A step
+that cannot be undone carries a point-of-no-return marker and the honest way back
+(knowledge/reversibility.yaml).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from engine.core.models import Out
-from engine.knowledge.model import Knowledge, RolloutLayer, StepText
+from engine.knowledge.model import Knowledge
+from engine.knowledge.rollout import RolloutLayer, StepText
+from engine.plan.stages import RolloutPlan, RolloutStep, Stage, Target, lands_in, rollout_stages
+from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summary
 
 if TYPE_CHECKING:
     import networkx as nx
 
-
-class RolloutStep(Out):
-    order: int
-    stage: str  # an environment, cluster:<name>, or all
-    environment: str
-    layer: str
-    action: str
-    targets: list[str] = Field(default_factory=list)
-    validation: str
-    rollback: str
-    minutes: int = 15
+__all__ = ["ApplyFolders", "RolloutPlan", "RolloutStep", "Stage", "Target", "plan_rollout"]
 
 
-class RolloutPlan(Out):
-    steps: list[RolloutStep]
-    rollback: list[RolloutStep]
-    emergency_stop: list[str]
-
-
-@dataclass(frozen=True)
-class Stage:
-    """Where steps run: an environment, a cluster outside any environment, or everywhere."""
-
-    kind: Literal["environment", "cluster", "all"]
-    name: str = ""
-
-    @property
-    def key(self) -> str:
-        """How plans name the stage."""
-        return {"environment": self.name, "cluster": f"cluster:{self.name}", "all": "all"}[
-            self.kind
-        ]
-
-    @property
-    def environment(self) -> str:
-        return self.name if self.kind == "environment" else ""
-
-    @property
-    def label(self) -> str:
-        """How step texts name the stage."""
-        return self.name if self.kind != "all" else "all environments"
-
-
-class Target(Out):
-    """Something the change deploys."""
-
-    id: str
-    what: str
-    repo: str
-    path: str
-    layer: str  # a rollout layer id
-    environments: list[str] = Field(default_factory=list)
-    clusters: list[str] = Field(default_factory=list)
-    step: str = ""  # targets with the same step key (and repository, folder) share a step
-
-    def lands_in(self, stage: Stage) -> bool:
-        if stage.kind == "cluster":
-            return not self.environments and stage.name in self.clusters
-        if stage.kind == "environment":
-            return stage.name in self.environments or (not self.environments and not self.clusters)
-        return True
-
-
-# Where a target is applied in an environment (a Terraform root folder), when it is not its own.
-ApplyFolder = Callable[[Target, str], str]
+# Where a Terraform target is applied in an environment ("" for any): its root folders.
+ApplyFolders = Callable[[Target, str], list[str]]
 
 
 def _folder(target: Target) -> str:
@@ -129,23 +69,29 @@ def plan_rollout(
     feature_flag: str | bool | None,
     pattern_flag: bool = False,
     graph: nx.DiGraph | None = None,
-    apply_folder: ApplyFolder | None = None,
+    apply_folders: ApplyFolders | None = None,
+    declared: list[str] | None = None,
+    cluster_envs: dict[str, str] | None = None,
+    root_rank: Callable[[str, str], tuple[object, ...]] | None = None,
+    traits: set[str] | None = None,
+    done: dict[str, str] | None = None,
 ) -> RolloutPlan:
+    """The steps of a rollout. `environments`: where a plan without repositories goes;
+    `declared`: the spec's environments (they limit the rollout); `done`: targets already in
+    place, with the reason."""
+    declared = declared or []
+    cluster_envs = cluster_envs or {}
+    done = done or {}
     layers = sorted(knowledge.rollout, key=lambda layer: layer.order)
-    by_layer: dict[str, list[Target]] = defaultdict(list)
-    for t in targets:
-        by_layer[t.layer].append(t)
-    order = [e.id for e in knowledge.environments]
-    env_stages = [
-        e for e in order if e in environments or any(e in t.environments for t in targets)
-    ]
     strategy_value = knowledge.dimension_value("implementation_strategy", strategy)
-    if strategy_value is not None and strategy_value.skips_lower_environments and env_stages:
-        env_stages = env_stages[-1:]
-    stages = [Stage("environment", e) for e in env_stages] + [
-        Stage("cluster", c)
-        for c in sorted({c for t in targets if not t.environments for c in t.clusters})
-    ]
+    stages = rollout_stages(
+        [t for t in targets if _layer(layers, t.layer).per_environment],
+        knowledge,
+        declared=declared,
+        fallback=environments,
+        cluster_envs=cluster_envs,
+        skips_lower=bool(strategy_value and strategy_value.skips_lower_environments),
+    )
     strategy_steps = knowledge.strategy_steps(deployment)
     flags = knowledge.feature_flag
     flag = _flag_name(feature_flag, pattern_flag, flags.unnamed)
@@ -154,6 +100,7 @@ def plan_rollout(
         if strategy_steps is None or (flag and strategy_steps.replaced_by_feature_flag)
         else strategy_steps.after
     )
+    controllers = {c.id: c for c in knowledge.controllers}
     steps: list[RolloutStep] = []
 
     def add(stage: Stage, layer: str, text: StepText, ids: list[str], **fmt: str) -> None:
@@ -172,60 +119,112 @@ def plan_rollout(
             )
         )
 
-    def layer_steps(stage: Stage, layer: RolloutLayer, chosen: list[Target]) -> None:
+    def deploy_steps(stage: Stage, chosen: list[Target]) -> None:
         by_id = {t.id: t for t in chosen}
-        groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for tid in _graph_order([t.id for t in chosen], graph):
             t = by_id[tid]
-            folder = (
-                apply_folder(t, stage.environment)
-                if apply_folder is not None and layer.matches.terraform and stage.environment
-                else _folder(t)
+            layer = _layer(layers, t.layer)
+            folders = (
+                apply_folders(t, stage.environment)
+                if apply_folders is not None and layer.matches.terraform
+                else [_folder(t)]
             )
-            repo = t.repo if stage.kind != "all" else ""
-            groups[(repo, folder if layer.matches.terraform else "", t.step)].append(tid)
-        for (repo, module, _), ids in groups.items():
-            described = ", ".join(by_id[i].what for i in ids[:6]) + (
-                f" and {len(ids) - 6} more" if len(ids) > 6 else ""
+            for folder in folders:
+                module = folder if layer.matches.terraform else ""
+                rank = root_rank(t.repo, module) if root_rank and module else ()
+                key: tuple[object, ...] = (
+                    t.sequence,
+                    layer.order,
+                    rank,
+                    t.controller,
+                    t.repo,
+                    module,
+                    t.step,
+                )
+                groups[key].append(tid)
+        for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
+            _, _, _, controller_id, repo, root, _ = key
+            ids = groups[key]
+            layer = next(x for x in layers if x.order == key[1])
+            # the clusters of this stage: in an environment, those of that environment
+            clusters = sorted(
+                c
+                for c in {c for i in ids for c in by_id[i].clusters}
+                if stage.kind != "environment" or cluster_envs.get(c, "") in {"", stage.name}
             )
-            repos = repo or ", ".join(sorted({by_id[i].repo for i in ids}))
-            text = StepText(
-                action=layer.action,
-                validation=layer.validation,
-                rollback=layer.rollback,
-                minutes=layer.minutes,
+            text = layer_text(
+                layer, controllers.get(str(controller_id)) or controllers.get("unknown")
             )
-            add(stage, layer.id, text, ids, repo=repos, module=module or ".", targets=described)
+            add(
+                stage,
+                layer.id,
+                text,
+                ids,
+                repo=str(repo) or ", ".join(sorted({by_id[i].repo for i in ids})),
+                module=str(root) or ".",
+                root=f"{repo}/{root}" if str(root) not in {"", "."} else str(repo),
+                targets=describe([by_id[i] for i in ids]),
+                where=stage.where,
+                clusters=f" ({', '.join(clusters)})"
+                if clusters and stage.kind != "cluster"
+                else "",
+            )
+            last = steps[-1]
+            reasons = {done[i] for i in ids if i in done}
+            steps[-1] = last.model_copy(
+                update={
+                    "controller": str(controller_id),
+                    "clusters": clusters,
+                    "done": sorted(reasons)[0] if reasons and all(i in done for i in ids) else "",
+                }
+            )
 
+    first = stages[0] if stages and stages[0].kind == "cluster" else None
     for stage in stages:
-        per_stage = [
-            (layer, [t for t in by_layer.get(layer.id, []) if t.lands_in(stage)])
-            for layer in layers
-            if layer.per_environment
+        chosen = [
+            t
+            for t in targets
+            if _layer(layers, t.layer).per_environment
+            and lands_in(t, stage, cluster_envs, declared, first)
         ]
-        if not any(chosen for _, chosen in per_stage):
+        if not chosen:
             continue  # nothing of this change lands here: no stage, no strategy steps around it
-        for text in strategy_steps.before if strategy_steps else []:
+        active = any(t.id not in done for t in chosen)
+        for text in strategy_steps.before if strategy_steps and active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
-        for layer, chosen in per_stage:
-            if chosen:
-                layer_steps(stage, layer, chosen)
-        for text in after:
+        deploy_steps(stage, chosen)
+        for text in after if active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
-        if flag:
+        if flag and active:
             add(stage, flags.layer, flags.step, [])
     everywhere = Stage("all")
-    for layer in layers:
-        if not layer.per_environment and by_layer.get(layer.id):
-            layer_steps(everywhere, layer, by_layer[layer.id])
+    rest = [t for t in targets if not _layer(layers, t.layer).per_environment]
+    if rest:
+        deploy_steps(everywhere, rest)
+    steps = mark_one_way(steps, targets, knowledge, traits or set(), deployment)
     rollback = [s.model_copy(update={"order": i + 1}) for i, s in enumerate(reversed(steps))]
-    stop = list(strategy_steps.emergency_stop) if strategy_steps else []
-    used = {s.layer for s in steps}
+    # nothing left to do, nothing to halt
+    working = any(s.targets and not s.done for s in steps)
+    stop = list(strategy_steps.emergency_stop) if strategy_steps and working else []
+    used = [s.controller for s in steps if s.controller and not s.done]
+    stop.extend(dict.fromkeys(controllers[c].emergency_stop for c in used if c in controllers))
     stop.extend(
         dict.fromkeys(
-            layer.emergency_stop for layer in layers if layer.id in used and layer.emergency_stop
+            layer.emergency_stop
+            for layer in layers
+            if layer.emergency_stop and any(s.layer == layer.id and not s.done for s in steps)
         )
     )
-    if flag:
+    if flag and working:
         stop.append(flags.emergency_stop.format(flag=flag))
-    return RolloutPlan(steps=steps, rollback=rollback, emergency_stop=stop)
+    return RolloutPlan(
+        steps=steps,
+        rollback=rollback,
+        rollback_summary=rollback_summary(steps),
+        emergency_stop=list(dict.fromkeys(stop)),
+    )
+
+
+def _layer(layers: list[RolloutLayer], layer_id: str) -> RolloutLayer:
+    return next((x for x in layers if x.id == layer_id), layers[-1])

@@ -31,7 +31,12 @@ def render(plan: Plan, written: str, fmt: str) -> str:
     )
     lines = [f"Planned {e.name}: {what}", f"from {source}.", ""]
     rows = [["decision", "value"]]
-    rows += [[dim, _value(decision.value)] for dim, decision in plan.decisions.items()]
+    # a set no rule concluded anything of (nothing already in place) says nothing here
+    rows += [
+        [dim, _value(decision.value)]
+        for dim, decision in plan.decisions.items()
+        if decision.trace or decision.value != []
+    ]
     lines += columns(rows)
     lines.append("")
     unwaived = [v for v in plan.violations if v.waived_by is None]

@@ -158,3 +158,18 @@ def test_every_dimension_value_is_reachable_by_some_rule(kb: KnowledgeBase) -> N
             continue
         for value in dim.values:
             assert (dim.id, value.id) in concluded, f"no rule concludes {dim.id}={value.id}"
+
+
+def test_severity_of_findings_and_violations(
+    kb: KnowledgeBase, write: Callable[[str, str], Path]
+) -> None:
+    book = load_rules([bundled("rules")], kb.knowledge)
+    rules = {r.id: r for r in book.rules}
+    # a finding is info unless its rule says more; a violation is an error unless it says less
+    assert rules["estate.no-codeowners"].severity == "info"
+    assert rules["current.subject-absent"].severity == "error"
+    assert rules["policy.rollback-required"].severity == "error"
+    assert rules["policy.scope-one-environment"].severity == "warning"
+    text = RULE.format(cond="enhancement: {has_rollback: false}", then="{violation: Add one.}")
+    with pytest.raises(InputError, match="error or warning"):
+        _load(kb, write, text.replace("  because:", "  severity: info\n  because:"))

@@ -50,7 +50,11 @@ def test_rds_walkthrough_stage_by_stage() -> None:
         "terraform-auditor designs: RDS rotation Lambda, IAM policies, VPC configuration"
         in stages["design"]["specific"]
     )
-    assert "Rollback plan via CloudFormation stack deletion" in stages["implementation"]["specific"]
+    # the seed's company rolled back with CloudFormation; the example estate has only Terraform
+    assert (
+        "Rollback plan: remove what the change added (its Terraform) once nothing uses it"
+        in stages["implementation"]["specific"]
+    )
     assert (
         "Enhanced app-compat chart for rotation-aware secrets" in stages["development"]["specific"]
     )

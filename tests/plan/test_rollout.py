@@ -140,6 +140,160 @@ def test_stage_names() -> None:
     assert Stage("cluster", "monitor").key == "cluster:monitor"
     assert (Stage("all").key, Stage("all").label, Stage("all").environment) == (
         "all",
-        "all environments",
+        "the estate",
         "",
     )
+    assert (Stage("environment", "prod").where, Stage("cluster", "tools").where) == (
+        " in prod",
+        " on cluster tools",
+    )
+
+
+def test_stages_come_from_evidence_or_declaration(kb: KnowledgeBase) -> None:
+    common = {"strategy": "staged", "deployment": "phased", "feature_flag": False}
+    # nothing evidences an environment or a cluster: one stage, never dev → staging → prod
+    plain = plan_rollout([_t("x", "platform")], kb.knowledge, environments=[], **common)
+    assert {s.stage for s in plain.steps} == {"all"}
+    # clusters with no environment: one stage each
+    clustered = plan_rollout(
+        [_t("a", "platform", clusters=["edge-01"]), _t("b", "platform", clusters=["edge-02"])],
+        kb.knowledge,
+        environments=[],
+        **common,
+    )
+    assert [s.stage for s in clustered.steps if s.targets] == ["cluster:edge-01", "cluster:edge-02"]
+    # a cluster of a known environment is inside that environment's stage, not one of its own
+    inside = plan_rollout(
+        [_t("a", "platform", clusters=["workload-prod"]), _t("b", "platform", ["dev"])],
+        kb.knowledge,
+        environments=[],
+        cluster_envs={"workload-prod": "prod"},
+        **common,
+    )
+    assert [s.stage for s in inside.steps if s.targets] == ["dev", "prod"]
+    assert inside.steps[-1].clusters == ["workload-prod"] or "workload-prod" in str(inside.steps)
+    # a declaration limits the rollout: prod's target is not rolled out in a dev-only change
+    declared = plan_rollout(
+        [_t("a", "platform", ["dev"]), _t("b", "platform", ["prod"])],
+        kb.knowledge,
+        environments=["dev"],
+        declared=["dev"],
+        **common,
+    )
+    assert {s.stage for s in declared.steps} == {"dev"}
+    assert all("b" not in s.targets for s in declared.steps)
+
+
+def test_each_step_speaks_for_its_controller(kb: KnowledgeBase) -> None:
+    targets = [
+        Target(
+            id="app",
+            what="Application x",
+            repo="gitops",
+            path="apps/x.yaml",
+            layer="platform",
+            environments=["prod"],
+            controller="argocd",
+        ),
+        Target(
+            id="tf",
+            what="aws_db_instance.main",
+            repo="infra",
+            path="envs/prod/db.tf",
+            layer="cloud",
+            environments=["prod"],
+            controller="terraform",
+        ),
+    ]
+    plan = plan_rollout(
+        targets,
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+    )
+    by_controller = {s.controller: s for s in plan.steps if s.targets}
+    assert "argocd app" in by_controller["argocd"].validation
+    assert "argocd app rollback" in by_controller["argocd"].rollback
+    assert "terraform plan" in by_controller["terraform"].validation
+    assert not any("flux" in (s.validation + s.rollback).lower() for s in plan.steps)
+
+
+def test_one_way_steps_are_points_of_no_return_with_an_honest_way_back(kb: KnowledgeBase) -> None:
+    cluster = Target(
+        id="eks",
+        what="module.eks",
+        repo="infra",
+        path="envs/prod/main.tf",
+        layer="cloud",
+        environments=["prod"],
+        controller="terraform",
+        probes=["clusters"],
+    )
+    plan = plan_rollout(
+        [cluster],
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+        traits={"one-way"},
+    )
+    (step,) = [s for s in plan.steps if s.targets]
+    assert step.point_of_no_return.startswith("Point of no return")
+    assert "cannot be downgraded" in step.point_of_no_return
+    assert "apply" not in step.rollback.split(":")[0] and "build a new cluster" in step.rollback
+    assert any(step.point_of_no_return in line for line in plan.rollback_summary)
+    # the same change, reversible: revert and apply again
+    reversible = plan_rollout(
+        [cluster],
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+    )
+    assert not [s for s in reversible.steps if s.point_of_no_return]
+
+
+def test_work_in_place_is_done_and_brings_no_strategy_steps(kb: KnowledgeBase) -> None:
+    plan = plan_rollout(
+        [_t("x", "platform", ["prod"])],
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="canary",
+        feature_flag=False,
+        done={"x": "Already at the target version"},
+    )
+    assert [s.layer for s in plan.steps] == ["platform"]
+    assert plan.steps[0].done == "Already at the target version"
+    assert plan.rollback_summary == [] and all("canary" not in x for x in plan.emergency_stop)
+
+
+def test_terraform_roots_in_dependency_order(kb: KnowledgeBase) -> None:
+    targets = [
+        Target(
+            id=f"r{n}",
+            what=f"required_provider.google ({d})",
+            repo="f",
+            path=f"{d}/main.tf",
+            layer="cloud",
+            controller="terraform",
+        )
+        for n, d in enumerate(["3-projects", "1-org", "0-bootstrap", "2-networks"])
+    ]
+    rank = {"0-bootstrap": 0, "1-org": 1, "2-networks": 2, "3-projects": 3}
+    plan = plan_rollout(
+        targets,
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+        apply_folders=lambda t, env: [t.path.split("/")[0]],
+        root_rank=lambda repo, root: (rank[root],),
+    )
+    roots = [s.action.split(" in ")[1].split(":")[0] for s in plan.steps if s.targets]
+    assert roots == ["f/0-bootstrap", "f/1-org", "f/2-networks", "f/3-projects"]

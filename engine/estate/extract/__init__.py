@@ -34,7 +34,7 @@ from engine.estate.extract.terraform import TerraformBlock, extract_terraform, e
 from engine.estate.extract.yamldocs import load_documents
 
 # Bump when any extractor's output changes: cached facts of older versions are ignored.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 class FileProblem(Out):

@@ -195,12 +195,17 @@ def _meta(src: str, body: Any) -> list[str]:
 
 
 def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
-    """`inputs` and `input_refs` of the readable attributes of a body, and provider choices."""
+    """`inputs` and `input_refs` of the readable attributes of a body (and literal booleans of
+    any attribute), and provider choices."""
     raw = {name: value for name, (value, _) in attrs.items()}
     inputs: dict[str, str] = {}
     refs: dict[str, str] = {}
     for name, value in raw.items():
         if not readable(name):
+            # a literal boolean only says whether something is on, never a secret: read it
+            # whatever the attribute is called (`manage_master_user_password_rotation = true`)
+            if value.strip() in {"true", "false"}:
+                inputs[name] = value.strip()
             continue
         found = literal(value)
         if found is not None:

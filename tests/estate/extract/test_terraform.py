@@ -145,3 +145,17 @@ def test_tfvars_names_and_only_version_values() -> None:
     ]
     assert values == {"cluster_version": "1.30", "environment": "prod"} and problems == []
     assert "hunter2" not in repr((names, values))
+
+
+def test_booleans_are_read_whatever_the_attribute_is_called() -> None:
+    # a literal boolean only says whether something is on; the password beside it stays unread
+    blocks, _ = extract_terraform(
+        'module "db" {\n  source = "terraform-aws-modules/rds/aws"\n'
+        "  manage_master_user_password_rotation = true\n  storage_encrypted = false\n"
+        '  master_password = "s3cr3t-value"\n  password_length = 32\n}\n'
+    )
+    (db,) = blocks
+    assert db.inputs["manage_master_user_password_rotation"] == "true"
+    assert db.inputs["storage_encrypted"] == "false"
+    assert "master_password" not in db.inputs and "password_length" not in db.inputs
+    assert "s3cr3t" not in repr(blocks)

@@ -1,0 +1,180 @@
+"""What infraplan knows to ground a plan in the estate it was given: the tools it can find and
+upgrade (knowledge/tools.yaml), how each delivery controller is validated and rolled back
+(knowledge/controllers.yaml), what cannot be undone (knowledge/reversibility.yaml), which
+settings make up the current state (knowledge/current-state.yaml), what work already in place
+removes from a plan (knowledge/in-place.yaml), and which words only the bundled example or the
+seed's company use (knowledge/wording.yaml)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from engine.core.models import Strict
+
+
+class Matcher(Strict):
+    """What shows a thing in an estate: chart names (substrings, any installation style), API
+    groups, kinds, Terraform module sources (substrings) and resource types."""
+
+    charts: list[str] = Field(default_factory=list)
+    api_groups: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    modules: list[str] = Field(default_factory=list)
+    terraform: list[str] = Field(default_factory=list)
+
+
+class VersionNote(Strict):
+    """What changes when a tool reaches `version`; a `stop` is a version an upgrade must pass
+    through (it cannot be skipped)."""
+
+    version: str
+    note: str
+    stop: bool = False
+
+
+class SequenceStep(Matcher):
+    """One position in the order an upgrade goes in (control plane → add-ons → node groups)."""
+
+    title: str
+
+
+class Tool(Matcher):
+    """A tool a request can name and the estate can run (knowledge/tools.yaml)."""
+
+    id: str
+    replaces: bool = False
+    title: str
+    words: list[str] = Field(description="Words and phrases of a request that name the tool.")
+    concept: str = Field(
+        default="", description="The vocabulary concept its words read as (for negation)."
+    )
+    runs_with_objects: bool = Field(
+        default=False,
+        description="Any live cluster object shows it runs (Kubernetes itself), even when "
+        "nothing declares it.",
+    )
+    install_files: list[str] = Field(
+        default_factory=list,
+        description="File names that install it as plain manifests (Flux's gotk-components.yaml).",
+    )
+    names: Literal["", "providers", "modules"] = Field(
+        default="",
+        description="The subjects are the estate's Terraform providers or module calls that the "
+        "request names (or all of them).",
+    )
+    version_attribute: str = Field(
+        default="chart_version",
+        description="The estate's version record that holds its installed version.",
+    )
+    app_version: bool = Field(
+        default=True,
+        description="Its chart version is the tool's version (false: the chart has its own "
+        "numbering, so a requested version cannot be compared with it).",
+    )
+    hop: Literal["minor", "stops"] = Field(
+        default="stops",
+        description="minor: one minor version at a time; stops: through each stop version.",
+    )
+    notes: list[VersionNote] = Field(default_factory=list)
+    sequence: list[SequenceStep] = Field(default_factory=list)
+
+
+class ControllerText(Strict):
+    """How a delivery controller applies, checks and undoes a step (knowledge/controllers.yaml).
+    Texts may use {repo}, {module}, {env} (" in prod" or ""), {targets} and {clusters}."""
+
+    id: str
+    replaces: bool = False
+    title: str
+    apply: str
+    validation: str
+    rollback: str
+    emergency_stop: str
+    command: str = Field(description="The command line tool its texts name (for readers).")
+
+
+class Reversibility(Strict):
+    """A step that cannot be undone, and the honest way back (knowledge/reversibility.yaml).
+
+    It applies to the steps of a change with `trait` whose targets a probe of `probes` found (or
+    that deploy the change's subject when `subject` is true); `default` applies to the first
+    deploying steps of each stage when no other entry does."""
+
+    id: str
+    replaces: bool = False
+    trait: str
+    probes: list[str] = Field(default_factory=list)
+    terraform: list[str] = Field(default_factory=list)
+    default: bool = False
+    marker: str
+    rollback: str
+    deployment: str = Field(
+        default="", description="Only with this deployment strategy (blue-green: switch back)."
+    )
+
+
+class Setting(Matcher):
+    """A setting the current state lists (knowledge/current-state.yaml): objects of `kinds` whose
+    detail field `detail` holds it, or Terraform blocks with `inputs` at a value, or resources
+    of `terraform` (present means configured). `of` says what it is a setting of, for counting
+    what lacks it; `probes` make it relevant to a plan whose pattern asks them."""
+
+    id: str
+    replaces: bool = False
+    attribute: str
+    detail: str = ""
+    contains: str = Field(default="", description="The detail value that counts as set.")
+    unset: str = Field(
+        default="",
+        description="How what the setting belongs to is shown without it (an object without "
+        "the field, a database without rotation); not listed when empty.",
+    )
+    inputs: dict[str, str] = Field(default_factory=dict)
+    shows: list[str] = Field(
+        default_factory=list,
+        description="Inputs whose value is the setting (`engine_version`): shown as written.",
+    )
+    value: str = Field(default="configured", description="How a matching resource is shown.")
+    of: Matcher = Field(default_factory=Matcher)
+    probes: list[str] = Field(default_factory=list)
+
+
+class InPlaceEffect(Strict):
+    """What a value of the `in_place` decision removes from a plan (knowledge/in-place.yaml):
+    phases and pattern texts naming the work, rollout steps of the subject's installation or of
+    some probes' matches, or the whole rollout."""
+
+    id: str
+    replaces: bool = False
+    title: str
+    phases: list[str] = Field(
+        default_factory=list, description="Words of a phase's task that make it done."
+    )
+    texts: list[str] = Field(
+        default_factory=list,
+        description="Phrases of pattern texts (stage notes, risks, tests) that no longer apply.",
+    )
+    installs: bool = Field(
+        default=False, description="Steps installing the subject (its chart or module) are done."
+    )
+    probes: list[str] = Field(
+        default_factory=list, description="Steps whose every target these probes found are done."
+    )
+    rollout: Literal["", "none"] = Field(
+        default="", description="none: nothing of the estate is rolled out."
+    )
+
+
+class Wording(Strict):
+    """Words of the bundled example or of the seed's company (knowledge/wording.yaml): a text
+    holding `find` says `replace` instead, unless the estate or the request has one of `unless`
+    (all words of `find` by default); with `when_empty`, only when that plan list is empty."""
+
+    id: str
+    replaces: bool = False
+    find: str
+    replace: str
+    unless: list[str] = Field(default_factory=list)
+    when_empty: Literal["", "upgrade_findings"] = ""
