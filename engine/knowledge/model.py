@@ -163,6 +163,11 @@ class PhaseKind(Strict):
         "phase ('kms: Create the CMK' is cloud work).",
     )
     default: bool = Field(default=False, description="The kind of a phase no other kind names.")
+    describes_only: bool = Field(
+        default=False,
+        description="A phase of this kind changes nothing it writes about (runbooks, guides): a "
+        "spec whose every phase is of such a kind only describes.",
+    )
 
 
 class TaskGroup(Strict):

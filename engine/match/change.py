@@ -43,6 +43,16 @@ def phases_are_evidence(loaded: LoadedSpec, pattern: Pattern | None) -> bool:
     return bool(pattern and pattern.implementation_phases)
 
 
+def only_describes(loaded: LoadedSpec, knowledge: Knowledge) -> bool:
+    """Whether a person wrote the phases and every one of them only describes (runbooks, guides):
+    whatever the summary names, such a change changes nothing it writes about."""
+    phases = loaded.spec.implementation_phases
+    if not phases or loaded.request:
+        return False
+    describing = {k.id for k in knowledge.phase_kinds if k.describes_only}
+    return all(knowledge.phase_kind(p.name, p.task) in describing for p in phases)
+
+
 def change_model(
     loaded: LoadedSpec,
     knowledge: Knowledge,
@@ -54,6 +64,14 @@ def change_model(
     spec, e = loaded.spec, loaded.spec.enhancement
     out: list[TraitEvidence] = []
     category = knowledge.category(e.category)
+    if only_describes(loaded, knowledge):
+        # a runbook about rotating the production password rotates nothing: neither the
+        # category's traits, the pattern's nor the words' apply, only what the spec declares
+        category, pattern = None, None
+        reading = None
+        describing = True
+    else:
+        describing = False
     if category is not None:
         at = loaded.origin("enhancement", "category")
         out += [
@@ -73,7 +91,7 @@ def change_model(
                         trait=info.id, source=f"declared {field}: {said}", at=loaded.origin(field)
                     )
                 )
-    if category is None or not category.describes_only:
+    if not describing and (category is None or not category.describes_only):
         reading = reading or read(text_of(loaded), knowledge)
         at = "request" if loaded.request else loaded.origin("enhancement", "summary")
         spoken = reading.concepts | reading.context
@@ -101,7 +119,7 @@ def change_model(
                     TraitEvidence(trait=t, source=f"change kind {kind.id} ({words})", at=at)
                     for t in kind.traits
                 ]
-    if phases_are_evidence(loaded, pattern):
+    if not describing and phases_are_evidence(loaded, pattern):
         for i, phase in enumerate(phases):
             name = phase.name.strip().lower()
             at = (

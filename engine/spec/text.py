@@ -137,6 +137,13 @@ class _Clause:
     subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
 
 
+def _next_meaning(tokens: list[str], i: int, table: list[tuple[tuple[str, ...], str]]) -> str:
+    """What the words at position i mean: the concept of the term starting there, else the word."""
+    if i >= len(tokens):
+        return ""
+    return next((c for t, c in table if tuple(tokens[i : i + len(t)]) == t), tokens[i])
+
+
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
     lowered = text.lower().replace("’", "'").strip()
@@ -216,12 +223,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # alternative names what is replaced; what follows "and" is the change again
             clauses.append(_Clause(set(), set()))
             continue
-        if token == "and" and length == 1 and i < len(tokens):
+        if token == "and" and length == 1 and _next_meaning(tokens, i, table) in actions:
             # "enable PITR and upgrade the DB": an action after "and" starts a new clause
-            following = next((c for t, c in table if tuple(tokens[i : i + len(t)]) == t), tokens[i])
-            if following in actions:
-                clauses.append(_Clause(set(), set()))
-                continue
+            clauses.append(_Clause(set(), set()))
+            continue
         replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()  # "10 nodes instead of 6"
         if meaning == "alt" and clause.mode == "stated" and not replaced_is_a_number:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
@@ -233,6 +238,13 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 negation.environments, clause.environments = clause.environments, set()
             clause = negation
             clauses.append(clause)
+        elif (
+            meaning == "context"
+            and matched == ("so",)
+            and _next_meaning(tokens, i, table) in actions
+        ):
+            # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
+            clauses.append(_Clause(set(), set()))
         elif meaning == "context":
             clauses.append(_Clause(set(), set(), mode="context"))
         elif meaning == "break":

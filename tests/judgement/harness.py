@@ -101,6 +101,25 @@ def _value(plan: Any, dim: str) -> Any:
     return plan.decisions[dim].value
 
 
+# The categories the seed names. A writer who knew only these (`seed_categories_only: true`)
+# cannot judge a plan that chose a finer category of the knowledge base (networking for a
+# security group, ci-cd for a pipeline); such a choice is not counted either way.
+SEED_CATEGORIES = frozenset(
+    {
+        "secret-management",
+        "cost-optimization",
+        "observability",
+        "security",
+        "developer-experience",
+        "backup-and-recovery",
+    }
+)
+
+
+def _judged_category(case: dict[str, Any], chosen: Any) -> bool:
+    return not case.get("seed_categories_only") or chosen in SEED_CATEGORIES
+
+
 def judge(case: dict[str, Any]) -> Outcome:
     out = Outcome(case=case["id"], decisions={})
     try:
@@ -118,6 +137,8 @@ def judge(case: dict[str, Any]) -> Outcome:
     expect = case["expect"]
     out.decisions = {d: _value(plan, d) for d in (*ORDERED, *SETS)}
     for dim in ORDERED:
+        if dim == "category" and not _judged_category(case, out.decisions[dim]):
+            continue
         if dim in expect:
             out.checked[dim] += 1
             if out.decisions[dim] in expect[dim]:
