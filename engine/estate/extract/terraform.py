@@ -43,6 +43,8 @@ class TerraformBlock(Out):
     # switches, names, charts and versions: literal values, and bare references (never secrets)
     inputs: dict[str, str] = Field(default_factory=dict)
     input_refs: dict[str, str] = Field(default_factory=dict)
+    # the line of each read input (literal or reference): a value's citation is its own line
+    input_lines: dict[str, int] = Field(default_factory=dict)
     providers: dict[str, str] = Field(default_factory=dict)  # provider type → configuration used
     embedded: list[KubeDoc] = Field(default_factory=list)  # objects a manifest resource holds
     files: list[str] = Field(default_factory=list)  # files read through file("${path.module}/…")
@@ -212,7 +214,15 @@ def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
             inputs[name] = found
         elif bare_reference(value):
             refs[name] = bare_reference(value)
-    return {"inputs": inputs, "input_refs": refs, "providers": provider_choices(raw)}
+    lines = {
+        name: node.meta.line for name, (_, node) in attrs.items() if name in inputs or name in refs
+    }
+    return {
+        "inputs": inputs,
+        "input_refs": refs,
+        "input_lines": lines,
+        "providers": provider_choices(raw),
+    }
 
 
 def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
@@ -368,16 +378,19 @@ def _context(code: str) -> str:
     return found.group(1) if found else ""
 
 
-def extract_tfvars(text: str) -> tuple[list[str], dict[str, str], list[tuple[int, str]]]:
-    """The variable names a tfvars file sets, and the values of those that name a version, a
-    switch or an environment; no other value is read."""
+def extract_tfvars(
+    text: str,
+) -> tuple[list[str], dict[str, str], dict[str, int], list[tuple[int, str]]]:
+    """The variable names a tfvars file sets, the values of those that name a version, a
+    switch or an environment (no other value is read), and the line each value is set on."""
     body, problems = parse_hcl(text)
     if problems:
-        return [], {}, problems
+        return [], {}, {}, problems
     attrs = _attributes(text, body)
     values = {
         name: value
         for name, (raw, _) in attrs.items()
         if readable(name) and (value := _literal_value(raw)) is not None
     }
-    return sorted(attrs), dict(sorted(values.items())), []
+    lines = {name: attrs[name][1].meta.line for name in values}
+    return sorted(attrs), dict(sorted(values.items())), dict(sorted(lines.items())), []
