@@ -7,13 +7,25 @@ the prod root with `"0.37.5"` has two versions, one per root, each at its root's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from engine.estate.model import InstanceVersion, TerraformFact
+from engine.estate.placement import Placer
 from engine.estate.units import Instance
+from engine.knowledge.reading import EstateReading
 
-if TYPE_CHECKING:
-    from engine.estate.tfdelivery import Terraform
+
+class Terraform(Protocol):
+    """What reading an instance's values needs (engine/estate/tfdelivery.py's Terraform)."""
+
+    placer: Placer
+    reading: EstateReading
+
+    def value(
+        self, b: TerraformFact, names: list[str], inst: Instance | None
+    ) -> tuple[str, str, int]: ...
+
+    def block_clusters(self, b: TerraformFact, chosen: list[Instance]) -> set[str]: ...
 
 
 def _version_arguments(b: TerraformFact) -> list[str]:

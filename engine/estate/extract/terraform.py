@@ -15,7 +15,13 @@ from pydantic import Field
 
 from engine.core.models import Out
 from engine.core.redact import strip_userinfo
+from engine.estate.extract.hcl_parse import attributes as _attributes
+from engine.estate.extract.hcl_parse import block_head as _block_head
+from engine.estate.extract.hcl_parse import blocks_of as _blocks
+from engine.estate.extract.hcl_parse import body_of as _body
+from engine.estate.extract.hcl_parse import node_text as _text
 from engine.estate.extract.hcl_parse import parse_hcl
+from engine.estate.extract.hcl_parse import unquote as _unquote
 from engine.estate.extract.hcl_values import (
     bare_reference,
     embedded_objects,
@@ -74,32 +80,6 @@ _REF = re.compile(
 )
 
 
-def _text(src: str, node: Any) -> str:
-    meta = getattr(node, "meta", None)
-    if meta is None or meta.empty:
-        return ""
-    return src[meta.start_pos : meta.end_pos]
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return text[1:-1]
-    return text
-
-
-def _label(node: Any) -> str:
-    """The text of a block label (`"aws_db_instance"`) or identifier."""
-    from lark import Token, Tree
-
-    parts: list[str] = []
-    for sub in node.iter_subtrees_topdown() if isinstance(node, Tree) else []:
-        for child in sub.children:
-            if isinstance(child, Token) and child.type not in {"DBLQUOTE", "LBRACE", "RBRACE"}:
-                parts.append(str(child))
-    return "".join(parts)
-
-
 def _code_only(code: str) -> str:
     """Code without strings, heredocs and comments, keeping only the `${...}` interpolations of
     strings and heredocs: the text of a heredoc or a comment is never mined for references (it
@@ -148,44 +128,6 @@ def references(code: str) -> list[str]:
         else:
             found.add(f"{m.group('rtype')}.{m.group('rname')}")
     return sorted(found)
-
-
-def _children(node: Any, data: str) -> list[Any]:
-    from lark import Tree
-
-    return [c for c in node.children if isinstance(c, Tree) and c.data == data]
-
-
-def _body(block: Any) -> Any:
-    bodies = _children(block, "body")
-    return bodies[0] if bodies else None
-
-
-def _attributes(src: str, body: Any) -> dict[str, tuple[str, Any]]:
-    """name → (raw expression text, node) for the attributes directly in a body."""
-    out: dict[str, tuple[str, Any]] = {}
-    if body is None:
-        return out
-    for attr in _children(body, "attribute"):
-        name = _label(attr.children[0])
-        out[name] = (_text(src, attr.children[-1]), attr)
-    return out
-
-
-def _blocks(body: Any) -> list[Any]:
-    return _children(body, "block") if body is not None else []
-
-
-def _block_head(block: Any) -> tuple[str, list[str]]:
-    from lark import Tree
-
-    kind = _label(block.children[0])
-    labels = [
-        _label(c)
-        for c in block.children[1:]
-        if isinstance(c, Tree) and c.data in {"string", "identifier", "string_lit"}
-    ]
-    return kind, labels
 
 
 def _meta(src: str, body: Any) -> list[str]:

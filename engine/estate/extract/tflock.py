@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 
 from engine.core.redact import strip_userinfo
-from engine.estate.extract.hcl_parse import parse_hcl
-from engine.estate.extract.terraform import (
-    TerraformBlock,
-    _attributes,
-    _block_head,
-    _blocks,
-    _body,
-    _unquote,
+from engine.estate.extract.hcl_parse import (
+    attributes,
+    block_head,
+    blocks_of,
+    body_of,
+    parse_hcl,
+    unquote,
 )
+from engine.estate.extract.terraform import TerraformBlock
 
 
 def extract_lock(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
@@ -24,20 +24,20 @@ def extract_lock(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]
     if problems:
         return [], problems
     out = []
-    for block in _blocks(body):
-        kind, labels = _block_head(block)
-        attrs = _attributes(text, _body(block))
+    for block in blocks_of(body):
+        kind, labels = block_head(block)
+        attrs = attributes(text, body_of(block))
         raw = attrs["version"][0].strip() if "version" in attrs else ""
         if kind != "provider" or not labels or not _LOCKED.match(raw):
             continue
-        source = _unquote(labels[0]).removeprefix("registry.terraform.io/")
+        source = unquote(labels[0]).removeprefix("registry.terraform.io/")
         out.append(
             TerraformBlock(
                 line=block.meta.line,
                 block="locked_provider",
                 type=source.rsplit("/", 1)[-1],
                 source=strip_userinfo(source),
-                version=_unquote(raw),
+                version=unquote(raw),
             )
         )
     return out, []
