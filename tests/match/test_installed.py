@@ -265,3 +265,14 @@ def test_a_constraint_is_not_a_version_a_lock_file_is(kb: KnowledgeBase, tmp_pat
     assert [(i.value, i.at) for i in aws.installed] == [
         ("5.46.0", "estate/envs/dev/.terraform.lock.hcl:1")
     ]
+
+
+def test_constraints_admit_or_exclude_a_target() -> None:
+    from engine.match.constraints import admits
+
+    assert admits("~> 5.46.0", (5, 80, 0)) is False
+    assert admits("~> 5.46.0", (5, 46, 9)) is True
+    assert admits("~> 5.46", (5, 80, 0)) is True and admits("~> 5.46", (6, 0, 0)) is False
+    assert admits(">= 5.40, < 6.0", (5, 80, 0)) is True
+    assert admits("3.6.2", (3, 7, 0)) is False
+    assert admits("latest", (1, 0, 0)) is None
