@@ -187,6 +187,7 @@ class VersionRecord(Out):
     line: int = 0
     cluster: str = ""
     environment: str = ""  # the environment of the root that sets it, when one
+    of: str = ""  # the block it is a version of, when written elsewhere (repo/path:line)
     live: bool | None = None
 
     @property

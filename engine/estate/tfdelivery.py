@@ -15,7 +15,7 @@ from __future__ import annotations
 from engine.estate.model import ChartUse, Delivered, K8sObject, TerraformFact, TfvarsFact, Why
 from engine.estate.paths import folder_of, join
 from engine.estate.placement import Placer
-from engine.estate.tfversions import instance_versions
+from engine.estate.tfversions import instance_versions, wrapped_clusters
 from engine.estate.units import Folder, Instance, TerraformDelivery
 
 
@@ -99,7 +99,6 @@ class Terraform:
         return path.endswith(".auto.tfvars") or not self.placer.environment_of_name(stem)
 
     # -- clusters -----------------------------------------------------------------------------------
-
     def declared_cluster(self, b: TerraformFact, inst: Instance | None) -> tuple[str, list[str]]:
         """(cluster name, version argument names) when the block creates a cluster."""
         for d in self.reading.cluster_declarations:
@@ -119,6 +118,7 @@ class Terraform:
             for b in blocks
             if b.block in {"module", "resource"}
         }
+        declared.update(wrapped_clusters(self, folder, inst))
         for b in blocks:
             if b.block == "data" and b.type in {
                 d.resource for d in self.reading.cluster_declarations

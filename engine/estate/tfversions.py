@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from engine.estate.model import InstanceVersion, TerraformFact
+from engine.estate.paths import join
 from engine.estate.placement import Placer
-from engine.estate.units import Instance
+from engine.estate.units import Folder, Instance
 from engine.knowledge.reading import EstateReading
 
 
@@ -26,6 +27,50 @@ class Terraform(Protocol):
     ) -> tuple[str, str, int]: ...
 
     def block_clusters(self, b: TerraformFact, chosen: list[Instance]) -> set[str]: ...
+
+    def declared_cluster(
+        self, b: TerraformFact, inst: Instance | None
+    ) -> tuple[str, list[str]]: ...
+
+    def resolve(
+        self, ref: str, folder: Folder, inst: Instance | None, depth: int
+    ) -> tuple[str, str, int] | None: ...
+
+    @property
+    def folders(self) -> dict[Folder, list[TerraformFact]]: ...
+
+
+def wrapped_clusters(terraform: Terraform, folder: Folder, inst: Instance | None) -> dict[str, str]:
+    """`module.<call>` → the cluster a call of a local module declares (a wrapper around the EKS
+    module called with `cluster_name = "staging-eu"`): a provider configured from the call's
+    outputs points at that cluster."""
+    out = {}
+    for call in terraform.folders.get(folder, []):
+        if call.block != "module" or not call.source.startswith(("./", "../")):
+            continue
+        variables = dict(call.inputs)
+        for name, ref in call.input_refs.items():
+            found = terraform.resolve(ref, folder, inst, 0)
+            if found is not None:
+                variables[name] = found[0]
+        callee = (call.repo, join(call.module, call.source))
+        below = Instance(
+            folder=callee,
+            environments=frozenset(),
+            providers={},
+            variables=variables,
+            enabled=True,
+            kept="",
+            via=f"module.{call.name}",
+        )
+        names = {
+            terraform.declared_cluster(b, below)[0]
+            for b in terraform.folders.get(callee, [])
+            if b.block in {"module", "resource"}
+        } - {""}
+        if len(names) == 1:
+            out[f"module.{call.name}"] = names.pop()
+    return out
 
 
 def _version_arguments(b: TerraformFact) -> list[str]:

@@ -51,7 +51,7 @@ def _instance_versions(b: TerraformFact) -> list[VersionRecord]:
             "environment": v.environments[0] if len(v.environments) == 1 else "",
         }
         fields = v.model_dump(include={"subject", "attribute", "value", "path", "line"})
-        out.append(VersionRecord(repo=b.repo, live=b.delivery.live, **fields, **one))
+        out.append(VersionRecord(repo=b.repo, live=b.delivery.live, of=b.where, **fields, **one))
     return out
 
 

@@ -25,6 +25,10 @@ def _excluding(path: UpgradePath, subjects: list[Subject]) -> int:
     return sum(1 for c in constraints if admits(c.value, target) is False)
 
 
+def _constraints_at(path: UpgradePath, subjects: list[Subject]) -> list[str]:
+    return [c.at for s in subjects if s.name == path.subject for c in s.constraints]
+
+
 def current_facts(
     loaded: LoadedSpec,
     estate: Estate | None,
@@ -59,7 +63,9 @@ def current_facts(
         make_fact(
             "upgrade",
             p.subject,
-            evidence=[i.at for i in p.installed][:MAX_EVIDENCE] or p.old_apis[:MAX_EVIDENCE],
+            evidence=[i.at for i in p.installed][:MAX_EVIDENCE]
+            or p.old_apis[:MAX_EVIDENCE]
+            or _constraints_at(p, subjects)[:MAX_EVIDENCE],
             subject=p.subject,
             tool=p.tool,
             has_target=bool(p.target),

@@ -276,3 +276,37 @@ def test_constraints_admit_or_exclude_a_target() -> None:
     assert admits(">= 5.40, < 6.0", (5, 80, 0)) is True
     assert admits("3.6.2", (3, 7, 0)) is False
     assert admits("latest", (1, 0, 0)) is None
+
+
+def test_a_chart_lands_on_the_cluster_a_local_wrapper_module_declares(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    wrapper = (
+        'variable "cluster_name" { type = string }\n'
+        'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "20.24.2"\n'
+        "  cluster_name = var.cluster_name\n}\n"
+        'output "endpoint" { value = module.eks.cluster_endpoint }\n'
+    )
+    root = (
+        'terraform {\n  backend "s3" {}\n}\n'
+        'module "cluster" {\n  source = "../../modules/eks-cluster"\n'
+        '  cluster_name = "staging-eu"\n}\n'
+        'provider "helm" {\n  kubernetes {\n    host = module.cluster.endpoint\n  }\n}\n'
+        'module "karpenter" {\n  source = "../../modules/karpenter"\n'
+        '  karpenter_version = "1.0.6"\n}\n'
+    )
+    _write(
+        tmp_path,
+        {
+            "modules/eks-cluster/main.tf": wrapper,
+            "modules/karpenter/main.tf": KARPENTER_MODULE,
+            "live/staging/main.tf": root,
+        },
+    )
+    estate = _scan(kb, tmp_path)
+    charts = [
+        (r.value, r.cluster, r.environment)
+        for r in estate.versions
+        if r.attribute == "chart_version" and r.subject == "karpenter"
+    ]
+    assert charts == [("1.0.6", "staging-eu", "staging")]
