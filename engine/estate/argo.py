@@ -51,6 +51,13 @@ def _argo_cluster(find: Delivery, d: ArgoApplication, element: dict[str, str]) -
     return "", ""
 
 
+def destination_clusters(find: Delivery, o: K8sObject, d: ArgoApplication) -> set[str]:
+    """The clusters an application deploys to: its destination, or each one its
+    ApplicationSet's generators yield."""
+    elements = generated(find, o, d) if o.kind == "ApplicationSet" else [{}]
+    return {c for e in elements or [{}] if (c := _argo_cluster(find, d, e)[0]) and "{{" not in c}
+
+
 def argo_units(find: Delivery) -> list[Unit]:
     units = []
     for o in find.objects:

@@ -36,6 +36,9 @@ class ChartUse(Out):
     installed_by: str  # flux, argocd, terraform
     value_files: list[str] = Field(default_factory=list)
     via: str = ""  # the Terraform block that passes the chart down, when not this one
+    # where an Argo CD application deploys it (its destination, or each generated one): not
+    # where the application object itself lives
+    clusters: list[str] = Field(default_factory=list)
 
 
 class Delivered(Out):

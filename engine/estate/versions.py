@@ -34,10 +34,11 @@ def _charts(
     cluster = clusters[0] if len(clusters) == 1 else ""
     return [
         VersionRecord(
-            subject=c.name, attribute="chart_version", value=c.version, cluster=cluster, **where
+            subject=c.name, attribute="chart_version", value=c.version, cluster=on, **where
         )
         for c in charts
         if c.version
+        for on in (c.clusters or [cluster])  # an Argo CD chart: where it deploys
     ]
 
 

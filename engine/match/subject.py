@@ -119,7 +119,16 @@ def _versions(estate: Estate, attribute: str, keep: object) -> list[InstalledVer
 
 
 def _unique(versions: list[InstalledVersion]) -> list[InstalledVersion]:
-    return sorted({(v.value, v.at): v for v in versions}.values(), key=lambda v: (v.at, v.value))
+    """One entry per version and place; the clusters one place deploys to, together."""
+    merged: dict[tuple[str, str], InstalledVersion] = {}
+    for v in sorted(versions, key=lambda v: (v.at, v.value, v.where)):
+        seen = merged.get((v.value, v.at))
+        if seen is None:
+            merged[(v.value, v.at)] = v
+        elif v.where and v.where not in seen.where.split(", "):
+            where = ", ".join(w for w in (seen.where, v.where) if w)
+            merged[(v.value, v.at)] = seen.model_copy(update={"where": where})
+    return sorted(merged.values(), key=lambda v: (v.at, v.value))
 
 
 def _scope(r: VersionRecord) -> str:

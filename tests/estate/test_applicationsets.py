@@ -1,7 +1,7 @@
 """ApplicationSet generators: a git directory generator's folders (path globs, excludes) are
 live, delivered by Argo CD, on the cluster its template names; a cluster generator deploys to
 the clusters registered as Argo CD cluster Secrets its selector picks (their names are read,
-never their credentials)."""
+never their credentials), and a chart it installs is versioned on each of them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from engine.decide.base import KnowledgeBase
 from engine.estate.discover import RepoSpec
 from engine.estate.scan import ScanOptions, scan_estate
 
+
+def _appset(name: str, spec: str) -> str:
+    return (
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\n"
+        f"metadata: {{name: {name}, namespace: argocd}}\nspec:\n{spec}"
+    )
+
+
 ROOT = """\
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -19,11 +27,9 @@ spec:
   source: {repoURL: https://git.example.com/org/gitops.git, path: appsets}
   destination: {server: https://kubernetes.default.svc, namespace: argocd}
 """
-NODEPOOLS = """\
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: {name: nodepools, namespace: argocd}
-spec:
+NODEPOOLS = _appset(
+    "nodepools",
+    """\
   generators:
     - git:
         repoURL: https://git.example.com/org/gitops.git
@@ -36,12 +42,11 @@ spec:
     spec:
       source: {repoURL: https://git.example.com/org/gitops.git, path: '{{path}}'}
       destination: {name: '{{path[1]}}', namespace: karpenter}
-"""
-ADDONS = """\
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: {name: addons, namespace: argocd}
-spec:
+""",
+)
+ADDONS = _appset(
+    "addons",
+    """\
   goTemplate: true
   generators:
     - clusters:
@@ -52,7 +57,23 @@ spec:
     spec:
       source: {repoURL: https://git.example.com/org/gitops.git, path: 'addons/{{.name}}'}
       destination: {server: '{{.server}}', namespace: addons}
-"""
+""",
+)
+CHART = _appset(
+    "ingress",
+    """\
+  generators:
+    - clusters:
+        selector:
+          matchLabels: {tier: workload}
+  template:
+    metadata: {name: 'ingress-{{name}}'}
+    spec:
+      source: {repoURL: https://kubernetes.github.io/ingress-nginx, chart: ingress-nginx,
+               targetRevision: 4.11.2}
+      destination: {server: '{{server}}', namespace: ingress-nginx}
+""",
+)
 
 
 def _secret(name: str, tier: str) -> str:
@@ -74,6 +95,7 @@ def test_generators_select_folders_and_clusters(kb: KnowledgeBase, tmp_path: Pat
         "bootstrap/root.yaml": ROOT,
         "appsets/nodepools.yaml": NODEPOOLS,
         "appsets/addons.yaml": ADDONS,
+        "appsets/ingress.yaml": CHART,
         "clusters/staging-eu/karpenter/pool.yaml": _pool("a"),
         "clusters/prod-us/karpenter/pool.yaml": _pool("b"),
         "clusters/lab-1/karpenter/pool.yaml": _pool("c"),
@@ -100,4 +122,12 @@ def test_generators_select_folders_and_clusters(kb: KnowledgeBase, tmp_path: Pat
     assert maps["addons/prod-us/cm.yaml"].clusters == ["prod-us"]
     assert maps["addons/tools/cm.yaml"].delivery.live is False  # not selected
     assert {"staging-eu", "prod-us"} <= {c.name for c in estate.clusters}
+    # a chart an ApplicationSet installs is versioned on each cluster it deploys to
+    charts = sorted(
+        (r.subject, r.value, r.cluster) for r in estate.versions if r.attribute == "chart_version"
+    )
+    assert charts == [
+        ("ingress-nginx", "4.11.2", "prod-us"),
+        ("ingress-nginx", "4.11.2", "staging-eu"),
+    ]
     assert "very-secret-token" not in estate.model_dump_json()
