@@ -1,11 +1,14 @@
 """Argo CD delivery: the units an Application or ApplicationSet declares — one per source path,
-and one per literal list-generator element of an ApplicationSet (its template filled in) — with
-the cluster each deploys to."""
+and one per element an ApplicationSet's generators yield (engine/estate/argogen.py: list
+elements, git directories and files, registered clusters, matrices; its template filled in) —
+with the cluster each deploys to."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
+from engine.estate.argogen import generated
 from engine.estate.delivery import Delivery
 from engine.estate.extract.kinds import ArgoApplication, ArgoSource
 from engine.estate.model import K8sObject
@@ -20,8 +23,13 @@ def _host(url: str) -> str:
         return url
 
 
+_SEGMENT = re.compile(r"\{\{-?\s*index\s+\.path\.segments\s+(\d+)\s*-?\}\}")
+
+
 def _render(text: str, element: dict[str, str]) -> str:
-    """An ApplicationSet template string with one list element's values filled in."""
+    """An ApplicationSet template string with one generated element's values filled in (its
+    fasttemplate `{{path[1]}}` and Go template `{{index .path.segments 1}}` forms alike)."""
+    text = _SEGMENT.sub(lambda m: element.get(f"path[{m.group(1)}]", m.group(0)), text)
     for key, value in element.items():
         for form in ("{{.%s}}", "{{ .%s }}", "{{%s}}", "{{ %s }}"):
             text = text.replace(form % key, value)
@@ -43,13 +51,20 @@ def _argo_cluster(find: Delivery, d: ArgoApplication, element: dict[str, str]) -
     return "", ""
 
 
+def destination_clusters(find: Delivery, o: K8sObject, d: ArgoApplication) -> set[str]:
+    """The clusters an application deploys to: its destination, or each one its
+    ApplicationSet's generators yield."""
+    elements = generated(find, o, d) if o.kind == "ApplicationSet" else [{}]
+    return {c for e in elements or [{}] if (c := _argo_cluster(find, d, e)[0]) and "{{" not in c}
+
+
 def argo_units(find: Delivery) -> list[Unit]:
     units = []
     for o in find.objects:
         d = o.detail
         if not isinstance(d, ArgoApplication) or not find.usable(o):
             continue
-        elements = d.elements if o.kind == "ApplicationSet" else [{}]
+        elements = generated(find, o, d) if o.kind == "ApplicationSet" else [{}]
         for element in elements or [{}]:
             for source in d.sources:
                 unit = _argo_unit(find, o, d, source, element)

@@ -307,6 +307,8 @@ def classify(rel: str, chart_dirs: set[str]) -> str | None:
         return "terraform"
     if lower.endswith(".tfvars"):
         return "tfvars"
+    if lower == ".terraform.lock.hcl":
+        return "terraform-lock"  # the provider versions `terraform init` installed
     if lower.endswith(".tf.json") or lower.endswith(".tfvars.json"):
         return "skip:terraform-json"
     if not (lower.endswith(".yaml") or lower.endswith(".yml")):

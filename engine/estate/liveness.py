@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from engine.estate.argo import destination_clusters
 from engine.estate.delivery import Delivery
 from engine.estate.extract.kinds import (
     ArgoApplication,
@@ -60,6 +61,7 @@ def object_charts(o: K8sObject, find: Delivery) -> list[ChartUse]:
         return [ChartUse(name=name, version=version, repository=repository, installed_by="flux")]
     if isinstance(d, ArgoApplication):  # templated charts (`{{values.chart}}`) name no chart
         refs = {s.ref for s in d.sources if s.ref}
+        clusters = sorted(destination_clusters(find, o, d))
         return [
             ChartUse(
                 name=s.chart,
@@ -72,6 +74,7 @@ def object_charts(o: K8sObject, find: Delivery) -> list[ChartUse]:
                     else f
                     for f in s.value_files
                 ],
+                clusters=clusters,
             )
             for s in d.sources
             if s.chart and not PLACEHOLDER.search(s.chart)

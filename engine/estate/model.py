@@ -36,6 +36,9 @@ class ChartUse(Out):
     installed_by: str  # flux, argocd, terraform
     value_files: list[str] = Field(default_factory=list)
     via: str = ""  # the Terraform block that passes the chart down, when not this one
+    # where an Argo CD application deploys it (its destination, or each generated one): not
+    # where the application object itself lives
+    clusters: list[str] = Field(default_factory=list)
 
 
 class Delivered(Out):
@@ -87,6 +90,20 @@ class K8sObject(Out):
         return f"{self.repo}/{self.path}:{self.line}"
 
 
+class InstanceVersion(Out):
+    """A version one instance of a Terraform module folder gets, and where the value is written
+    (the root's module call, its tfvars, a variable default): a module called by two roots with
+    two versions has two."""
+
+    subject: str  # a chart name, or the block's address (`aws_db_instance.this`)
+    attribute: str  # chart_version, engine_version, ...
+    value: str
+    path: str
+    line: int = 0
+    clusters: list[str] = Field(default_factory=list)
+    environments: list[str] = Field(default_factory=list)
+
+
 class TerraformFact(TerraformBlock):
     repo: str
     path: str
@@ -96,6 +113,7 @@ class TerraformFact(TerraformBlock):
     environments: list[str] = Field(default_factory=list)  # of the roots that instantiate it
     clusters: list[str] = Field(default_factory=list)  # where it applies Kubernetes objects
     delivery: Delivered = Field(default_factory=Delivered)
+    versions: list[InstanceVersion] = Field(default_factory=list)  # per instance, where set
 
     @property
     def address(self) -> str:
@@ -122,6 +140,7 @@ class TfvarsFact(Out):
     environment: str = ""
     variables: list[str]
     values: dict[str, str] = Field(default_factory=dict)  # versions, switches, environments only
+    lines: dict[str, int] = Field(default_factory=dict)  # the line each value is set on
 
 
 class ChartFact(ChartInfo):
@@ -170,6 +189,8 @@ class VersionRecord(Out):
     path: str
     line: int = 0
     cluster: str = ""
+    environment: str = ""  # the environment of the root that sets it, when one
+    of: str = ""  # the block it is a version of, when written elsewhere (repo/path:line)
     live: bool | None = None
 
     @property

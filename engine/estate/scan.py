@@ -292,6 +292,7 @@ def scan_estate(
                         environment=env,
                         variables=ff.tfvars,
                         values=ff.tfvars_values,
+                        lines=ff.tfvars_lines,
                     )
                 )
             if ff.chart is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from engine.estate.model import ChartUse, Delivered, K8sObject, TerraformFact, TfvarsFact, Why
 from engine.estate.paths import folder_of, join
 from engine.estate.placement import Placer
+from engine.estate.tfversions import instance_versions, wrapped_clusters
 from engine.estate.units import Folder, Instance, TerraformDelivery
 
 
@@ -57,7 +58,7 @@ class Terraform:
         """The first of `names` with a value: (value, path it is written in, line)."""
         for name in names:
             if name in b.inputs and b.inputs[name] != "empty":
-                return b.inputs[name], b.path, b.line
+                return b.inputs[name], b.path, b.input_lines.get(name, b.line)
             ref = b.input_refs.get(name, "")
             found = self.resolve(ref, (b.repo, b.module), inst, 0) if ref else None
             if found is not None:
@@ -71,17 +72,16 @@ class Terraform:
         blocks = self.folders.get(folder, [])
         if kind == "var":
             if inst is not None and name in inst.variables:
-                return inst.variables[name], "", 0
+                return inst.variables[name], *inst.origins.get(name, ("", 0))
             if inst is None or not inst.via:
+                # the root's tfvars (a workspace's `prod.tfvars` is not the root's one value)
                 values = {
-                    (t.values[name], t.path)
+                    (t.values[name], t.path, t.lines.get(name, 0))
                     for t in self.tfvars.get(folder, [])
-                    if name in t.values
-                    and not self.placer.environment_of_name(t.path.rsplit("/", 1)[-1].split(".")[0])
+                    if name in t.values and self._root_tfvars(t.path)
                 }
-                if len(values) == 1:
-                    value, path = values.pop()
-                    return value, path, 0
+                if len({v for v, _, _ in values}) == 1:
+                    return min(values, key=lambda v: (v[1], v[2]))
             default = next((b for b in blocks if b.block == "variable" and b.name == name), None)
             if default is not None and "default" in default.inputs:
                 return default.inputs["default"], default.path, default.line
@@ -93,8 +93,12 @@ class Terraform:
                 return self.resolve(local.input_refs["value"], folder, inst, depth + 1)
         return None
 
-    # -- clusters -----------------------------------------------------------------------------------
+    def _root_tfvars(self, path: str) -> bool:
+        """Loaded with the root: terraform.tfvars, *.auto.tfvars, not `prod.tfvars`."""
+        stem = path.rsplit("/", 1)[-1].split(".")[0]
+        return path.endswith(".auto.tfvars") or not self.placer.environment_of_name(stem)
 
+    # -- clusters -----------------------------------------------------------------------------------
     def declared_cluster(self, b: TerraformFact, inst: Instance | None) -> tuple[str, list[str]]:
         """(cluster name, version argument names) when the block creates a cluster."""
         for d in self.reading.cluster_declarations:
@@ -114,6 +118,7 @@ class Terraform:
             for b in blocks
             if b.block in {"module", "resource"}
         }
+        declared.update(wrapped_clusters(self, folder, inst))
         for b in blocks:
             if b.block == "data" and b.type in {
                 d.resource for d in self.reading.cluster_declarations
@@ -179,10 +184,16 @@ class Terraform:
                     if "." not in config:  # default configurations pass down implicitly
                         providers.setdefault(config, clusters)
                 variables = dict(call.inputs)
+                origins = {n: (call.path, call.input_lines.get(n, call.line)) for n in variables}
                 for name, ref in call.input_refs.items():
                     resolved = self.resolve(ref, inst.folder, inst, 0)
                     if resolved is not None:
                         variables[name] = resolved[0]
+                        origins[name] = (
+                            (resolved[1], resolved[2])
+                            if resolved[1]
+                            else (call.path, call.input_lines.get(name, call.line))
+                        )
                 off = self.switched_off(call)
                 address = f"module.{call.name}"
                 pending.append(
@@ -195,6 +206,7 @@ class Terraform:
                         kept=inst.kept,
                         via=f"{inst.via} → {address}" if inst.via else address,
                         off=inst.off or (f"{address}: {off}" if off else ""),
+                        origins=origins,
                     )
                 )
         return found
@@ -320,9 +332,13 @@ class Terraform:
                         ),
                     }
                 )
+                fact = fact.model_copy(
+                    update={"versions": instance_versions(self, b, live_insts or chosen)}
+                )
                 out.blocks.append(fact)
                 out.objects.extend(self.embedded(fact))
-                for i in chosen[:1]:
+                # every instance: a module called for two clusters declares both
+                for i in live_insts or chosen[:1]:
                     name, version_names = self.declared_cluster(b, i)
                     value, path, line = self.value(b, version_names, i) if name else ("", "", 0)
                     if name and value:

@@ -71,6 +71,8 @@ class Instance:
     kept: str  # the kept-apart reason of its root ("" for the estate's own roots)
     via: str  # module.a → module.b
     off: str = ""  # why it is switched off
+    # where each variable's value is written: (path, line) of the call argument or tfvars entry
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass

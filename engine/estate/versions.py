@@ -1,19 +1,25 @@
 """Versions the estate declares, each `{subject, attribute, value}` at a place: installed charts
 (whichever way they are installed), app versions and image tags of workloads, Kubernetes
 versions of clusters (literal, or through the variable and tfvars feeding them), Terraform's
-`required_version`, provider constraints, module versions, and the API versions in use per kind."""
+`required_version`, provider constraints and the provider versions lock files record, module
+versions, `*_version` arguments per Terraform root, and the API versions in use per kind."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from engine.estate.extract.kinds import Workload
-from engine.estate.model import ChartUse, Estate, VersionRecord
+from engine.estate.model import ChartUse, Estate, TerraformFact, VersionRecord
 
 APP_VERSION_LABEL = "app.kubernetes.io/version"
+# a `required_providers` entry constrains a provider; a lock file records the one installed
+PROVIDER_ATTRIBUTES = {
+    "required_provider": "version_constraint",
+    "locked_provider": "locked_version",
+}
 
 
-def _tag(image: str) -> tuple[str, str]:
+def image_tag(image: str) -> tuple[str, str]:
     """(repository, tag) of an image reference; no tag for a digest-only reference."""
     ref = image.split("@", 1)[0]
     name, sep, tag = ref.rpartition(":")
@@ -28,11 +34,26 @@ def _charts(
     cluster = clusters[0] if len(clusters) == 1 else ""
     return [
         VersionRecord(
-            subject=c.name, attribute="chart_version", value=c.version, cluster=cluster, **where
+            subject=c.name, attribute="chart_version", value=c.version, cluster=on, **where
         )
         for c in charts
         if c.version
+        for on in (c.clusters or [cluster])  # an Argo CD chart: where it deploys
     ]
+
+
+def _instance_versions(b: TerraformFact) -> list[VersionRecord]:
+    """Versions per instance of a block, each where its value is written (engine/estate/
+    tfversions.py)."""
+    out = []
+    for v in b.versions:
+        one = {
+            "cluster": v.clusters[0] if len(v.clusters) == 1 else "",
+            "environment": v.environments[0] if len(v.environments) == 1 else "",
+        }
+        fields = v.model_dump(include={"subject", "attribute", "value", "path", "line"})
+        out.append(VersionRecord(repo=b.repo, live=b.delivery.live, of=b.where, **fields, **one))
+    return out
 
 
 def version_records(
@@ -59,7 +80,7 @@ def version_records(
             )
         if isinstance(o.detail, Workload):
             for image in o.detail.images:
-                name, tag = _tag(image)
+                name, tag = image_tag(image)
                 if tag:
                     out.append(
                         VersionRecord(
@@ -82,11 +103,12 @@ def version_records(
                     subject=subject, attribute="required_version", value=b.version, **where
                 )
             )
-        elif b.block == "required_provider" and b.version:
+        elif b.block in PROVIDER_ATTRIBUTES and b.version:
+            attribute = PROVIDER_ATTRIBUTES[b.block]
             out.append(
                 VersionRecord(
                     subject=f"{scope}provider.{b.type}",
-                    attribute="version_constraint",
+                    attribute=attribute,
                     value=b.version,
                     **where,
                 )
@@ -97,7 +119,11 @@ def version_records(
                     subject=f"module.{b.name}", attribute="module_version", value=b.version, **where
                 )
             )
-        out.extend(_charts(b.delivery.charts, b.clusters, where))
+        if any(v.attribute == "chart_version" for v in b.versions):
+            out.extend(_instance_versions(b))
+        else:
+            out.extend(_charts(b.delivery.charts, b.clusters, where))
+            out.extend(_instance_versions(b))
     for cluster, (value, repo, path, line) in sorted(cluster_versions.items()):
         out.append(
             VersionRecord(

@@ -7,12 +7,26 @@ from __future__ import annotations
 
 from engine.estate.model import Estate
 from engine.facts.schema import Fact, make_fact
+from engine.match.constraints import admits
 from engine.match.current import SettingCount
 from engine.match.subject import Subject
-from engine.match.upgrade_path import UpgradePath
+from engine.match.upgrade_path import UpgradePath, parse_version
 from engine.spec.model import LoadedSpec
 
 MAX_EVIDENCE = 10
+
+
+def _excluding(path: UpgradePath, subjects: list[Subject]) -> int:
+    """How many of the subject's version constraints do not admit the target version."""
+    target = parse_version(path.target) if path.target else None
+    if target is None:
+        return 0
+    constraints = [c for s in subjects if s.name == path.subject for c in s.constraints]
+    return sum(1 for c in constraints if admits(c.value, target) is False)
+
+
+def _constraints_at(path: UpgradePath, subjects: list[Subject]) -> list[str]:
+    return [c.at for s in subjects if s.name == path.subject for c in s.constraints]
 
 
 def current_facts(
@@ -49,7 +63,9 @@ def current_facts(
         make_fact(
             "upgrade",
             p.subject,
-            evidence=[i.at for i in p.installed][:MAX_EVIDENCE] or p.old_apis[:MAX_EVIDENCE],
+            evidence=[i.at for i in p.installed][:MAX_EVIDENCE]
+            or p.old_apis[:MAX_EVIDENCE]
+            or _constraints_at(p, subjects)[:MAX_EVIDENCE],
             subject=p.subject,
             tool=p.tool,
             has_target=bool(p.target),
@@ -59,6 +75,7 @@ def current_facts(
             hops=len(p.hops),
             objects=p.objects,
             old_apis=len(p.old_apis),
+            excluded_by=_excluding(p, subjects),
         )
         for p in paths
     ]

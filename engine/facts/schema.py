@@ -263,6 +263,10 @@ class UpgradeFact(FactSchema):
     hops: int = Field(description="version hops to the target (one minor at a time, or stops)")
     objects: int = Field(description="the subject's cluster objects")
     old_apis: int = Field(description="its objects on deprecated or removed API versions")
+    excluded_by: int = Field(
+        default=0,
+        description="its version constraints (`~> 5.46.0`) that do not admit the target version",
+    )
 
 
 class SettingFact(FactSchema):

@@ -59,6 +59,17 @@ class Tool(Matcher):
         default_factory=list,
         description="File names that install it as plain manifests (Flux's gotk-components.yaml).",
     )
+    images: list[str] = Field(
+        default_factory=list,
+        description="Image repositories (without registry: `ingress-nginx/controller`) whose "
+        "tag is its version: a workload running one installs it from plain manifests.",
+    )
+    labels: list[str] = Field(
+        default_factory=list,
+        description="Values of `app.kubernetes.io/name` or `app.kubernetes.io/part-of` that "
+        "name it: objects so labelled install it, and their `app.kubernetes.io/version` (or "
+        "`helm.sh/chart`) label is its version.",
+    )
     names: Literal["", "providers", "modules"] = Field(
         default="",
         description="The subjects are the estate's Terraform providers or module calls that the "
@@ -67,6 +78,11 @@ class Tool(Matcher):
     version_attribute: str = Field(
         default="chart_version",
         description="The estate's version record that holds its installed version.",
+    )
+    constraint_attribute: str = Field(
+        default="",
+        description="The version record that holds a constraint on it (`~> 5.46.0`): what may "
+        "be installed, never taken for the installed version.",
     )
     app_version: bool = Field(
         default=True,

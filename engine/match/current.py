@@ -137,6 +137,7 @@ def current_state(
         if (
             (r.at, r.value) in installed
             or (r.at in at_points and not r.path.endswith("Chart.yaml"))
+            or r.of in at_points  # a value set for it elsewhere (a root's tfvars)
             or (r.attribute == "kubernetes_version" and r.subject in clusters)
         ):
             # `module envs/dev: provider.aws` is provider.aws (`at` says which root)

@@ -13,6 +13,7 @@ from engine.estate.model import Estate, K8sObject, TerraformFact, VersionRecord
 from engine.knowledge.grounding import Matcher, Tool
 from engine.knowledge.model import Knowledge
 from engine.match.change import text_of
+from engine.match.manifests import file_versions, installs_from_manifest
 from engine.match.probes import considered
 from engine.spec.model import LoadedSpec
 from engine.spec.text import read, words
@@ -25,7 +26,8 @@ class InstalledVersion(Out):
 
     value: str
     at: str  # repo/path:line
-    where: str = ""  # the cluster, or the Terraform root, it is installed in
+    where: str = ""  # the cluster, environment or Terraform root it is installed in
+    attribute: str = ""  # chart_version, app_version, locked_version, version_constraint...
 
 
 class Subject(Out):
@@ -41,6 +43,8 @@ class Subject(Out):
         default_factory=list
     )  # its installations: charts, modules, clusters
     installed: list[InstalledVersion] = Field(default_factory=list)
+    # version constraints (`~> 5.46.0`): what may be installed, not what is
+    constraints: list[InstalledVersion] = Field(default_factory=list)
     objects: int = 0  # its cluster objects (for API versions)
 
 
@@ -88,6 +92,8 @@ def _installs(tool: Tool, item: K8sObject | TerraformFact) -> bool:
         return True
     if item.path.rsplit("/", 1)[-1] in tool.install_files:
         return True
+    if isinstance(item, K8sObject) and installs_from_manifest(tool, item):
+        return True
     return isinstance(item, TerraformFact) and (
         (item.block == "module" and any(needle in item.source for needle in tool.modules))
         or (item.block == "resource" and item.type in tool.terraform)
@@ -101,8 +107,28 @@ def _versions(estate: Estate, attribute: str, keep: object) -> list[InstalledVer
             continue
         if r.path.endswith("Chart.yaml"):  # a chart's own source, not an installation of it
             continue
-        out.append(InstalledVersion(value=r.value, at=r.at, where=r.cluster or _scope(r)))
-    return sorted({(v.value, v.at): v for v in out}.values(), key=lambda v: (v.at, v.value))
+        out.append(
+            InstalledVersion(
+                value=r.value,
+                at=r.at,
+                where=r.cluster or r.environment or _scope(r),
+                attribute=r.attribute,
+            )
+        )
+    return _unique(out)
+
+
+def _unique(versions: list[InstalledVersion]) -> list[InstalledVersion]:
+    """One entry per version and place; the clusters one place deploys to, together."""
+    merged: dict[tuple[str, str], InstalledVersion] = {}
+    for v in sorted(versions, key=lambda v: (v.at, v.value, v.where)):
+        seen = merged.get((v.value, v.at))
+        if seen is None:
+            merged[(v.value, v.at)] = v
+        elif v.where and v.where not in seen.where.split(", "):
+            where = ", ".join(w for w in (seen.where, v.where) if w)
+            merged[(v.value, v.at)] = seen.model_copy(update={"where": where})
+    return sorted(merged.values(), key=lambda v: (v.at, v.value))
 
 
 def _scope(r: VersionRecord) -> str:
@@ -111,8 +137,10 @@ def _scope(r: VersionRecord) -> str:
 
 def _tool_subject(tool: Tool, estate: Estate) -> Subject:
     items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
-    shown = [i for i in items if considered(i.delivery) and matches(tool, i)]
     objects = [o for o in estate.cluster_objects() if considered(o.delivery)]
+    manifests = [o for o in objects if installs_from_manifest(tool, o)]
+    shown = [i for i in items if considered(i.delivery) and matches(tool, i)]
+    shown += [o for o in manifests if not matches(tool, o)]
     # its own objects (its kinds and API groups), not the objects that install it
     own = Matcher(kinds=tool.kinds, api_groups=tool.api_groups)
     shown_objects = objects if tool.runs_with_objects else [o for o in objects if matches(own, o)]
@@ -123,6 +151,15 @@ def _tool_subject(tool: Tool, estate: Estate) -> Subject:
         )
     else:
         installed = _versions(estate, tool.version_attribute, lambda r: True)
+    installed = _unique(
+        installed
+        + [
+            InstalledVersion(
+                value=value, at=o.where, where=o.cluster or o.environment, attribute=attribute
+            )
+            for attribute, value, o in file_versions(tool, manifests)
+        ]
+    )
     evidence = sorted({i.where for i in shown})
     count = len(evidence) + (len(objects) if tool.runs_with_objects else 0)
     return Subject(
@@ -173,6 +210,11 @@ def _terraform_subjects(tool: Tool, estate: Estate, said: set[str]) -> list[Subj
         installed = _versions(
             estate, tool.version_attribute, lambda r, key=key: r.subject.endswith(key)
         )
+        constraints = (
+            _versions(estate, tool.constraint_attribute, lambda r, key=key: r.subject.endswith(key))
+            if tool.constraint_attribute
+            else []
+        )
         where = sorted({b.where for b in blocks})
         out.append(
             Subject(
@@ -184,6 +226,7 @@ def _terraform_subjects(tool: Tool, estate: Estate, said: set[str]) -> list[Subj
                 evidence=where[:MAX_SUBJECT_EVIDENCE],
                 installs=where[:MAX_SUBJECT_EVIDENCE],
                 installed=installed,
+                constraints=constraints,
             )
         )
     if not out:

@@ -102,7 +102,12 @@ def upgrade_path(
     target = parse_version(target_text) if target_text else None
     versions = [(parse_version(i.value), i) for i in subject.installed]
     known = [(v, i) for v, i in versions if v is not None]
-    comparable = bool(known) and target is not None and (tool.app_version or bool(tool.names))
+    # a plain manifest declares the tool's own version (image tag, version label), comparable
+    # with the request's even when the tool's chart is numbered apart
+    own = bool(known) and all(i.attribute == "app_version" for _, i in known)
+    comparable = (
+        bool(known) and target is not None and (tool.app_version or bool(tool.names) or own)
+    )
     low = min(known, key=lambda k: k[0])[0] if known else None
     low_text = (
         _short(low)
@@ -123,13 +128,13 @@ def upgrade_path(
         installed=subject.installed,
         target=target_text,
         comparable=comparable,
-        chart_numbered=not tool.app_version and not tool.names,
+        chart_numbered=not tool.app_version and not tool.names and not own,
         at_target=comparable and all(v >= target for v, _ in known) and len(known) == len(versions),  # type: ignore[operator]
         behind=sum(1 for v, _ in known if target is not None and v < target) if comparable else 0,
         hops=_hops(tool, low, low_text, target, target_text)
         if comparable and low is not None and target is not None
         else [],
-        notes=_notes(tool, low if (tool.app_version and low is not None) else None, target)
+        notes=_notes(tool, low if ((tool.app_version or own) and low is not None) else None, target)
         if tool.app_version or target is not None
         else _notes(tool, None, None),
         objects=subject.objects,

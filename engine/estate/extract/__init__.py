@@ -31,10 +31,11 @@ from engine.estate.extract.kubernetes import (
     object_doc,
 )
 from engine.estate.extract.terraform import TerraformBlock, extract_terraform, extract_tfvars
+from engine.estate.extract.tflock import extract_lock
 from engine.estate.extract.yamldocs import load_documents
 
 # Bump when any extractor's output changes: cached facts of older versions are ignored.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 
 class FileProblem(Out):
@@ -51,6 +52,7 @@ class FileExtract(Out):
     terraform: list[TerraformBlock] = Field(default_factory=list)
     tfvars: list[str] = Field(default_factory=list)
     tfvars_values: dict[str, str] = Field(default_factory=dict)  # versions, switches, environments
+    tfvars_lines: dict[str, int] = Field(default_factory=dict)  # the line each value is set on
     chart: ChartInfo | None = None
     values_keys: list[str] = Field(default_factory=list)
     workflow: WorkflowInfo | None = None
@@ -113,8 +115,19 @@ def _terraform(kind: str, text: str, name: str) -> FileExtract:
 
 
 def _tfvars(kind: str, text: str, name: str) -> FileExtract:
-    names, values, problems = extract_tfvars(text)
-    return FileExtract(kind=kind, tfvars=names, tfvars_values=values, problems=_problems(problems))
+    names, values, lines, problems = extract_tfvars(text)
+    return FileExtract(
+        kind=kind,
+        tfvars=names,
+        tfvars_values=values,
+        tfvars_lines=lines,
+        problems=_problems(problems),
+    )
+
+
+def _lock(kind: str, text: str, name: str) -> FileExtract:
+    blocks, problems = extract_lock(text)
+    return FileExtract(kind=kind, terraform=blocks, problems=_problems(problems))
 
 
 def _chart(kind: str, text: str, name: str) -> FileExtract:
@@ -151,6 +164,7 @@ EXTRACTORS: dict[str, Callable[[str, str, str], FileExtract]] = {
     "yaml": _yaml,
     "terraform": _terraform,
     "tfvars": _tfvars,
+    "terraform-lock": _lock,
     "chart": _chart,
     "helm-values": _values,
     "workflow": _workflow,

@@ -3,11 +3,14 @@ Karpenter node objects."""
 
 from __future__ import annotations
 
+import base64
+import re
 from typing import Any
 
 from engine.core.redact import secret_key, strip_userinfo
 from engine.estate.extract.kinds import (
     ArgoApplication,
+    ArgoGenerator,
     ArgoRollout,
     ArgoSource,
     Karpenter,
@@ -16,6 +19,46 @@ from engine.estate.extract.kinds import (
 from engine.estate.extract.readers import items as _list
 from engine.estate.extract.readers import mapping as _dict
 from engine.estate.extract.readers import text as _str
+
+_MAX_GENERATOR_DEPTH = 3
+
+
+def _elements(generator: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {
+            str(k): strip_userinfo(str(v))
+            for k, v in e.items()
+            if isinstance(v, str | int | float) and not secret_key(str(k))
+        }
+        for e in _list(_dict(generator.get("list")).get("elements"))
+        if isinstance(e, dict)
+    ]
+
+
+def argo_generator(generator: dict[str, Any], depth: int = 0) -> ArgoGenerator:
+    """What one ApplicationSet generator selects, where it is literal."""
+    name = next((str(k) for k in generator if k not in {"selector", "values"}), "")
+    body = _dict(generator.get(name))
+    if name == "git":
+        directories = [_dict(d) for d in _list(body.get("directories"))]
+        return ArgoGenerator(
+            kind="git",
+            repo_url=strip_userinfo(_str(body.get("repoURL"))),
+            directories=[_str(d.get("path")) for d in directories if d.get("exclude") is not True],
+            excludes=[_str(d.get("path")) for d in directories if d.get("exclude") is True],
+            files=[_str(_dict(f).get("path")) for f in _list(body.get("files"))],
+        )
+    if name == "clusters":
+        labels = _dict(_dict(body.get("selector")).get("matchLabels"))
+        return ArgoGenerator(kind="clusters", selector={str(k): _str(v) for k, v in labels.items()})
+    if name == "list":
+        return ArgoGenerator(kind="list", elements=_elements(generator))
+    if name in {"matrix", "merge"} and depth < _MAX_GENERATOR_DEPTH:
+        return ArgoGenerator(
+            kind=name,
+            children=[argo_generator(_dict(g), depth + 1) for g in _list(body.get("generators"))],
+        )
+    return ArgoGenerator(kind=name)
 
 
 def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollout | None:
@@ -50,16 +93,10 @@ def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollou
             generators=sorted({str(k) for g in _list(spec.get("generators")) for k in _dict(g)})
             if kind == "ApplicationSet"
             else [],
-            elements=[
-                {
-                    str(k): strip_userinfo(str(v))
-                    for k, v in _dict(e).items()
-                    if isinstance(v, str | int | float) and not secret_key(str(k))
-                }
-                for g in _list(spec.get("generators"))
-                for e in _list(_dict(_dict(g).get("list")).get("elements"))
-                if isinstance(e, dict)
-            ]
+            elements=[e for g in _list(spec.get("generators")) for e in _elements(_dict(g))]
+            if kind == "ApplicationSet"
+            else [],
+            generator_specs=[argo_generator(_dict(g)) for g in _list(spec.get("generators"))]
             if kind == "ApplicationSet"
             else [],
         )
@@ -125,3 +162,28 @@ def karpenter_detail(spec: dict[str, Any]) -> Karpenter:
         capacity_types=sorted(capacity),
         ami_family=_str(spec.get("amiFamily")) or alias,
     )
+
+
+ARGO_SECRET_TYPE = "argocd.argoproj.io/secret-type"
+
+
+def argo_cluster(data: dict[str, Any]) -> dict[str, str]:
+    """An Argo CD cluster Secret's `name` and `server` (a registration, not a credential: its
+    `config` is never read), from `stringData` or base64 `data`."""
+    labels = _dict(_dict(data.get("metadata")).get("labels"))
+    if labels.get(ARGO_SECRET_TYPE) != "cluster":
+        return {}
+    out = {}
+    for key, field in (("name", "cluster_name"), ("server", "cluster_server")):
+        value = _str(_dict(data.get("stringData")).get(key))
+        if not value and _str(_dict(data.get("data")).get(key)):
+            try:
+                value = base64.b64decode(_str(_dict(data.get("data")).get(key))).decode()
+            except (ValueError, UnicodeDecodeError):
+                value = ""
+        if _CLUSTER_VALUE.match(value):
+            out[field] = strip_userinfo(value)
+    return out
+
+
+_CLUSTER_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,253}$")

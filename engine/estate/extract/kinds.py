@@ -100,6 +100,21 @@ class ArgoSource(Out):
     recurse: bool = False  # directory.recurse
 
 
+class ArgoGenerator(Out):
+    """One ApplicationSet generator, as far as it is literal: a list's elements, a git
+    generator's directory and file globs (and excluded directories), a cluster generator's label
+    selector, a matrix's or merge's child generators."""
+
+    kind: str  # list, git, clusters, matrix, merge, or another generator's name
+    repo_url: str = ""
+    directories: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    selector: dict[str, str] = Field(default_factory=dict)  # matchLabels
+    elements: list[dict[str, str]] = Field(default_factory=list)
+    children: list[ArgoGenerator] = Field(default_factory=list)
+
+
 class ArgoApplication(Out):
     type: Literal["argo-application"] = "argo-application"
     project: str = ""
@@ -111,6 +126,7 @@ class ArgoApplication(Out):
     generators: list[str] = Field(default_factory=list)
     # ApplicationSet list generators: the literal elements (string values only)
     elements: list[dict[str, str]] = Field(default_factory=list)
+    generator_specs: list[ArgoGenerator] = Field(default_factory=list)
 
 
 class ArgoRollout(Out):
@@ -154,6 +170,9 @@ class SecretShape(Out):
     type: Literal["secret"] = "secret"
     secret_type: str = ""
     keys: int = 0
+    # an Argo CD cluster registration: the cluster's name and API server (never its config)
+    cluster_name: str = ""
+    cluster_server: str = ""
 
 
 class Monitoring(Out):

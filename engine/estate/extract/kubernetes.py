@@ -9,7 +9,12 @@ import re
 from typing import Any
 
 from engine.core.redact import strip_userinfo
-from engine.estate.extract.controllers import argo_detail, karpenter_detail, kyverno_detail
+from engine.estate.extract.controllers import (
+    argo_cluster,
+    argo_detail,
+    karpenter_detail,
+    kyverno_detail,
+)
 from engine.estate.extract.kinds import (
     CRD,
     ArtifactCopy,
@@ -347,6 +352,7 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
         return SecretShape(
             secret_type=_str(data.get("type")),
             keys=len(_dict(data.get("data"))) + len(_dict(data.get("stringData"))),
+            **argo_cluster(data),
         )
     if group == "bitnami.com" and kind == "SealedSecret":
         return SecretShape(secret_type="sealed", keys=len(_dict(spec.get("encryptedData"))))

@@ -15,7 +15,13 @@ from pydantic import Field
 
 from engine.core.models import Out
 from engine.core.redact import strip_userinfo
+from engine.estate.extract.hcl_parse import attributes as _attributes
+from engine.estate.extract.hcl_parse import block_head as _block_head
+from engine.estate.extract.hcl_parse import blocks_of as _blocks
+from engine.estate.extract.hcl_parse import body_of as _body
+from engine.estate.extract.hcl_parse import node_text as _text
 from engine.estate.extract.hcl_parse import parse_hcl
+from engine.estate.extract.hcl_parse import unquote as _unquote
 from engine.estate.extract.hcl_values import (
     bare_reference,
     embedded_objects,
@@ -43,6 +49,8 @@ class TerraformBlock(Out):
     # switches, names, charts and versions: literal values, and bare references (never secrets)
     inputs: dict[str, str] = Field(default_factory=dict)
     input_refs: dict[str, str] = Field(default_factory=dict)
+    # the line of each read input (literal or reference): a value's citation is its own line
+    input_lines: dict[str, int] = Field(default_factory=dict)
     providers: dict[str, str] = Field(default_factory=dict)  # provider type → configuration used
     embedded: list[KubeDoc] = Field(default_factory=list)  # objects a manifest resource holds
     files: list[str] = Field(default_factory=list)  # files read through file("${path.module}/…")
@@ -70,32 +78,6 @@ _REF = re.compile(
     r"|data\.(?P<dtype>[A-Za-z_]\w*)\.(?P<dname>[A-Za-z_][\w-]*)"
     r"|(?P<rtype>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<rname>[A-Za-z_][\w-]*))"
 )
-
-
-def _text(src: str, node: Any) -> str:
-    meta = getattr(node, "meta", None)
-    if meta is None or meta.empty:
-        return ""
-    return src[meta.start_pos : meta.end_pos]
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return text[1:-1]
-    return text
-
-
-def _label(node: Any) -> str:
-    """The text of a block label (`"aws_db_instance"`) or identifier."""
-    from lark import Token, Tree
-
-    parts: list[str] = []
-    for sub in node.iter_subtrees_topdown() if isinstance(node, Tree) else []:
-        for child in sub.children:
-            if isinstance(child, Token) and child.type not in {"DBLQUOTE", "LBRACE", "RBRACE"}:
-                parts.append(str(child))
-    return "".join(parts)
 
 
 def _code_only(code: str) -> str:
@@ -148,44 +130,6 @@ def references(code: str) -> list[str]:
     return sorted(found)
 
 
-def _children(node: Any, data: str) -> list[Any]:
-    from lark import Tree
-
-    return [c for c in node.children if isinstance(c, Tree) and c.data == data]
-
-
-def _body(block: Any) -> Any:
-    bodies = _children(block, "body")
-    return bodies[0] if bodies else None
-
-
-def _attributes(src: str, body: Any) -> dict[str, tuple[str, Any]]:
-    """name → (raw expression text, node) for the attributes directly in a body."""
-    out: dict[str, tuple[str, Any]] = {}
-    if body is None:
-        return out
-    for attr in _children(body, "attribute"):
-        name = _label(attr.children[0])
-        out[name] = (_text(src, attr.children[-1]), attr)
-    return out
-
-
-def _blocks(body: Any) -> list[Any]:
-    return _children(body, "block") if body is not None else []
-
-
-def _block_head(block: Any) -> tuple[str, list[str]]:
-    from lark import Tree
-
-    kind = _label(block.children[0])
-    labels = [
-        _label(c)
-        for c in block.children[1:]
-        if isinstance(c, Tree) and c.data in {"string", "identifier", "string_lit"}
-    ]
-    return kind, labels
-
-
 def _meta(src: str, body: Any) -> list[str]:
     attrs = _attributes(src, body)
     meta: list[str] = [m for m in ("count", "for_each") if m in attrs]
@@ -212,7 +156,15 @@ def _values(attrs: dict[str, tuple[str, Any]]) -> dict[str, Any]:
             inputs[name] = found
         elif bare_reference(value):
             refs[name] = bare_reference(value)
-    return {"inputs": inputs, "input_refs": refs, "providers": provider_choices(raw)}
+    lines = {
+        name: node.meta.line for name, (_, node) in attrs.items() if name in inputs or name in refs
+    }
+    return {
+        "inputs": inputs,
+        "input_refs": refs,
+        "input_lines": lines,
+        "providers": provider_choices(raw),
+    }
 
 
 def extract_terraform(text: str) -> tuple[list[TerraformBlock], list[tuple[int, str]]]:
@@ -368,16 +320,19 @@ def _context(code: str) -> str:
     return found.group(1) if found else ""
 
 
-def extract_tfvars(text: str) -> tuple[list[str], dict[str, str], list[tuple[int, str]]]:
-    """The variable names a tfvars file sets, and the values of those that name a version, a
-    switch or an environment; no other value is read."""
+def extract_tfvars(
+    text: str,
+) -> tuple[list[str], dict[str, str], dict[str, int], list[tuple[int, str]]]:
+    """The variable names a tfvars file sets, the values of those that name a version, a
+    switch or an environment (no other value is read), and the line each value is set on."""
     body, problems = parse_hcl(text)
     if problems:
-        return [], {}, problems
+        return [], {}, {}, problems
     attrs = _attributes(text, body)
     values = {
         name: value
         for name, (raw, _) in attrs.items()
         if readable(name) and (value := _literal_value(raw)) is not None
     }
-    return sorted(attrs), dict(sorted(values.items())), []
+    lines = {name: attrs[name][1].meta.line for name in values}
+    return sorted(attrs), dict(sorted(values.items())), dict(sorted(lines.items())), []

@@ -131,7 +131,7 @@ def test_invalid_hcl_is_a_problem_with_a_line_and_no_text() -> None:
 
 
 def test_tfvars_names_and_only_version_values() -> None:
-    names, values, problems = extract_tfvars(
+    names, values, lines, problems = extract_tfvars(
         'db_password = "hunter2"\nregion = "eu-west-1"\ntags = { a = "b" }\n'
         'cluster_version = "1.30"\nenvironment = "prod"\napi_token_version = "x9"\n'
     )
@@ -144,7 +144,8 @@ def test_tfvars_names_and_only_version_values() -> None:
         "tags",
     ]
     assert values == {"cluster_version": "1.30", "environment": "prod"} and problems == []
-    assert "hunter2" not in repr((names, values))
+    assert lines == {"cluster_version": 4, "environment": 5}
+    assert "hunter2" not in repr((names, values, lines))
 
 
 def test_booleans_are_read_whatever_the_attribute_is_called() -> None:
