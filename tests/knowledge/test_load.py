@@ -72,6 +72,25 @@ def _copy(tmp_path: Path) -> Path:
             "unless_anywhere: [audit-mood]",
             'unknown vocabulary concept "audit-mood"',
         ),
+        (
+            "metrics.yaml",
+            "baseline: {probe: rotation, of: secrets,",
+            "baseline: {probe: rotatoin, of: secrets,",
+            'unknown probe "rotatoin"',
+        ),
+        (
+            "metrics.yaml",
+            "    rds-rotation:\n",
+            "    rds-rotatoin:\n",
+            'unknown pattern "rds-rotatoin"',
+        ),
+        ("metrics.yaml", "    encryption: *impl\n", "", 'no wording for category "encryption"'),
+        (
+            "metrics.yaml",
+            'text: "databases declared in Terraform: {part}"',
+            'text: "{count} databases"',
+            "names only {part}",
+        ),
     ],
 )
 def test_broken_cross_references_are_errors(
