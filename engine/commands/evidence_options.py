@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 Runner = Callable[..., Callable[..., int]]
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 verify_options = [
     click.option(
@@ -25,8 +27,15 @@ verify_options = [
 ]
 
 
-def register(main: click.Group, run: Runner) -> None:
-    """Add the evidence commands to the command line; `run` is cli.py's settings resolver."""
+def output(what: str) -> Decorator:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help=f"Write {what} to a file."
+    )
+
+
+def register(main: click.Group, run: Runner, knowledge_dir: Decorator) -> None:
+    """Add the evidence commands to the command line; `run` is cli.py's settings resolver,
+    `knowledge_dir` its --knowledge-dir option."""
 
     @main.command("attest")
     @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
@@ -37,11 +46,23 @@ def register(main: click.Group, run: Runner) -> None:
         type=click.Path(dir_okay=False),
         help="An Ed25519 private key in PEM (openssl genpkey -algorithm ed25519).",
     )
-    @click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write the attestation to a file."
-    )
+    @output("the attestation")
     def attest(plan_file: str, key_file: str, output: str | None) -> None:
         """Sign a plan's evidence: an in-toto Statement (the plan's digest; the digests of its
         inputs, the tool version, the decisions) in a DSSE envelope. Check it with
         `verify PLAN.json --attestation FILE --public-key PUB.pem`."""
         sys.exit(run("attest")(plan_file, key_file, output))
+
+    @main.command("brief")
+    @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
+    @click.option("--agent", metavar="NAME", help="Only this agent's tasks (an expert id).")
+    @click.option("--stage", type=int, metavar="N", help="Only this stage (1-6).")
+    @output("the briefs")
+    @knowledge_dir
+    def brief(
+        plan_file: str, agent: str | None, stage: int | None, output: str | None, **flags: Any
+    ) -> None:
+        """The seed's Task() prompt for each stage and agent, filled with this plan's facts:
+        decisions with their reasons, integration points (file:line), current state, findings,
+        the rollout steps of the agent's part. Deterministic text; no model is called."""
+        sys.exit(run("brief", **flags)(plan_file, agent, stage, output))

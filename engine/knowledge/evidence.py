@@ -5,6 +5,7 @@ category and pattern (knowledge/metrics.yaml), and the seed's Task() prompts per
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import Field
 
@@ -51,15 +52,23 @@ class SuccessMetric(Strict):
 
 
 class BriefTask(Strict):
-    """One Task() of the seed's workflow: its description and prompt lines, the agents that
-    run it, and which parts of a plan ground it."""
+    """One Task() of the seed's workflow: its description, the first line of its prompt, the
+    stage group (stages.yaml) whose tasks are the prompt's lines, the agents that run it, and
+    which parts of a plan ground it."""
 
     description: str
+    intro: str = Field(description="The prompt's first line, as the seed words it.")
+    group: str = Field(description="The title of the stage's task group (stages.yaml).")
     agents: list[str] = Field(description="Experts (experts.yaml) this task is for.")
-    prompt: list[str]
+    subagent_type: str = "general-purpose"
     grounding: list[str] = Field(
         description="Plan sections the brief adds: decisions, integration_points, "
         "current_state, findings, rollout, phases, tests, metrics."
+    )
+    layers: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Agent → the rollout layers whose steps are its part (an agent not listed "
+        "gets every step).",
     )
 
 
@@ -91,11 +100,16 @@ def check_evidence(k: object, metrics: Entries, briefs: Entries) -> list[Problem
     briefs name known stages, experts and grounding sections. `k` is the Knowledge (read by
     field name: engine/knowledge/model.py imports this module)."""
 
+    def entries(field: str) -> list[Any]:
+        return list(getattr(k, field))
+
     def ids(field: str, key: str = "id") -> set[str]:
-        return {str(getattr(x, key)) for x in getattr(k, field)}
+        return {str(getattr(x, key)) for x in entries(field)}
 
     categories, patterns = ids("categories"), ids("patterns")
     stages, experts, probes = ids("stages"), ids("experts"), ids("probes", "name")
+    layers = ids("rollout") | ids("strategies", "layer") | ids("feature_flags", "layer")
+    groups = {s.id: {g.title for g in s.groups} for s in entries("stages")}
     problems: list[Problem] = []
 
     def unknown(
@@ -139,7 +153,11 @@ def check_evidence(k: object, metrics: Entries, briefs: Entries) -> list[Problem
         assert isinstance(entry, StageBrief)
         unknown(smap, (*path, "stage"), "stage", [entry.stage], stages)
         for i, task in enumerate(entry.tasks):
-            unknown(smap, (*path, "tasks", i, "agents"), "expert", task.agents, experts)
+            at = (*path, "tasks", i)
+            unknown(smap, (*at, "agents"), "expert", [*task.agents, *task.layers], experts)
+            unknown(smap, (*at, "group"), "group", [task.group], groups.get(entry.stage, set()))
+            named = [x for xs in task.layers.values() for x in xs]
+            unknown(smap, (*at, "layers"), "rollout layer", named, layers)
             unknown(
                 smap, (*path, "tasks", i, "grounding"), "section", task.grounding, set(GROUNDING)
             )

@@ -91,6 +91,31 @@ def _copy(tmp_path: Path) -> Path:
             'text: "{count} databases"',
             "names only {part}",
         ),
+        ("briefs.yaml", "  stage: testing", "  stage: tests", 'unknown stage "tests"'),
+        (
+            "briefs.yaml",
+            "group: Integration testing",
+            "group: Integration tests",
+            'unknown group "Integration tests"',
+        ),
+        (
+            "briefs.yaml",
+            "agents: [monitoring-analyst]",
+            "agents: [monitoring-analyts]",
+            'unknown expert "monitoring-analyts"',
+        ),
+        (
+            "briefs.yaml",
+            "terraform-auditor: [cloud]",
+            "terraform-auditor: [clouds]",
+            'unknown rollout layer "clouds"',
+        ),
+        (
+            "briefs.yaml",
+            "grounding: [tests, metrics]",
+            "grounding: [tests, metric]",
+            'unknown section "metric"',
+        ),
     ],
 )
 def test_broken_cross_references_are_errors(
