@@ -339,7 +339,7 @@ def rules_test(paths: tuple[str, ...], verbose: bool, **flags: Any) -> None:
     _exit(run("rules", "run_test", **flags)(list(paths), verbose))
 
 
-register(main, run, knowledge_dir)
+register(main, run, knowledge_dir, overlays, estate)
 
 if __name__ == "__main__":
     main()

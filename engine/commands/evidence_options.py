@@ -33,9 +33,11 @@ def output(what: str) -> Decorator:
     )
 
 
-def register(main: click.Group, run: Runner, knowledge_dir: Decorator) -> None:
-    """Add the evidence commands to the command line; `run` is cli.py's settings resolver,
-    `knowledge_dir` its --knowledge-dir option."""
+def register(
+    main: click.Group, run: Runner, knowledge_dir: Decorator, overlays: Decorator, estate: Decorator
+) -> None:
+    """Add the evidence commands to the command line; `run` is cli.py's settings resolver, the
+    decorators its --knowledge-dir, overlay and estate options."""
 
     @main.command("attest")
     @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
@@ -66,3 +68,22 @@ def register(main: click.Group, run: Runner, knowledge_dir: Decorator) -> None:
         decisions with their reasons, integration points (file:line), current state, findings,
         the rollout steps of the agent's part. Deterministic text; no model is called."""
         sys.exit(run("brief", **flags)(plan_file, agent, stage, output))
+
+    @main.command("report")
+    @click.argument("dirs", nargs=-1, required=True, metavar="DIR...")
+    @click.option(
+        "--repo",
+        "repos",
+        multiple=True,
+        metavar="[NAME=]PATH",
+        help="Repositories the plans read, to replay them (repeatable).",
+    )
+    @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown")
+    @output("the report")
+    @overlays
+    @estate
+    def report(dirs: tuple[str, ...], fmt: str, output: str | None, **flags: Any) -> None:
+        """Every enhancement in folders of specs and plans (in git): category, risk, strategy,
+        status (spec only, planned, plan verified, plan drifted) and the lead time from the
+        spec's first commit to its plan's; totals by category, risk and status."""
+        sys.exit(run("report", **flags)(list(dirs), fmt, output))
