@@ -110,11 +110,6 @@ COMMANDS = [
         ],
         40,
     ),
-    (
-        "Report on the example specs and golden plans",
-        ["report", "examples/specs", "tests/golden"],
-        0,
-    ),
     ("Run the rule tests", ["rules", "test"], 0),
 ]
 
