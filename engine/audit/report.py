@@ -150,12 +150,12 @@ def build_report(
                 plans.append((path, read_plan(path)))
         elif _is_spec(path):
             specs[path] = load_spec(path, kb.knowledge, name_in_plan=stable_display(path))
-    planned: dict[Path, tuple[Path, Plan]] = {}
+    planned: dict[Path, list[tuple[Path, Plan]]] = {}
     loose: list[tuple[Path, Plan]] = []
     for path, plan in plans:
         spec = _spec_of(plan, path, specs) if not plan.inputs.request else None
-        if spec is not None and spec not in planned:
-            planned[spec] = (path, plan)
+        if spec is not None:
+            planned.setdefault(spec, []).append((path, plan))
         else:
             loose.append((path, plan))
     entries = []
@@ -172,16 +172,18 @@ def build_report(
             status="spec only",
             spec_committed=_when(spec_commit.time) if spec_commit else "",
         )
-        if spec_path in planned:
-            entry = _with_plan(entry, *planned[spec_path], kb, given, estate_for, True)
-            if spec_commit and entry.plan_committed:
-                plan_commit = first_commit(planned[spec_path][0])
-                if plan_commit is not None:
-                    seconds = plan_commit.time - spec_commit.time
-                    entry = entry.model_copy(
-                        update={"lead_time_seconds": seconds, "lead_time": lead_time_text(seconds)}
-                    )
-        entries.append(entry)
+        if spec_path not in planned:
+            entries.append(entry)
+        # each plan of the spec is an entry: a spec planned again shows both
+        for plan_path, plan in planned.get(spec_path, []):
+            with_plan = _with_plan(entry, plan_path, plan, kb, given, estate_for, True)
+            plan_commit = first_commit(plan_path)
+            if spec_commit and plan_commit:
+                seconds = plan_commit.time - spec_commit.time
+                with_plan = with_plan.model_copy(
+                    update={"lead_time_seconds": seconds, "lead_time": lead_time_text(seconds)}
+                )
+            entries.append(with_plan)
     for path, plan in loose:
         base = ReportEntry(
             name=plan.enhancement.name,

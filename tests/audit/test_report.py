@@ -239,3 +239,14 @@ def test_lead_time_text() -> None:
     assert lead_time_text(5 * 3600 + 12 * 60) == "5h 12m"
     assert lead_time_text(2 * DAY + 3 * 3600 + 59) == "2d 3h"
     assert lead_time_text(-5) == "0m"
+
+
+def test_a_spec_planned_twice_shows_both_plans(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "specs" / "rds-rotation.yaml", tmp_path / "rds.yaml")
+    for name in ("a.json", "b.json"):
+        _plan(tmp_path, "rds.yaml", name)
+    report = json.loads(run_cli("report", ".", "--format", "json", cwd=tmp_path).stdout)
+    assert [(e["spec"], e["plan"], e["status"]) for e in report["enhancements"]] == [
+        ("rds.yaml", "a.json", "plan verified"),
+        ("rds.yaml", "b.json", "plan verified"),
+    ]
