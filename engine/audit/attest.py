@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import from_json
+
 from engine.core import limits
 from engine.core.errors import InputError, Problem
 from engine.core.files import decode, read_bytes
@@ -150,7 +152,7 @@ def read_envelope(path: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str
         read_bytes(path, limits.current().plan_bytes, name, "INFRAPLAN_MAX_PLAN_BYTES"), name
     )
     try:
-        envelope = json.loads(text)
+        envelope = from_json(text)  # bounded nesting, unlike json.loads
     except ValueError:
         raise fail("not JSON") from None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("payload"), str):
@@ -167,7 +169,7 @@ def read_envelope(path: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str
     except (binascii.Error, ValueError):
         raise fail("the payload is not base64") from None
     try:
-        stmt = json.loads(body)
+        stmt = from_json(body)
     except ValueError:
         raise fail("the payload is not JSON") from None
     if not isinstance(stmt, dict) or stmt.get("_type") != STATEMENT_TYPE:

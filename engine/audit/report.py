@@ -10,11 +10,12 @@ folders give the same report on any machine.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pydantic_core import from_json
 
 from engine.audit.verify import compare, recompute
 from engine.core import limits
@@ -77,8 +78,8 @@ def _is_plan(path: Path) -> bool:
     name = str(path)
     data = read_bytes(path, limits.current().plan_bytes, name, "INFRAPLAN_MAX_PLAN_BYTES")
     try:
-        raw = json.loads(decode(data, name))
-    except ValueError:
+        raw = from_json(decode(data, name))
+    except ValueError:  # also nesting too deep to read: never a RecursionError
         raise InputError([Problem(name, 0, 0, "not JSON (a broken plan?)")]) from None
     return isinstance(raw, dict) and "schema_version" in raw and "inputs" in raw
 

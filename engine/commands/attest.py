@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic_core import from_json
+
 from engine.audit.attest import load_key, sign, statement
 from engine.commands.common import emit
 from engine.commands.settings import Settings
@@ -18,6 +20,6 @@ def run(settings: Settings, plan_file: str, key_file: str, output: str | None) -
     read_plan(path)  # a plan, of a schema this infraplan reads, or one clear error
     data = read_bytes(path, limits.current().plan_bytes, plan_file, "INFRAPLAN_MAX_PLAN_BYTES")
     key = load_key(Path(key_file), private=True)
-    stmt = statement(data, json.loads(data), path.name)
+    stmt = statement(data, from_json(data), path.name)
     emit(json.dumps(sign(stmt, key), indent=2, ensure_ascii=False) + "\n", output)
     return 0
