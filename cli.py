@@ -2,9 +2,9 @@
 them to its module in engine/commands/, which returns the exit code.
 
 Exit codes: 0 success, 1 findings (check: an error-level violation; verify: not reproducible
-or not the attested plan;
-rules: a failing case or lint error), 2 unreadable or invalid input (spec, rules, knowledge,
-flags, a request nothing matches, a file that cannot be written), 3 an internal error (a bug).
+or not the attested plan; rules: a failing case or lint error), 2 unreadable or invalid input
+(spec, rules, knowledge, flags, a request nothing matches, a file that cannot be written, a key
+or attestation infraplan cannot use), 3 an internal error (a bug).
 """
 
 from __future__ import annotations
