@@ -1,9 +1,10 @@
 """infraplan's command line: options only. Each command resolves its settings once and hands
 them to its module in engine/commands/, which returns the exit code.
 
-Exit codes: 0 success, 1 findings (check: an error-level violation; verify: not reproducible;
-rules: a failing case or lint error), 2 unreadable or invalid input (spec, rules, knowledge,
-flags, a request nothing matches, a file that cannot be written), 3 an internal error (a bug).
+Exit codes: 0 success, 1 findings (check: an error-level violation; verify: not reproducible
+or not the attested plan; rules: a failing case or lint error), 2 unreadable or invalid input
+(spec, rules, knowledge, flags, a request nothing matches, a file that cannot be written, a key
+or attestation infraplan cannot use), 3 an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+
+from engine.commands.evidence_options import register, verify_options
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -250,11 +253,14 @@ def explain_command(
     is_flag=True,
     help="Read the plan's spec even where it lies outside the plan's and the current work tree.",
 )
+@options(*verify_options)
 @overlays
 @estate
 def verify_command(plan_file: str, allow_outside: bool, **flags: Any) -> None:
-    """Recompute a plan from its recorded inputs; exit 0 if reproducible, 1 naming what changed."""
-    _exit(run("verify", **flags)(plan_file, allow_outside))
+    """Recompute a plan from its recorded inputs; exit 0 if reproducible, 1 naming what changed
+    (with --attestation: also a signature or plan digest that does not verify)."""
+    evidence = (flags.pop("attestation", None), flags.pop("public_key", None))
+    _exit(run("verify", **flags)(plan_file, allow_outside, *evidence))
 
 
 @main.command("schema")
@@ -332,6 +338,8 @@ def rules_test(paths: tuple[str, ...], verbose: bool, **flags: Any) -> None:
     """
     _exit(run("rules", "run_test", **flags)(list(paths), verbose))
 
+
+register(main, run, knowledge_dir, overlays, estate)
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""A strict checker for the Mermaid subset infraplan emits (flowchart and gantt).
+"""A strict checker for the Mermaid subset infraplan emits (flowchart, gantt and pie).
 
 Mermaid's own parser needs a browser; this checks the grammar of what we write, line by line,
 including the traps: quotes inside labels, colons in gantt task names, undefined node or task
@@ -13,6 +13,7 @@ _NODE = re.compile(r'^  (n\d+)\["([^"\n]*)"\]$')
 _EDGE = re.compile(r"^  (n\d+) -->\|([A-Za-z0-9 _-]+)\| (n\d+)$")
 _CLASSDEF = re.compile(r"^  classDef [a-z]+ [a-z-]+:[#a-z0-9]+(,[a-z-]+:[#a-z0-9]+)*$")
 _CLASS = re.compile(r"^  class (n\d+(,n\d+)*) [a-z]+$")
+_SLICE = re.compile(r'^  "([^"\n]+)" : (\d+)$')
 _TASK = re.compile(r"^  ([^:#\n]+) :([a-z]\d+), (\d\d:\d\d|after [a-z]\d+), (\d+)m$")
 
 
@@ -26,6 +27,8 @@ def check(block: str) -> list[str]:
         return _flowchart(lines[1:])
     if lines[0] == "gantt":
         return _gantt(lines[1:])
+    if lines[0] == "pie showData":
+        return _pie(lines[1:])
     return [f"unknown diagram type: {lines[0]!r}"]
 
 
@@ -71,3 +74,10 @@ def _gantt(lines: list[str]) -> list[str]:
             errors.append(f"duplicate task id: {line!r}")
         tasks.add(m.group(2))
     return errors
+
+
+def _pie(lines: list[str]) -> list[str]:
+    errors = [] if lines and lines[0].startswith("  title ") else ["a pie starts with its title"]
+    slices = [line for line in lines[1:] if _SLICE.match(line)]
+    errors += [f"not a pie slice: {line!r}" for line in lines[1:] if not _SLICE.match(line)]
+    return errors + ([] if slices else ["a pie without slices"])

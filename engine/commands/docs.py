@@ -98,6 +98,18 @@ COMMANDS = [
         0,
     ),
     ("Verify a plan", ["verify", "tests/golden/trigger-security-scanning.json"], 0),
+    (
+        "Brief one agent of one stage (first lines)",
+        [
+            "brief",
+            "tests/golden/spec-karpenter-upgrade.json",
+            "--stage",
+            "2",
+            "--agent",
+            "terraform-auditor",
+        ],
+        40,
+    ),
     ("Run the rule tests", ["rules", "test"], 0),
 ]
 

@@ -19,6 +19,7 @@ from engine.core.resources import bundled
 from engine.core.validation import validate
 from engine.core.yamlsrc import SourceMap, load_file
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
+from engine.knowledge.evidence import StageBrief, SuccessMetric, check_evidence
 from engine.knowledge.grounding import (
     ControllerText,
     InPlaceEffect,
@@ -72,6 +73,8 @@ _LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
     "current-state.yaml": ("settings", Setting),
     "in-place.yaml": ("in_place", InPlaceEffect),
     "wording.yaml": ("wording", Wording),
+    "metrics.yaml": ("metrics", SuccessMetric),
+    "briefs.yaml": ("briefs", StageBrief),
 }
 
 
@@ -145,6 +148,7 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
     problems.extend(_cross_check(knowledge, entries))
     problems.extend(_check_change_model(knowledge, entries))
     problems.extend(_check_grounding(knowledge, entries))
+    problems.extend(check_evidence(knowledge, entries["metrics"], entries["briefs"]))
     if problems:
         raise InputError(problems)
     return knowledge

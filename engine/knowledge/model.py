@@ -15,6 +15,7 @@ from pydantic import Field
 from engine.core.digest import SourceFile, digest_files
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
+from engine.knowledge.evidence import StageBrief, SuccessMetric
 from engine.knowledge.grounding import (
     ControllerText,
     InPlaceEffect,
@@ -279,6 +280,8 @@ class Knowledge(Strict):
     settings: list[Setting]
     in_place: list[InPlaceEffect]
     wording: list[Wording]
+    metrics: list[SuccessMetric] = Field(default_factory=list)
+    briefs: list[StageBrief] = Field(default_factory=list)
     files: list[SourceFile]
 
     @property

@@ -28,6 +28,7 @@ from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
 from engine.match.subject import Subject, find_subjects
 from engine.match.upgrade_path import upgrade_paths
+from engine.plan.metrics import success_metrics
 from engine.plan.model import (
     AgentTask,
     EnhancementSummary,
@@ -235,6 +236,16 @@ def build_plan(
         diagnostics=[Diagnostic(repo="", path="", reason=d) for d in sorted(diagnostics)]
         + (list(estate.diagnostics) if estate is not None else []),
     )
+    category = decisions["category"].value if "category" in decisions else None
+    metrics = success_metrics(
+        k,
+        pattern.id if pattern else None,
+        category if isinstance(category, str) else e.category,
+        plan.probes,
+        plan.current_state,
+        reword,
+    )
+    plan = plan.model_copy(update={"success_metrics": metrics})
     return plan.model_copy(update={"prose": template_prose(plan)})
 
 

@@ -20,6 +20,7 @@ from engine.match.impact import Impact, IntegrationPoint
 from engine.match.subject import Subject
 from engine.match.upgrade_path import UpgradePath
 from engine.match.upgrades import UpgradeFinding
+from engine.plan.metrics import SuccessMetricPlan
 from engine.plan.prose import Prose
 from engine.plan.rollout import RolloutStep
 
@@ -175,6 +176,9 @@ class Plan(Out):
     tests: list[str]
     rollback: list[str]
     acceptance_criteria: list[str]
+    success_metrics: list[SuccessMetricPlan] = Field(
+        default_factory=list, description="the seed's five, for this pattern, with baselines"
+    )
     violations: list[Violation]
     facts: list[FactRecord] = Field(default_factory=list)
     prose: Prose = Field(default_factory=Prose)

@@ -31,3 +31,4 @@ CHECK_RENDERERS = Registry(
 )
 GRAPH_RENDERERS = Registry({"mermaid": "graph_mermaid", "dot": "graph_dot", "json": "graph_json"})
 FACTS_RENDERERS = Registry({"table": "facts_table", "json": "facts_json", "jsonl": "facts_jsonl"})
+REPORT_RENDERERS = Registry({"markdown": "report_markdown", "json": "report_json"})

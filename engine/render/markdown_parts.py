@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.core.digest import short
+from engine.plan.metrics import SuccessMetricPlan
 from engine.plan.prose import ProseSection
 
 FOLD_AFTER = 10
@@ -49,3 +50,23 @@ def drafted_note(add: Add, section: ProseSection) -> None:
             f"<sub>✎ Drafted by the model `{section.drafted_by.model}` (prompt {short(section.drafted_by.prompt_sha256)}); the rules decided everything else.</sub>"
         )
         add("")
+
+
+def success_metrics(add: Add, metrics: list[SuccessMetricPlan]) -> None:
+    """The seed's five success metrics: what to measure, how, the target, the estate's baseline
+    with where it was counted (or that the facts hold none)."""
+    if not metrics:
+        return
+    add("## Success metrics")
+    add("")
+    for m in metrics:
+        add(f"- **{m.title}** ({m.source}): {m.measure}")
+        if m.how:
+            add(f"  - how: {m.how}")
+        if m.target:
+            add(f"  - target: {m.target}")
+        if m.baseline is None:
+            add("  - baseline: none in this estate's facts")
+        else:
+            add(f"  - baseline: {m.baseline.value} — at {', '.join(m.baseline.at)}")
+    add("")

@@ -10,7 +10,14 @@ from engine.decide.results import Decision
 from engine.plan.model import Plan
 from engine.plan.stages import deploying_stages
 from engine.render import markdown_estate, markdown_rollout
-from engine.render.markdown_parts import Add, cell, clip, drafted_note, table
+from engine.render.markdown_parts import (
+    Add,
+    cell,
+    clip,
+    drafted_note,
+    success_metrics,
+    table,
+)
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FACTS_CELL = 160
@@ -224,6 +231,7 @@ def render(plan: Plan) -> str:
             for item in items:
                 add(f"- {item}")
             add("")
+    success_metrics(add, plan.success_metrics)
 
     if plan.probes:
         add("## What infraplan looked for")

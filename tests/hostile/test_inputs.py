@@ -94,7 +94,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory, good_plan: Path) -> dict[str
     return hostile_plans(tmp_path_factory.mktemp("plans"), good_plan)
 
 
-@pytest.mark.parametrize("command", ["explain", "verify"])
+@pytest.mark.parametrize("command", ["explain", "verify", "brief"])
 @pytest.mark.parametrize(
     "name",
     [
@@ -119,6 +119,33 @@ def test_explain_and_verify_refuse_a_hostile_plan(
     ran = hostile(command, str(case.path))
     assert ran.returncode == 2, ran.stdout + ran.stderr
     assert f"error: {case.path}" in ran.stderr and case.words in ran.stderr, ran.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["garbage", "not-utf8", "deep", "big-int", "future", "evaluated-on", "wrong-type"]
+)
+def test_attest_and_report_refuse_a_hostile_plan(
+    plans: dict[str, Case], name: str, tmp_path: Path
+) -> None:
+    case = plans[name]
+    ran = hostile("attest", str(case.path), "--key", str(case.path))
+    assert ran.returncode == 2 and f"error: {case.path}" in ran.stderr, ran.stderr
+    folder = tmp_path / "enhancements"
+    folder.mkdir()
+    shutil.copy(case.path, folder / "plan.json")
+    ran = hostile("report", str(folder))
+    assert ran.returncode == 2 and "plan.json" in ran.stderr, ran.stderr
+
+
+@pytest.mark.parametrize("name", ["garbage", "not-utf8", "deep", "empty", "fifo", "dev-zero"])
+def test_hostile_keys_and_attestations(plans: dict[str, Case], good_plan: Path, name: str) -> None:
+    case = plans[name]
+    ran = hostile("attest", str(good_plan), "--key", str(case.path))
+    assert ran.returncode == 2 and f"error: {case.path}" in ran.stderr, ran.stderr
+    ran = hostile(
+        "verify", str(good_plan), "--attestation", str(case.path), "--public-key", str(case.path)
+    )
+    assert ran.returncode == 2 and f"error: {case.path}" in ran.stderr, ran.stderr
 
 
 def test_a_plan_over_the_size_limit(good_plan: Path) -> None:
@@ -322,5 +349,8 @@ def test_the_suite_covers_every_command() -> None:
         "new",
         "rules",
         "knowledge",
+        "attest",
+        "brief",
+        "report",
     ]:
         assert f'"{command}"' in text, command

@@ -72,6 +72,50 @@ def _copy(tmp_path: Path) -> Path:
             "unless_anywhere: [audit-mood]",
             'unknown vocabulary concept "audit-mood"',
         ),
+        (
+            "metrics.yaml",
+            "baseline: {probe: rotation, of: secrets,",
+            "baseline: {probe: rotatoin, of: secrets,",
+            'unknown probe "rotatoin"',
+        ),
+        (
+            "metrics.yaml",
+            "    rds-rotation:\n",
+            "    rds-rotatoin:\n",
+            'unknown pattern "rds-rotatoin"',
+        ),
+        ("metrics.yaml", "    encryption: *impl\n", "", 'no wording for category "encryption"'),
+        (
+            "metrics.yaml",
+            'text: "databases declared in Terraform: {part}"',
+            'text: "{count} databases"',
+            "names only {part}",
+        ),
+        ("briefs.yaml", "  stage: testing", "  stage: tests", 'unknown stage "tests"'),
+        (
+            "briefs.yaml",
+            "group: Integration testing",
+            "group: Integration tests",
+            'unknown group "Integration tests"',
+        ),
+        (
+            "briefs.yaml",
+            "agents: [monitoring-analyst]",
+            "agents: [monitoring-analyts]",
+            'unknown expert "monitoring-analyts"',
+        ),
+        (
+            "briefs.yaml",
+            "terraform-auditor: [cloud]",
+            "terraform-auditor: [clouds]",
+            'unknown rollout layer "clouds"',
+        ),
+        (
+            "briefs.yaml",
+            "grounding: [tests, metrics]",
+            "grounding: [tests, metric]",
+            'unknown section "metric"',
+        ),
     ],
 )
 def test_broken_cross_references_are_errors(
