@@ -61,6 +61,9 @@ def _has(setting: Setting, item: K8sObject | TerraformFact) -> str:
             return setting.value
         if setting.inputs and all(item.inputs.get(k) == v for k, v in setting.inputs.items()):
             return ", ".join(setting.inputs.values())
+        for inputs in setting.any_inputs:  # the first set it has, said as written
+            if inputs and all(item.inputs.get(k) == v for k, v in inputs.items()):
+                return ", ".join(f"{k} = {v}" for k, v in inputs.items())
         shown = [item.inputs[k] for k in setting.shows if item.inputs.get(k)]
         if shown:  # an input named this specifically holds the setting, whatever the block
             return shown[0]

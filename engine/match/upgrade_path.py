@@ -81,6 +81,38 @@ def _hops(
     return [f"{a} → {b}" for a, b in itertools.pairwise(points)]
 
 
+class Hop(Out):
+    """One hop of an installation's upgrade: `0.9.20 → 0.16`, to `0.16`; `one_way` says why it
+    cannot be undone by pinning the previous version (knowledge/tools.yaml), when it cannot."""
+
+    text: str
+    to: str
+    one_way: str = ""
+
+
+def installation_hops(tool: Tool, installed: str, target_text: str) -> list[Hop]:
+    """The hops of one installation from the version it runs to the target (none when either
+    is unknown or it is already there)."""
+    low, target = parse_version(installed), parse_version(target_text)
+    if low is None or target is None:
+        return []
+    low_text = _short(low) if tool.hop == "minor" else installed
+    out = []
+    for text in _hops(tool, low, low_text, target, target_text):
+        to = text.rsplit(" → ", 1)[-1]
+        v = parse_version(to)
+        one_way = next(
+            (
+                n.one_way
+                for n in tool.notes
+                if n.one_way and v is not None and parse_version(n.version) == v
+            ),
+            "",
+        )
+        out.append(Hop(text=text, to=to, one_way=one_way))
+    return out
+
+
 def _notes(
     tool: Tool, low: tuple[int, int, int] | None, target: tuple[int, int, int] | None
 ) -> list[VersionNote]:
