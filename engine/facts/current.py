@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from engine.estate.model import Estate
 from engine.facts.schema import Fact, make_fact
-from engine.match.current import SettingCount
+from engine.match.current import SettingCount, SharedFile
 from engine.match.subject import Subject
 from engine.match.upgrade_path import UpgradePath
 from engine.spec.model import LoadedSpec
@@ -59,6 +59,7 @@ def current_facts(
             hops=len(p.hops),
             objects=p.objects,
             old_apis=len(p.old_apis),
+            excluded=len(p.excluded_by),
         )
         for p in paths
     ]
@@ -88,3 +89,24 @@ def current_facts(
         for name in sorted(set(loaded.spec.enhancement.repos))
     ]
     return facts
+
+
+def shared_facts(files: list[SharedFile]) -> list[Fact]:
+    """A `shared` fact per group of files the change edits that more environments apply than
+    asked (grouped by those environments)."""
+    return [
+        make_fact(
+            "shared",
+            f.paths[0],
+            evidence=f.paths[:MAX_EVIDENCE],
+            path=f.named,
+            files=len(f.paths),
+            merged=f.merged,
+            asked=", ".join(f.asked),
+            outside=len(f.outside),
+            others=", ".join(f.outside),
+            environments=len(f.reaches),
+            reaches=", ".join(f.reaches),
+        )
+        for f in files
+    ]

@@ -263,6 +263,9 @@ class UpgradeFact(FactSchema):
     hops: int = Field(description="version hops to the target (one minor at a time, or stops)")
     objects: int = Field(description="the subject's cluster objects")
     old_apis: int = Field(description="its objects on deprecated or removed API versions")
+    excluded: int = Field(
+        default=0, description="version constraints of it that do not admit the target"
+    )
 
 
 class SettingFact(FactSchema):
@@ -275,6 +278,20 @@ class SettingFact(FactSchema):
     unset: int = Field(description="objects that do not set the field at all")
 
 
+class SharedFact(FactSchema):
+    """Files the change edits that more environments apply than the stage deploying them: one
+    merge (GitOps) or the next apply of another root (a Terraform module) reaches them too."""
+
+    path: str = Field(description="the files, named (`a.yaml, b.yaml and 3 more file(s)`)")
+    files: int = Field(default=1, description="how many files")
+    merged: bool = Field(description="a merge applies them (Flux, Argo CD), not an explicit apply")
+    asked: str = Field(description="the environments the spec declares, comma-separated")
+    outside: int = Field(description="environments applying it that the spec does not declare")
+    others: str = Field(description="those environments (their clusters), comma-separated")
+    environments: int = Field(description="environments applying it")
+    reaches: str = Field(description="every environment (their clusters) applying it")
+
+
 class RepositoryFact(FactSchema):
     """A repository the spec names (`enhancement.repos`), and whether it was given."""
 
@@ -283,6 +300,7 @@ class RepositoryFact(FactSchema):
 
 
 FACT_TYPES: dict[str, type[FactSchema]] = {
+    "shared": SharedFact,
     "enhancement": EnhancementFact,
     "agent": AgentFact,
     "phase": PhaseFact,

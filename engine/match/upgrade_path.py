@@ -45,6 +45,11 @@ class UpgradePath(Out):
     objects: int = 0  # the subject's cluster objects
     old_apis: list[str] = Field(default_factory=list)  # its objects on deprecated/removed APIs
     order: list[str] = Field(default_factory=list)  # the sequence the upgrade goes in
+    excluded_by: list[str] = Field(
+        default_factory=list,
+        description="version constraints (repo/path:line) that do not admit the target: "
+        "their edit is a step of the upgrade",
+    )
 
 
 def parse_version(value: str) -> tuple[int, int, int] | None:
@@ -54,6 +59,42 @@ def parse_version(value: str) -> tuple[int, int, int] | None:
     if not found or found.group(2) in {None, "x", "*"}:
         return None
     return int(found.group(1)), int(found.group(2)), int(found.group(3) or 0)
+
+
+_CONSTRAINT = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+){0,2})\s*$")
+
+
+def admits(constraint: str, version: str) -> bool | None:
+    """Whether a Terraform version constraint (`~> 5.46.0`, `>= 5.0, < 6.0`) admits a version;
+    None when either cannot be read. Derived from the constraint's text (the lock file's
+    version, when the estate reads it, says what is installed)."""
+    wanted = parse_version(version)
+    if wanted is None or not constraint.strip():
+        return None
+    for part in constraint.split(","):
+        found = _CONSTRAINT.match(part)
+        if found is None:
+            return None
+        op, text = found.group(1) or "=", found.group(2)
+        numbers = [int(x) for x in text.split(".")]
+        bound = tuple(numbers + [0] * (3 - len(numbers)))
+        if op == "~>":  # the last number given may grow: ~> 5.46.0 is >= 5.46.0, < 5.47.0
+            upper = list(numbers[:-1]) if len(numbers) > 1 else [numbers[0] + 1]
+            upper[-1] += 1 if len(numbers) > 1 else 0
+            top = tuple(upper + [0] * (3 - len(upper)))
+            ok = bound <= wanted < top
+        else:
+            ok = {
+                "=": wanted == bound,
+                "!=": wanted != bound,
+                ">": wanted > bound,
+                ">=": wanted >= bound,
+                "<": wanted < bound,
+                "<=": wanted <= bound,
+            }[op]
+        if not ok:
+            return False
+    return True
 
 
 def _short(v: tuple[int, int, int]) -> str:
@@ -167,6 +208,12 @@ def upgrade_path(
         objects=subject.objects,
         old_apis=old,
         order=[s.title for s in tool.sequence],
+        excluded_by=[
+            i.at
+            for i in subject.installed
+            if tool.version_attribute == "version_constraint"
+            and admits(i.value, target_text) is False
+        ],
     )
 
 

@@ -16,14 +16,14 @@ from engine.decide.results import Decision
 from engine.estate.discover import Diagnostic
 from engine.estate.graph import build_graph
 from engine.estate.model import Estate
-from engine.facts.current import current_facts
+from engine.facts.current import current_facts, shared_facts
 from engine.facts.estate import estate_facts
 from engine.facts.spec import spec_facts
 from engine.knowledge.grounding import InPlaceEffect
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.change import TraitEvidence, change_model
 from engine.match.choose import match_pattern, phases_for
-from engine.match.current import current_state, setting_counts
+from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
 from engine.match.subject import Subject, find_subjects
@@ -94,6 +94,11 @@ def build_plan(
             subjects,
             paths,
             setting_counts(estate, k) if estate is not None else [],
+        ),
+        *shared_facts(
+            shared_files(report.integration_points, estate, _declared(loaded, k))
+            if estate is not None and report is not None
+            else []
         ),
     ]
     outcome = evaluate(kb, facts)
@@ -302,11 +307,7 @@ def _rollout(
                 done[t.id] = effect.title
                 break
     order = root_order(estate) if estate is not None else {}
-    declared = [
-        x.id
-        for x in (k.environment(n) for n in loaded.spec.enhancement.environments)
-        if x is not None
-    ]
+    declared = _declared(loaded, k)
     return plan_rollout(
         targets,
         k,
@@ -363,3 +364,9 @@ def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> li
     scope = k.scope(loaded.spec.enhancement.scope)
     usual = [x.id for x in k.environments if x.usual_path]
     return usual if scope is None or scope.touches_prod else usual[:1]
+
+
+def _declared(loaded: LoadedSpec, k: Knowledge) -> list[str]:
+    """The environments the spec declares, as the vocabulary names them."""
+    named = (k.environment(n) for n in loaded.spec.enhancement.environments)
+    return [x.id for x in named if x is not None]

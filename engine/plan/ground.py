@@ -57,7 +57,9 @@ def grounding(
     used = {s.controller for s in steps if s.controller and s.targets}
     if not estate_read:
         used |= {c.id for c in knowledge.controllers if c.usual}
-    return Grounding(stages=deploying_stages(steps), controllers=frozenset(used), flag=flag)
+    stages = deploying_stages(steps)
+    staged = [s for s in stages if s != "all"]  # workflows and documents go out once
+    return Grounding(stages=staged or stages, controllers=frozenset(used), flag=flag)
 
 
 def _names(text: str, word: str) -> bool:

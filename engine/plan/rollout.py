@@ -165,8 +165,13 @@ def plan_rollout(
         for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
             # one Terraform root is applied once, whatever the upgrade order inside it
             last_key = merged[-1][0] if merged else None
-            if last_key is not None and key[5] and last_key[3:] == key[3:]:
-                merged[-1][1].extend(groups[key])
+            if (
+                last_key is not None
+                and key[5]
+                and last_key[3:7] == key[3:7]
+                and (not key[7] or not last_key[7] or key[7] == last_key[7])
+            ):
+                merged[-1] = ((*last_key[:7], last_key[7] or key[7]), merged[-1][1] + groups[key])
                 continue
             merged.append((key, list(groups[key])))
         for key, ids in merged:
