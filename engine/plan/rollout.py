@@ -163,12 +163,13 @@ def plan_rollout(
                 groups[key].append(tid)
         merged: list[tuple[tuple[object, ...], list[str]]] = []
         for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
-            # one Terraform root is applied once, whatever the upgrade order inside it
+            # one Terraform root is applied once, whatever the upgrade order inside it (a Helm
+            # release through Terraform included: `module` is set for Terraform layers only)
             last_key = merged[-1][0] if merged else None
             if (
                 last_key is not None
                 and key[5]
-                and last_key[3:7] == key[3:7]
+                and last_key[4:7] == key[4:7]
                 and (not key[7] or not last_key[7] or key[7] == last_key[7])
             ):
                 merged[-1] = ((*last_key[:7], last_key[7] or key[7]), merged[-1][1] + groups[key])
