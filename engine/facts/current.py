@@ -7,22 +7,12 @@ from __future__ import annotations
 
 from engine.estate.model import Estate
 from engine.facts.schema import Fact, make_fact
-from engine.match.constraints import admits
-from engine.match.current import SettingCount
+from engine.match.current import SettingCount, SharedFile
 from engine.match.subject import Subject
-from engine.match.upgrade_path import UpgradePath, parse_version
+from engine.match.upgrade_path import UpgradePath
 from engine.spec.model import LoadedSpec
 
 MAX_EVIDENCE = 10
-
-
-def _excluding(path: UpgradePath, subjects: list[Subject]) -> int:
-    """How many of the subject's version constraints do not admit the target version."""
-    target = parse_version(path.target) if path.target else None
-    if target is None:
-        return 0
-    constraints = [c for s in subjects if s.name == path.subject for c in s.constraints]
-    return sum(1 for c in constraints if admits(c.value, target) is False)
 
 
 def _constraints_at(path: UpgradePath, subjects: list[Subject]) -> list[str]:
@@ -75,7 +65,7 @@ def current_facts(
             hops=len(p.hops),
             objects=p.objects,
             old_apis=len(p.old_apis),
-            excluded_by=_excluding(p, subjects),
+            excluded_by=len(p.excluded_by),
         )
         for p in paths
     ]
@@ -105,3 +95,24 @@ def current_facts(
         for name in sorted(set(loaded.spec.enhancement.repos))
     ]
     return facts
+
+
+def shared_facts(files: list[SharedFile]) -> list[Fact]:
+    """A `shared` fact per group of files the change edits that more environments apply than
+    asked (grouped by those environments)."""
+    return [
+        make_fact(
+            "shared",
+            f.paths[0],
+            evidence=f.paths[:MAX_EVIDENCE],
+            path=f.named,
+            files=len(f.paths),
+            merged=f.merged,
+            asked=", ".join(f.asked),
+            outside=len(f.outside),
+            others=", ".join(f.outside),
+            environments=len(f.reaches),
+            reaches=", ".join(f.reaches),
+        )
+        for f in files
+    ]

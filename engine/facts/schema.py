@@ -279,6 +279,20 @@ class SettingFact(FactSchema):
     unset: int = Field(description="objects that do not set the field at all")
 
 
+class SharedFact(FactSchema):
+    """Files the change edits that more environments apply than the stage deploying them: one
+    merge (GitOps) or the next apply of another root (a Terraform module) reaches them too."""
+
+    path: str = Field(description="the files, named (`a.yaml, b.yaml and 3 more file(s)`)")
+    files: int = Field(default=1, description="how many files")
+    merged: bool = Field(description="a merge applies them (Flux, Argo CD), not an explicit apply")
+    asked: str = Field(description="the environments the spec declares, comma-separated")
+    outside: int = Field(description="environments applying it that the spec does not declare")
+    others: str = Field(description="those environments (their clusters), comma-separated")
+    environments: int = Field(description="environments applying it")
+    reaches: str = Field(description="every environment (their clusters) applying it")
+
+
 class RepositoryFact(FactSchema):
     """A repository the spec names (`enhancement.repos`), and whether it was given."""
 
@@ -287,6 +301,7 @@ class RepositoryFact(FactSchema):
 
 
 FACT_TYPES: dict[str, type[FactSchema]] = {
+    "shared": SharedFact,
     "enhancement": EnhancementFact,
     "agent": AgentFact,
     "phase": PhaseFact,

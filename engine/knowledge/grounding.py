@@ -32,6 +32,11 @@ class VersionNote(Strict):
     version: str
     note: str
     stop: bool = False
+    one_way: str = Field(
+        default="",
+        description="Why the hop to this version cannot be undone by pinning the previous "
+        "version back (an API it stops serving); makes that hop a point of no return.",
+    )
 
 
 class SequenceStep(Matcher):
@@ -109,6 +114,11 @@ class ControllerText(Strict):
     rollback: str
     emergency_stop: str
     command: str = Field(description="The command line tool its texts name (for readers).")
+    usual: bool = Field(
+        default=False,
+        description="Assumed by a plan made without repositories (the seed's own controllers): "
+        "stage texts naming it are kept there.",
+    )
 
 
 class Reversibility(Strict):
@@ -148,6 +158,11 @@ class Setting(Matcher):
         "the field, a database without rotation); not listed when empty.",
     )
     inputs: dict[str, str] = Field(default_factory=dict)
+    any_inputs: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Sets of inputs at a value of which any one is the setting (RDS manages "
+        "and rotates the master password with either input).",
+    )
     shows: list[str] = Field(
         default_factory=list,
         description="Inputs whose value is the setting (`engine_version`): shown as written.",
@@ -186,11 +201,29 @@ class InPlaceEffect(Strict):
 class Wording(Strict):
     """Words of the bundled example or of the seed's company (knowledge/wording.yaml): a text
     holding `find` says `replace` instead, unless the estate or the request has one of `unless`
-    (all words of `find` by default); with `when_empty`, only when that plan list is empty."""
+    (all words of `find` by default); with `when_empty`, only when that plan list is empty.
+
+    An entry with a condition (`controllers`, `min_stages`, `flag`) instead keeps a stage text
+    holding `find` (a whole word) only when the plan meets it: it delivers through one of
+    `controllers`, rolls out in at least `min_stages` stages, or has a feature flag."""
 
     id: str
     replaces: bool = False
     find: str
-    replace: str
+    replace: str = ""
     unless: list[str] = Field(default_factory=list)
     when_empty: Literal["", "upgrade_findings"] = ""
+    controllers: list[str] = Field(
+        default_factory=list,
+        description="The text is kept only when the plan delivers through one of these "
+        "controllers (knowledge/controllers.yaml).",
+    )
+    min_stages: int = Field(
+        default=0, description="The text is kept only when the rollout has this many stages."
+    )
+    flag: bool = Field(default=False, description="The text is kept only with a feature flag.")
+
+    @property
+    def condition(self) -> bool:
+        """Whether the entry keeps or leaves out texts rather than rewording them."""
+        return bool(self.controllers or self.min_stages or self.flag)

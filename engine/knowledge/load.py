@@ -379,6 +379,13 @@ def _check_grounding(
                             (*path, "probes"), f'unknown probe "{name}"{did_you_mean(name, probes)}'
                         )
                     )
+    known = {c.id for c in k.controllers}
+    problems += [  # wording conditions name known controllers
+        smap.problem((*path, "controllers"), f'unknown controller "{n}"{did_you_mean(n, known)}')
+        for entry, smap, path in entries["wording"]
+        for n in getattr(entry, "controllers", [])
+        if n not in known
+    ]
     values = {v.id for d in k.dimensions if d.id == "in_place" for v in d.values}
     effects = {e.id for e in k.in_place}
     for entry, smap, path in entries["in_place"]:

@@ -109,6 +109,11 @@ class Probe(Strict):
     workflows: list[str] = Field(default_factory=list)
     encrypted: bool = False
     enforcing_policies: bool = False
+    creates: list[str] = Field(
+        default_factory=list,
+        description="Kinds enforcing policies are checked against instead of the pattern's "
+        "`creates` (a chart upgrade deploys the workloads the chart renders).",
+    )
     folders: list[str] = Field(
         default_factory=list, description="Only objects under a folder of one of these names."
     )

@@ -43,6 +43,11 @@ class StepText(Strict):
     validation: str
     rollback: str
     minutes: int
+    unless_traits: list[str] = Field(
+        default_factory=list,
+        description="Left out for a change with one of these traits (a version change is not "
+        "enabled per team or namespace).",
+    )
 
 
 class StrategySteps(Strict):

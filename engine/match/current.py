@@ -61,6 +61,9 @@ def _has(setting: Setting, item: K8sObject | TerraformFact) -> str:
             return setting.value
         if setting.inputs and all(item.inputs.get(k) == v for k, v in setting.inputs.items()):
             return ", ".join(setting.inputs.values())
+        for inputs in setting.any_inputs:  # the first set it has, said as written
+            if inputs and all(item.inputs.get(k) == v for k, v in inputs.items()):
+                return ", ".join(f"{k} = {v}" for k, v in inputs.items())
         shown = [item.inputs[k] for k in setting.shows if item.inputs.get(k)]
         if shown:  # an input named this specifically holds the setting, whatever the block
             return shown[0]
@@ -166,3 +169,69 @@ def current_state(
     unique = {(e.subject, e.attribute, e.value, e.at): e for e in out}
     ordered = sorted(unique.values(), key=lambda e: (e.subject, e.attribute, e.at, e.value))
     return ordered[:MAX_STATE_ENTRIES]
+
+
+MAX_SHARED = 10
+_MERGED = {"flux", "argocd"}  # controllers that apply what is merged, everywhere it is read
+
+
+class SharedFile(Out):
+    """Files the change edits that the same environments beyond one stage apply (engine/facts:
+    `shared`), grouped by those environments."""
+
+    paths: list[str]  # repo/path:line of the first point in each file
+    merged: bool
+    asked: list[str]
+    outside: list[str]  # environments (with their clusters) outside `asked`
+    reaches: list[str]  # every environment (with its clusters) applying them
+
+    @property
+    def named(self) -> str:
+        """`a.yaml`, `a.yaml and b.yaml`, `a.yaml, b.yaml and 3 more file(s)`."""
+        files = [p.rsplit(":", 1)[0] for p in self.paths]
+        if len(files) <= 2:
+            return " and ".join(files)
+        return f"{files[0]}, {files[1]} and {len(files) - 2} more file(s)"
+
+
+def shared_files(
+    points: list[IntegrationPoint], estate: Estate, declared: list[str]
+) -> list[SharedFile]:
+    """Files of the change's points that environments beyond one stage apply: outside the
+    environments the spec declares, or — with none declared — more than one, so one merge
+    reaches every one of them (Flux, Argo CD) or the next apply of each root takes it
+    (a Terraform module)."""
+    items = {o.where: o for o in estate.objects} | {b.where: b for b in estate.terraform}
+    cluster_env = {c.name: c.environment for c in estate.clusters}
+    groups: dict[tuple[bool, tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    seen: set[str] = set()
+    for p in sorted(points, key=lambda p: p.id):
+        item = items.get(p.id)
+        if item is None or p.repo + "/" + p.path in seen:
+            continue
+        seen.add(p.repo + "/" + p.path)
+        in_clusters = {cluster_env[c] for c in p.clusters if cluster_env.get(c)}
+        envs = sorted(set(p.environments) | in_clusters)
+        merged = item.delivery.delivered_by in _MERGED
+        if len(envs) < 2 or not (merged or isinstance(item, TerraformFact)):
+            continue
+        label = {
+            e: e
+            + (
+                f" ({', '.join(cs)})"
+                if (cs := sorted(c for c in p.clusters if cluster_env.get(c) == e))
+                else ""
+            )
+            for e in envs
+        }
+        outside = [label[e] for e in envs if declared and e not in declared]
+        if (declared and not outside) or (not declared and not merged):
+            continue  # each root's own apply stages a module change
+        key = (merged, tuple(outside), tuple(label[e] for e in envs))
+        groups.setdefault(key, []).append(p.id)
+    return [
+        SharedFile(
+            paths=paths, merged=merged, asked=list(declared), outside=list(out), reaches=list(r)
+        )
+        for (merged, out, r), paths in sorted(groups.items())
+    ][:MAX_SHARED]

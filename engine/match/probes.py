@@ -234,12 +234,13 @@ def run_probe(
                         kind="workflow",
                     )
                 )
-    if probe.enforcing_policies and pattern is not None and pattern.creates:
+    created = probe.creates or (pattern.creates if pattern is not None else [])
+    if probe.enforcing_policies and created:
         for o in objects:
             if (
                 isinstance(o.detail, KyvernoPolicy)
                 and o.detail.action == "Enforce"
-                and _kinds_match(o.detail, pattern.creates)
+                and _kinds_match(o.detail, created)
             ):
                 ev = object_evidence(o)
                 evidence.append(

@@ -14,6 +14,7 @@ from engine.core.models import Out
 from engine.estate.model import Estate
 from engine.knowledge.grounding import Tool
 from engine.knowledge.model import Knowledge
+from engine.match.constraints import admits
 from engine.match.probes import considered
 from engine.match.subject import InstalledVersion, Subject
 from engine.match.upgrades import upgrade_findings
@@ -45,6 +46,11 @@ class UpgradePath(Out):
     objects: int = 0  # the subject's cluster objects
     old_apis: list[str] = Field(default_factory=list)  # its objects on deprecated/removed APIs
     order: list[str] = Field(default_factory=list)  # the sequence the upgrade goes in
+    excluded_by: list[str] = Field(
+        default_factory=list,
+        description="version constraints (repo/path:line) that do not admit the target: "
+        "their edit is a step of the upgrade",
+    )
 
 
 def parse_version(value: str) -> tuple[int, int, int] | None:
@@ -79,6 +85,38 @@ def _hops(
                 stops.append((v, note.version))
     points = [low_text, *[s for _, s in sorted(stops)], target_text]
     return [f"{a} → {b}" for a, b in itertools.pairwise(points)]
+
+
+class Hop(Out):
+    """One hop of an installation's upgrade: `0.9.20 → 0.16`, to `0.16`; `one_way` says why it
+    cannot be undone by pinning the previous version (knowledge/tools.yaml), when it cannot."""
+
+    text: str
+    to: str
+    one_way: str = ""
+
+
+def installation_hops(tool: Tool, installed: str, target_text: str) -> list[Hop]:
+    """The hops of one installation from the version it runs to the target (none when either
+    is unknown or it is already there)."""
+    low, target = parse_version(installed), parse_version(target_text)
+    if low is None or target is None:
+        return []
+    low_text = _short(low) if tool.hop == "minor" else installed
+    out = []
+    for text in _hops(tool, low, low_text, target, target_text):
+        to = text.rsplit(" → ", 1)[-1]
+        v = parse_version(to)
+        one_way = next(
+            (
+                n.one_way
+                for n in tool.notes
+                if n.one_way and v is not None and parse_version(n.version) == v
+            ),
+            "",
+        )
+        out.append(Hop(text=text, to=to, one_way=one_way))
+    return out
 
 
 def _notes(
@@ -140,6 +178,11 @@ def upgrade_path(
         objects=subject.objects,
         old_apis=old,
         order=[s.title for s in tool.sequence],
+        excluded_by=[
+            c.at
+            for c in subject.constraints
+            if target is not None and admits(c.value, target) is False
+        ],
     )
 
 

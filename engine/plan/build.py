@@ -16,18 +16,19 @@ from engine.decide.results import Decision
 from engine.estate.discover import Diagnostic
 from engine.estate.graph import build_graph
 from engine.estate.model import Estate
-from engine.facts.current import current_facts
+from engine.facts.current import current_facts, shared_facts
 from engine.facts.estate import estate_facts
 from engine.facts.spec import spec_facts
 from engine.knowledge.grounding import InPlaceEffect
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.change import TraitEvidence, change_model
 from engine.match.choose import match_pattern, phases_for
-from engine.match.current import current_state, setting_counts
+from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
 from engine.match.subject import Subject, find_subjects
-from engine.match.upgrade_path import upgrade_paths
+from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, upgrade_paths
+from engine.plan.ground import ground_texts, grounding
 from engine.plan.metrics import success_metrics
 from engine.plan.model import (
     AgentTask,
@@ -41,7 +42,7 @@ from engine.plan.model import (
     RepositoryDigest,
 )
 from engine.plan.prose import template_prose
-from engine.plan.rollout import RolloutPlan, plan_rollout
+from engine.plan.rollout import RolloutPlan, Target, plan_rollout
 from engine.plan.sections import experts, pattern_ref, stages
 from engine.plan.targets import (
     estate_controllers,
@@ -95,6 +96,11 @@ def build_plan(
             paths,
             setting_counts(estate, k) if estate is not None else [],
         ),
+        *shared_facts(
+            shared_files(report.integration_points, estate, _declared(loaded, k))
+            if estate is not None and report is not None
+            else []
+        ),
     ]
     outcome = evaluate(kb, facts)
     decisions, found, found_findings, diagnostics = (
@@ -118,31 +124,46 @@ def build_plan(
     found_findings = [f.model_copy(update={"message": reword(f.message)}) for f in found_findings]
     fallback = _environments(loaded, k, estate)
     rollout = _rollout(
-        loaded, k, decisions, pattern, fallback, estate, report, graph, subjects, evidence, effects
+        loaded,
+        k,
+        decisions,
+        pattern,
+        fallback,
+        estate,
+        report,
+        graph,
+        (subjects, paths),
+        evidence,
+        effects,
     )
     envs = list(dict.fromkeys(s.environment for s in rollout.steps if s.environment)) or (
         fallback if not rollout.steps else []
     )
+    grounded = grounding(
+        k,
+        rollout.steps,
+        estate_read=estate is not None,
+        flag=any(s.layer == k.feature_flag.layer for s in rollout.steps),
+    )
     kept = {
-        name: [reword(t) for t in texts if still_applies(t, effects)]
+        name: ground_texts([reword(t) for t in texts if still_applies(t, effects)], k, grounded)
         for name, texts in (
             ("risks", list(pattern.risks) if pattern else []),
             ("tests", list(pattern.tests) if pattern else []),
-            (
-                "rollback",
-                [spec.rollback] if spec.rollback else list(pattern.rollback) if pattern else [],
-            ),
+            ("rollback", list(pattern.rollback) if pattern and not spec.rollback else []),
             ("acceptance_criteria", list(pattern.acceptance_criteria) if pattern else []),
         )
     }
-    texts = [
+    if spec.rollback:  # what the spec declares is kept as written
+        kept["rollback"] = [reword(spec.rollback)] if still_applies(spec.rollback, effects) else []
+    texts = [  # already in place: the pattern texts as grounded as the rest
         *(pattern.risks if pattern else []),
         *(pattern.tests if pattern else []),
         *(t for notes in (pattern.stages.values() if pattern else []) for t in notes),
     ]
     already = [
         f"{t} — {e.title[:1].lower() + e.title[1:]}"
-        for t in texts
+        for t in ground_texts(texts, k, grounded)
         for e in [next((x for x in effects if not still_applies(t, [x])), None)]
         if e is not None
     ]
@@ -184,7 +205,7 @@ def build_plan(
         change_model=evidence,
         decisions=decisions,
         experts=experts(loaded, k, decisions, pattern),
-        stages=stages(k, decisions, pattern, loaded, effects, reword),
+        stages=stages(k, decisions, pattern, loaded, effects, reword, grounded),
         implementation_phases=[
             PhasePlan(
                 name=p.name,
@@ -258,12 +279,13 @@ def _rollout(
     estate: Estate | None,
     report: ProbeReport | None,
     graph: nx.DiGraph | None,
-    subjects: list[Subject],
+    upgrading: tuple[list[Subject], list[UpgradePath]],
     evidence: list[TraitEvidence],
     effects: list[InPlaceEffect],
 ) -> RolloutPlan:
     """The rollout: of the integration points when the estate has any, else of the phases;
     nothing when the estate does not run what the change is about."""
+    subjects, paths = upgrading
 
     def decided(dim: str) -> str:  # the first value of its vocabulary when no rule decided it
         value = decisions[dim].value
@@ -296,11 +318,7 @@ def _rollout(
                 done[t.id] = effect.title
                 break
     order = root_order(estate) if estate is not None else {}
-    declared = [
-        x.id
-        for x in (k.environment(n) for n in loaded.spec.enhancement.environments)
-        if x is not None
-    ]
+    declared = _declared(loaded, k)
     return plan_rollout(
         targets,
         k,
@@ -308,7 +326,8 @@ def _rollout(
         strategy=decided("implementation_strategy"),
         deployment=decided("deployment_strategy"),
         feature_flag=loaded.spec.feature_flag,
-        pattern_flag=bool(pattern and pattern.feature_flag),
+        # a pattern's flag is a suggestion: against repositories, only a declared flag has steps
+        pattern_flag=bool(pattern and pattern.feature_flag) and estate is None,
         graph=graph if from_estate else None,
         apply_folders=terraform_roots(estate) if from_estate and estate is not None else None,
         declared=declared,
@@ -316,7 +335,28 @@ def _rollout(
         root_rank=lambda repo, module: (order.get((repo, module), len(order)), module),
         traits={t.trait for t in evidence},
         done=done,
+        hops=_hops(targets, subjects, paths, k),
+        migrations={u.id for u in report.upgrades} if report is not None else set(),
     )
+
+
+def _hops(
+    targets: list[Target], subjects: list[Subject], paths: list[UpgradePath], k: Knowledge
+) -> dict[str, list[Hop]]:
+    """The hops of each installation an upgrade moves: from the version it runs (the path's
+    lowest installed version when its own is not known) to the target."""
+    tools = {t.id: t for t in k.tools}
+    out: dict[str, list[Hop]] = {}
+    for s in subjects:
+        path = next((p for p in paths if p.subject == s.name and p.tool == s.tool), None)
+        if path is None or not path.comparable or not path.hops:
+            continue
+        lowest = path.hops[0].split(" → ", 1)[0]
+        for t in targets:
+            if t.id in s.installs:
+                found = installation_hops(tools[s.tool], t.version, path.target)
+                out[t.id] = found or installation_hops(tools[s.tool], lowest, path.target)
+    return out
 
 
 def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> list[str]:
@@ -335,3 +375,9 @@ def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> li
     scope = k.scope(loaded.spec.enhancement.scope)
     usual = [x.id for x in k.environments if x.usual_path]
     return usual if scope is None or scope.touches_prod else usual[:1]
+
+
+def _declared(loaded: LoadedSpec, k: Knowledge) -> list[str]:
+    """The environments the spec declares, as the vocabulary names them."""
+    named = (k.environment(n) for n in loaded.spec.enhancement.environments)
+    return [x.id for x in named if x is not None]

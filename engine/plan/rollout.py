@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from engine.knowledge.model import Knowledge
 from engine.knowledge.rollout import RolloutLayer, StepText
+from engine.match.upgrade_path import Hop
 from engine.plan.stages import RolloutPlan, RolloutStep, Stage, Target, lands_in, rollout_stages
 from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summary
 
@@ -75,13 +76,19 @@ def plan_rollout(
     root_rank: Callable[[str, str], tuple[object, ...]] | None = None,
     traits: set[str] | None = None,
     done: dict[str, str] | None = None,
+    hops: dict[str, list[Hop]] | None = None,
+    migrations: set[str] | None = None,
 ) -> RolloutPlan:
     """The steps of a rollout. `environments`: where a plan without repositories goes;
     `declared`: the spec's environments (they limit the rollout); `done`: targets already in
-    place, with the reason."""
+    place, with the reason; `hops`: the version hops of each installation the upgrade moves
+    (each hop its own steps); `migrations`: objects to move off APIs the target drops (before
+    the last hop)."""
     declared = declared or []
     cluster_envs = cluster_envs or {}
     done = done or {}
+    hops = hops or {}
+    migrations = migrations or set()
     layers = sorted(knowledge.rollout, key=lambda layer: layer.order)
     strategy_value = knowledge.dimension_value("implementation_strategy", strategy)
     stages = rollout_stages(
@@ -100,6 +107,13 @@ def plan_rollout(
         if strategy_steps is None or (flag and strategy_steps.replaced_by_feature_flag)
         else strategy_steps.after
     )
+    if strategy_steps is not None:  # steps that mean nothing for this kind of change
+        fits = [
+            [t for t in texts if not set(t.unless_traits) & (traits or set())]
+            for texts in (strategy_steps.before, after)
+        ]
+        strategy_steps = strategy_steps.model_copy(update={"before": fits[0]})
+        after = fits[1]
     controllers = {c.id: c for c in knowledge.controllers}
     steps: list[RolloutStep] = []
 
@@ -119,8 +133,11 @@ def plan_rollout(
             )
         )
 
-    def deploy_steps(stage: Stage, chosen: list[Target]) -> None:
+    def deploy_steps(
+        stage: Stage, chosen: list[Target], hop_of: dict[str, Hop] | None = None
+    ) -> None:
         by_id = {t.id: t for t in chosen}
+        hop_of = hop_of or {}
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for tid in _graph_order([t.id for t in chosen], graph):
             t = by_id[tid]
@@ -141,11 +158,25 @@ def plan_rollout(
                     t.repo,
                     module,
                     t.step,
+                    hop_of[tid].text if tid in hop_of else "",
                 )
                 groups[key].append(tid)
+        merged: list[tuple[tuple[object, ...], list[str]]] = []
         for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
-            _, _, _, controller_id, repo, root, _ = key
-            ids = groups[key]
+            # one Terraform root is applied once, whatever the upgrade order inside it (a Helm
+            # release through Terraform included: `module` is set for Terraform layers only)
+            last_key = merged[-1][0] if merged else None
+            if (
+                last_key is not None
+                and key[5]
+                and last_key[4:7] == key[4:7]
+                and (not key[7] or not last_key[7] or key[7] == last_key[7])
+            ):
+                merged[-1] = ((*last_key[:7], last_key[7] or key[7]), merged[-1][1] + groups[key])
+                continue
+            merged.append((key, list(groups[key])))
+        for key, ids in merged:
+            _, _, _, controller_id, repo, root, _, hop_text = key
             layer = next(x for x in layers if x.order == key[1])
             # the clusters of this stage: in an environment, those of that environment
             clusters = sorted(
@@ -172,13 +203,44 @@ def plan_rollout(
             )
             last = steps[-1]
             reasons = {done[i] for i in ids if i in done}
-            steps[-1] = last.model_copy(
-                update={
-                    "controller": str(controller_id),
-                    "clusters": clusters,
-                    "done": sorted(reasons)[0] if reasons and all(i in done for i in ids) else "",
-                }
+            hop = next((hop_of[i] for i in ids if i in hop_of), None)
+            update: dict[str, object] = {
+                "controller": str(controller_id),
+                "clusters": clusters,
+                "done": sorted(reasons)[0] if reasons and all(i in done for i in ids) else "",
+            }
+            if hop is not None:
+                update["hop"] = str(hop_text)
+                update["action"] = (
+                    f"{last.action} — hop {hop_text}: set the version to {hop.to}, check it,"
+                    " then go on"
+                )
+                if hop.one_way:
+                    update["point_of_no_return"] = f"Point of no return: {hop.one_way}"
+                    update["rollback"] = f"Fix forward once applied ({hop.one_way})"
+            steps[-1] = last.model_copy(update=update)
+
+    def hop_steps(stage: Stage, chosen: list[Target]) -> None:
+        """The stage's steps hop by hop: each installation to each intermediate version, then
+        the objects moved off the APIs the target drops, then the last hop and the rest."""
+        moving = [t for t in chosen if hops.get(t.id) and t.id not in done]
+        if not moving:
+            deploy_steps(stage, chosen)
+            return
+        for i in range(max(len(hops[t.id]) for t in moving) - 1):
+            deploy_steps(
+                stage,
+                [t for t in moving if len(hops[t.id]) > i + 1],
+                {t.id: hops[t.id][i] for t in moving if len(hops[t.id]) > i + 1},
             )
+        migrating = [t for t in chosen if t.id in migrations]
+        if migrating:
+            deploy_steps(stage, migrating)
+        deploy_steps(
+            stage,
+            [t for t in chosen if t.id not in migrations],
+            {t.id: hops[t.id][-1] for t in moving},
+        )
 
     first = stages[0] if stages and stages[0].kind == "cluster" else None
     for stage in stages:
@@ -193,7 +255,7 @@ def plan_rollout(
         active = any(t.id not in done for t in chosen)
         for text in strategy_steps.before if strategy_steps and active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
-        deploy_steps(stage, chosen)
+        hop_steps(stage, chosen)
         for text in after if active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
         if flag and active:
@@ -206,7 +268,8 @@ def plan_rollout(
     rollback = [s.model_copy(update={"order": i + 1}) for i, s in enumerate(reversed(steps))]
     # nothing left to do, nothing to halt
     working = any(s.targets and not s.done for s in steps)
-    stop = list(strategy_steps.emergency_stop) if strategy_steps and working else []
+    halts = strategy_steps is not None and bool(strategy_steps.before or after or flag)
+    stop = list(strategy_steps.emergency_stop) if strategy_steps and halts and working else []
     used = [s.controller for s in steps if s.controller and not s.done]
     stop.extend(dict.fromkeys(controllers[c].emergency_stop for c in used if c in controllers))
     stop.extend(

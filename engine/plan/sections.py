@@ -9,6 +9,7 @@ from engine.decide.results import Decision
 from engine.knowledge.grounding import InPlaceEffect
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.choose import PatternChoice
+from engine.plan.ground import Grounding, ground_texts
 from engine.plan.model import ExpertRole, PatternRef, StagePlan, TaskGroupPlan
 from engine.plan.wording import pattern_notes, stage_agents
 from engine.spec.model import LoadedSpec
@@ -59,11 +60,14 @@ def stages(
     loaded: LoadedSpec,
     effects: list[InPlaceEffect],
     reword: Callable[[str], str],
+    grounded: Grounding,
 ) -> list[StagePlan]:
+    """The six stages, their tasks and notes filled from this plan's rollout and kept only
+    where they speak of what the plan has (engine/plan/ground.py)."""
     assigned = [a.agent for a in loaded.spec.planning_agents]
     out = []
     for stage in sorted(k.stages, key=lambda s: s.number):
-        notes = pattern_notes(pattern, stage.id, effects, reword)
+        notes = ground_texts(pattern_notes(pattern, stage.id, effects, reword), k, grounded)
         out.append(
             StagePlan(
                 id=stage.id,
@@ -77,7 +81,9 @@ def stages(
                 ),
                 groups=[
                     TaskGroupPlan(
-                        title=g.title, agents=list(g.agents), tasks=[reword(t) for t in g.tasks]
+                        title=g.title,
+                        agents=list(g.agents),
+                        tasks=ground_texts([reword(t) for t in g.tasks], k, grounded),
                     )
                     for g in stage.groups
                 ],

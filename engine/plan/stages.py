@@ -142,6 +142,7 @@ class RolloutStep(Out):
     clusters: list[str] = Field(default_factory=list)
     point_of_no_return: str = ""  # the marker, when this step cannot be undone
     done: str = ""  # why the step is already done (work in place), else ""
+    hop: str = ""  # the version hop this step makes (`0.9.20 → 0.16`), when it makes one
 
 
 class RolloutPlan(Out):

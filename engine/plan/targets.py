@@ -86,6 +86,13 @@ def _controller(item: K8sObject | TerraformFact | None, terraform_only: bool) ->
     if item is None:
         return ""
     if isinstance(item, TerraformFact):
+        if terraform_only and item.block in {
+            "terraform",
+            "provider",
+            "required_provider",
+            "module",
+        }:
+            return "terraform-init"  # a provider or module version: the lock file changes
         helm = item.delivery.delivered_by == "helm" and not terraform_only
         return "helm" if helm else "terraform"
     return item.delivery.delivered_by

@@ -43,7 +43,8 @@ def rewriter(knowledge: Knowledge, present: str, empty: set[str]) -> Callable[[s
     active = [
         w
         for w in knowledge.wording
-        if (not w.when_empty or w.when_empty in empty)
+        if not w.condition
+        and (not w.when_empty or w.when_empty in empty)
         and not any(u.lower() in present for u in w.unless)
     ]
 

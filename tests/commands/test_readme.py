@@ -118,7 +118,7 @@ def test_readme_first_command_in_a_fresh_virtual_environment(tmp_path: Path) -> 
     assert lines[1] == "from examples/specs/rds-rotation.yaml and 3 repositories (68 files)."
     assert re.search(r"^risk +medium$", summary, re.M)
     assert re.search(r"^implementation_strategy +staged$", summary, re.M)
-    assert "Needs attention before work starts: 5 findings." in lines
+    assert "Needs attention before work starts: 6 findings." in lines
     assert (
         "Wrote plan.json (JSON: six stages, findings, decisions with reasons, rollout steps)."
         in lines

@@ -38,7 +38,8 @@ def test_rds_rotation(kb: KnowledgeBase) -> None:
     # the seed's stage-by-stage walkthrough is carried into the stages, in words the spec has:
     # its company's CloudFormation and keystone cluster are not the spec's (knowledge/wording.yaml)
     stages = {s.id: s for s in plan.stages}
-    assert "Phased approach: Dev → staging → production" in stages["implementation"].specific
+    # the seed's "Dev → staging → production" is filled from the rollout's own stages
+    assert "Phased approach: dev → staging → prod" in stages["implementation"].specific
     assert (
         "Rollback plan: remove what the change added (its Terraform) once nothing uses it"
         in stages["implementation"].specific

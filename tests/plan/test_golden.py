@@ -81,7 +81,10 @@ def test_rds_walkthrough_stage_by_stage() -> None:
         < layers_in_dev.index("workload")
         < layers_in_dev.index("application")
     )
-    assert [s["layer"] for s in steps if s["stage"] == "dev"][-1] == "feature-flag"
+    # the sentence declares no feature flag: against repositories the pattern's flag is only a
+    # suggestion, so each stage ends with the phased strategy's gradual enablement instead
+    assert [s["layer"] for s in steps if s["stage"] == "dev"][-1] == "strategy"
+    assert not [s for s in steps if s["layer"] == "feature-flag"]
     assert all(s["validation"] and s["rollback"] for s in steps)
     assert [s["action"] for s in plan["rollback_steps"]] == [s["action"] for s in reversed(steps)]
     assert plan["emergency_stop"]

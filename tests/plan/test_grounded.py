@@ -33,6 +33,7 @@ COMMANDS = {
     "flux": "flux",
     "argocd": "argocd",
     "terraform": "terraform",
+    "terraform-init": "terraform",
     "helm": "helm",
     "kubectl": "kubectl",
 }
@@ -139,7 +140,7 @@ def test_case_expectations(case: dict[str, Any]) -> None:
                 part for part in s["action"].split() if any(r in part for r in expect["root_order"])
             )
             for s in _deploying(plan)
-            if s["controller"] == "terraform"
+            if s["controller"] in {"terraform", "terraform-init"}
         ]
         order = [next(r for r in expect["root_order"] if r in root) for root in roots]
         assert order == expect["root_order"], roots

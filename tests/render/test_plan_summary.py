@@ -31,7 +31,7 @@ def test_summary_of_the_rds_example() -> None:
     assert [r.split()[0] for r in rows] == shown
     risk = next(r for r in rows if r.startswith("risk "))
     assert risk.endswith("  medium") and risk.index("medium") == header.index("value")
-    assert "Needs attention before work starts: 5 findings." in lines
+    assert "Needs attention before work starts: 6 findings." in lines
     assert "Touches 7 integration points in deployments, infra-flux, infra-tf." in lines
     assert lines[-2] == "Next: infraplan explain plan.json risk"
     assert len(lines) <= 25 and max(len(line) for line in lines) <= 100

@@ -1,0 +1,188 @@
+"""Plans grounded in the estate they were given, on small fixture estates in the shapes of what
+went wrong on estates nobody had seen (tests/fixtures/grounding): stage texts that name only
+the estate's environments and delivery tools, work already in place, upgrades rolled out hop
+by hop with migrations first, a file other clusters reconcile, enforcing admission policies, and
+provider constraints that exclude the target."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "grounding"
+
+
+@cache
+def _plan(repo: str, request: str) -> dict[str, Any]:
+    from engine.commands.common import read_request
+    from engine.decide.base import load_knowledge_base
+    from engine.estate.discover import parse_repo_args
+    from engine.estate.scan import ScanOptions, scan_estate
+    from engine.plan.build import build_plan
+    from engine.render import PLAN_RENDERERS
+    from engine.spec.load import parse_spec
+
+    kb = load_knowledge_base()
+    repos = parse_repo_args([str(FIXTURES / repo)])
+    estate = scan_estate(repos, kb.knowledge, ScanOptions(cache_dir=None))
+    if request.startswith("enhancement:"):
+        loaded = parse_spec(request, kb.knowledge, "spec.yaml")
+    else:
+        loaded = read_request(request, kb.knowledge, [r.name for r in repos])
+    return json.loads(PLAN_RENDERERS["json"](build_plan(loaded, kb, estate)))
+
+
+def _stage_texts(plan: dict[str, Any]) -> str:
+    """Everything the six stages say, and the pattern texts the plan keeps."""
+    parts = []
+    for stage in plan["stages"]:
+        parts += stage["specific"] + [t for g in stage["groups"] for t in g["tasks"]]
+    parts += plan["risks"] + plan["tests"] + plan["acceptance_criteria"]
+    return "\n".join(parts)
+
+
+def _names(text: str, word: str) -> bool:
+    return (
+        re.search(r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])", text.lower()) is not None
+    )
+
+
+def _findings(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["rule"]: f for f in plan["findings"]}
+
+
+ESO = "Upgrade External Secrets Operator to 0.17"
+STAGING_ONLY = """enhancement:
+  name: external-secrets-0-17-staging
+  category: tool-upgrade
+  scope: cluster-wide
+  summary: Upgrade External Secrets Operator to 0.17 in staging
+  target_version: "0.17"
+  environments: [staging]
+rollback: Pin the previous chart version
+"""
+
+
+def test_stage_texts_of_a_flux_estate_name_flux_and_its_stages_only() -> None:
+    plan = _plan("shared-flux/fleet", ESO)
+    text = _stage_texts(plan)
+    assert _names(text, "Flux")
+    for word in ("Terraform", "Argo CD", "kubectl", "dev", "production"):
+        assert not _names(text, word), word
+    assert "staging → prod" in text
+    steps = " ".join(s["action"] + s["validation"] for s in plan["rollout_steps"])
+    assert not _names(steps, "terraform") and not _names(steps, "argocd")
+
+
+def test_stage_texts_of_a_terraform_estate_name_terraform_and_its_stages_only() -> None:
+    plan = _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")
+    text = _stage_texts(plan)
+    assert _names(text, "Terraform")
+    for word in ("Flux", "Kustomizations", "HelmRelease", "Helm chart", "Argo CD", "staging"):
+        assert not _names(text, word), word
+    # a provider bump is not enabled per team or namespace, and no flag is declared
+    assert "per team or namespace" not in text
+    assert not [s for s in plan["rollout_steps"] if s["layer"] == "feature-flag"]
+
+
+def test_stage_texts_without_environments_or_anything_to_roll_out() -> None:
+    plan = _plan("plain/manifests", "Upgrade Kyverno to 1.12")
+    assert plan["decisions"]["in_place"]["value"] == ["no-subject"]
+    text = _stage_texts(plan)
+    for word in ("Flux", "Terraform", "Argo CD", "dev", "staging", "production", "prod"):
+        assert not _names(text, word), word
+    assert "feature flag" not in text.lower()
+
+
+def test_a_database_whose_password_rds_manages_already_rotates() -> None:
+    plan = _plan("tf-only/terraform", "Add automatic rotation of the ledger RDS master password")
+    assert "rotation" in plan["decisions"]["in_place"]["value"]
+    assert {
+        "subject": "aws_db_instance.this",
+        "attribute": "master_password",
+        "value": "manage_master_user_password = true",
+    }.items() <= next(
+        e for e in plan["current_state"] if e["attribute"] == "master_password"
+    ).items()
+    assert "current.native-rotation" in _findings(plan)
+    deploying = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert deploying and all(s["done"] for s in deploying)
+    assert not [s for s in plan["rollout_steps"] if s["layer"] == "feature-flag"]
+    assert [p for p in plan["implementation_phases"] if "Lambda" in p["task"] and p["done"]]
+
+
+def test_the_rollout_goes_hop_by_hop_with_migrations_before_the_last_hop() -> None:
+    plan = _plan("shared-flux/fleet", ESO)
+    path = next(u for u in plan["upgrades"] if u["tool"] == "external-secrets")
+    assert path["hops"] == ["0.9.20 → 0.16", "0.16 → 0.17"]
+    for stage in ("staging", "prod"):
+        steps = [s for s in plan["rollout_steps"] if s["stage"] == stage and s["targets"]]
+        kinds = [
+            "hop 0.16"
+            if s["hop"] == "0.9.20 → 0.16"
+            else "hop 0.17"
+            if s["hop"] == "0.16 → 0.17"
+            else "migrate"
+            if any("externalsecret" in t for t in s["targets"])
+            else "other"
+            for s in steps
+        ]
+        assert kinds.index("hop 0.16") < kinds.index("migrate") < kinds.index("hop 0.17"), kinds
+        last = steps[kinds.index("hop 0.17")]
+        assert last["point_of_no_return"], last
+
+
+def test_a_file_both_clusters_reconcile_is_a_warning_for_a_staging_only_change() -> None:
+    plan = _plan("shared-flux/fleet", STAGING_ONLY)
+    assert {s["stage"] for s in plan["rollout_steps"] if s["targets"]} == {"staging"}
+    found = _findings(plan)["current.shared-beyond-request"]
+    assert found["severity"] == "warning"
+    assert "fleet/infrastructure/controllers/external-secrets.yaml" in found["message"]
+    assert "production" in found["message"] and "overlay" in found["message"]
+
+
+def test_stages_through_one_shared_file_are_one_merge() -> None:
+    plan = _plan("shared-flux/fleet", ESO)
+    found = _findings(plan)["current.shared-one-merge"]
+    assert "infrastructure/controllers/external-secrets.yaml" in found["message"]
+
+
+def test_an_enforcing_policy_on_what_the_upgrade_deploys_is_a_finding() -> None:
+    plan = _plan("shared-flux/fleet", ESO)
+    found = _findings(plan)["current.blocking-policy"]
+    assert found["severity"] == "warning"
+    assert any("infrastructure/configs/require-team-label.yaml:" in e for e in found["evidence"]), (
+        found["evidence"]
+    )
+
+
+def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:
+    plan = _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")
+    path = next(u for u in plan["upgrades"] if u["tool"] == "terraform-provider")
+    assert len(path["excluded_by"]) == 2
+    assert "current.constraint-excludes-target" in _findings(plan)
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert {s["stage"] for s in steps} == {"dev", "prod"}
+    for step in steps:
+        assert "terraform init -upgrade" in step["action"], step["action"]
+        assert "Edit the version constraint" in step["action"]
+
+
+def test_a_module_other_roots_call_is_a_warning_for_a_dev_only_change() -> None:
+    spec = """enhancement:
+  name: ledger-postgres-16-dev
+  category: databases
+  scope: single-service
+  summary: Upgrade the ledger database from Postgres 15 to 16
+  target_version: "16"
+  environments: [dev]
+rollback: Restore the snapshot taken before the upgrade
+"""
+    plan = _plan("tf-only/terraform", spec)
+    found = _findings(plan).get("current.shared-module-beyond-request")
+    assert found is not None, sorted(_findings(plan))
+    assert "modules/db/main.tf" in found["message"] and "prod" in found["message"]
