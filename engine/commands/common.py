@@ -6,30 +6,33 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
 from engine.core.files import is_regular_file, write_atomic
-from engine.decide.base import KnowledgeBase, load_knowledge_base
-from engine.estate.discover import RepoSpec
-from engine.estate.model import Estate
-from engine.knowledge.load import load_knowledge
-from engine.knowledge.model import Knowledge
-from engine.spec.intake import spec_from_request
-from engine.spec.load import load_spec, stable_display
-from engine.spec.model import LoadedSpec
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from engine.commands.settings import Settings
+    from engine.decide.base import KnowledgeBase
+    from engine.estate.discover import RepoSpec
+    from engine.estate.model import Estate
+    from engine.knowledge.model import Knowledge
+    from engine.spec.model import LoadedSpec
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
-    return load_knowledge_base(settings.rules_dirs, settings.knowledge_dirs)
+    """The knowledge and the rules, from the compiled cache when nothing changed."""
+    from engine.decide.kbcache import cached_knowledge_base
+
+    return cached_knowledge_base(settings.rules_dirs, settings.knowledge_dirs, settings.cache_dir)
 
 
 def knowledge_only(settings: Settings) -> Knowledge:
-    from engine.core.resources import bundled
+    from engine.decide.kbcache import cached_knowledge
 
-    return load_knowledge([bundled("knowledge"), *settings.knowledge_dirs])
+    return cached_knowledge(settings.knowledge_dirs, settings.cache_dir)
 
 
 def _progress(done: int, total: int) -> None:
@@ -57,6 +60,9 @@ def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> L
     The request is a path only when it names an existing regular file or ends in .yaml/.yml;
     anything else is a sentence (a long sentence is never tried as a file name).
     """
+    from engine.spec.intake import spec_from_request
+    from engine.spec.load import load_spec, stable_display
+
     if is_regular_file(request) or request.lower().endswith((".yaml", ".yml")):
         path = Path(request)
         if not os.path.lexists(path):

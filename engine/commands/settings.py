@@ -14,12 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.core import limits
 from engine.core.errors import InputError, Problem
-from engine.estate.discover import DEFAULT_MAX_FILE_BYTES, RepoSpec, parse_repo_args
-from engine.plan.llm import LLMOptions
+from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.spec.config import overlay_dirs, read_config
+
+if TYPE_CHECKING:  # imported where used: `check` starts without the estate or the model code
+    from engine.estate.discover import RepoSpec
+    from engine.plan.llm import LLMOptions
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,11 @@ def resolve(
 ) -> Settings:
     env = os.environ if environ is None else environ
     limits.configure(env)
-    repos = parse_repo_args(list(flags.repos))
+    repos: list[RepoSpec] = []
+    if flags.repos:
+        from engine.estate.discover import parse_repo_args
+
+        repos = parse_repo_args(list(flags.repos))
     root = working_root(cwd)
     roots = [root, *(r.root.resolve() for r in repos if r.root.resolve() != root)]
     rules: list[Path] = []
@@ -121,6 +129,8 @@ def resolve(
     max_tokens = int(_from_env(env, "INFRAPLAN_LLM_MAX_TOKENS", 1024, 100_000, "tokens"))
     max_bytes = int(_from_env(env, "INFRAPLAN_LLM_MAX_BYTES", 200_000, 100_000_000, "bytes"))
     if model:
+        from engine.plan.llm import LLMOptions
+
         llm = LLMOptions(
             model=model,
             base_url=flags.llm_base_url or env.get("INFRAPLAN_LLM_BASE_URL") or config.llm.base_url,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.core.errors import InputError, Problem
+from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
 from engine.estate.globs import IgnoreRules
 
@@ -27,7 +28,6 @@ SKIP_DIRS = {
     ".mypy_cache",
     ".pytest_cache",
 }
-DEFAULT_MAX_FILE_BYTES = 5_000_000
 # where GitHub looks for CODEOWNERS, in its order of precedence
 CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
