@@ -107,6 +107,9 @@ estate = options(
         show_default=True,
         help="Larger files are skipped with a diagnostic.",
     ),
+    click.option(
+        "--quiet", "-q", is_flag=True, help="No progress on stderr (shown on a terminal)."
+    ),
 )
 today = click.option(
     "--today", metavar="YYYY-MM-DD", help="Check waiver expiry against this day instead of today."

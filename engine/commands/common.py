@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from engine.spec.model import LoadedSpec
 
 
+PROGRESS_FROM_FILES = 500  # smaller estates are read before anyone would look
+
+
 def knowledge_base(settings: Settings) -> KnowledgeBase:
     """The knowledge and the rules, from the compiled cache when nothing changed."""
     from engine.decide.kbcache import cached_knowledge_base
@@ -35,23 +38,36 @@ def knowledge_only(settings: Settings) -> Knowledge:
     return cached_knowledge(settings.knowledge_dirs, settings.cache_dir)
 
 
-def _progress(done: int, total: int) -> None:
-    if total >= 500:
-        click.echo(f"\rreading files {done}/{total}", err=True, nl=done >= total)
+def _progress(done: int, total: int, hits: int) -> None:
+    """One line on stderr (a terminal: see Settings.progress), rewritten in place."""
+    if total >= PROGRESS_FROM_FILES:
+        click.echo(
+            f"\rreading files {done}/{total} ({hits} from the cache)", err=True, nl=done >= total
+        )
+
+
+def _notice(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def read_estate(
-    settings: Settings, knowledge: Knowledge, repos: list[RepoSpec] | None = None
+    settings: Settings,
+    knowledge: Knowledge,
+    repos: list[RepoSpec] | None = None,
 ) -> Estate:
-    from engine.estate.scan import ScanOptions, scan_estate
+    """The estate of the repositories (read, or from the cache)."""
+    from engine.estate.read import ScanOptions, read_repositories
+    from engine.estate.scan import assemble
 
     options = ScanOptions(
         cache_dir=settings.cache_dir,
         jobs=settings.jobs,
         max_file_bytes=settings.max_file_bytes,
         progress=_progress if settings.progress else None,
+        notice=_notice,
     )
-    return scan_estate(settings.repos if repos is None else repos, knowledge, options)
+    read = read_repositories(settings.repos if repos is None else repos, knowledge, options)
+    return assemble(read, knowledge, options)
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:

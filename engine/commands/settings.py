@@ -42,6 +42,7 @@ class Flags:
     llm_base_url: str | None = None
     llm_timeout: float | None = None
     llm_cache_only: bool = False
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,5 +152,5 @@ def resolve(
         max_file_bytes=flags.max_file_bytes,
         today=_today(flags.today),
         llm=llm,
-        progress=sys.stderr.isatty(),
+        progress=sys.stderr.isatty() and not flags.quiet,
     )
