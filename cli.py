@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from engine.commands.options import bundle, bundles
+
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
@@ -150,6 +152,7 @@ def main() -> None:
 @main.command()
 @click.argument("spec", metavar="SPEC|TEXT")
 @_repos("A repository of the estate (repeatable).")
+@bundles
 @_format(["markdown", "json"], "json for -o *.json, else markdown")
 @_output("the plan, and print a short summary")
 @llm
@@ -190,16 +193,18 @@ def check(specs: tuple[str, ...], fmt: str, output: str | None, **flags: Any) ->
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
 @_format(["table", "json", "jsonl"])
+@bundle
+@_output("the facts")
 @knowledge_dir
 @estate
-def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
+def facts(paths: tuple[str, ...], fmt: str, bundle: bool, output: str | None, **flags: Any) -> None:
     """What infraplan reads in the repositories (default: the current directory).
 
     Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics;
     `--format jsonl`: one line per object (live, where, delivered by, version, why).
     Unreadable files are diagnostics, never errors: the exit code is 0 unless an argument is wrong.
     """
-    _exit(run("facts", **flags)(list(paths), fmt))
+    _exit(run("facts", **flags)(list(paths), fmt, bundle, output))
 
 
 @main.command()
@@ -248,6 +253,7 @@ def explain_command(
 @main.command("verify")
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
 @_repos("The repositories the plan read, again (repeatable).")
+@bundles
 @click.option(
     "--allow-outside",
     is_flag=True,
@@ -261,12 +267,12 @@ def verify_command(plan_file: str, allow_outside: bool, **flags: Any) -> None:
 
 
 @main.command("schema")
-@click.argument("which", type=click.Choice(["spec", "config", "plan", "facts"]))
+@click.argument("which", type=click.Choice(["spec", "config", "plan", "facts", "bundle"]))
 @_output("the schema")
 @knowledge_dir
 def schema_command(which: str, output: str | None, **flags: Any) -> None:
     """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), the plan, or
-    one line of `facts --format jsonl`."""
+    one line of `facts --format jsonl`, or a facts bundle (`facts --bundle`)."""
     _exit(run("schema", **flags)(which, output))
 
 

@@ -16,6 +16,7 @@ from engine.core.files import is_regular_file, write_atomic
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from engine.commands.settings import Settings
     from engine.decide.base import KnowledgeBase
+    from engine.estate.bundle import LoadedBundle
     from engine.estate.discover import RepoSpec
     from engine.estate.model import Estate
     from engine.knowledge.model import Knowledge
@@ -50,12 +51,27 @@ def _notice(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
+def read_bundles(settings: Settings) -> list[LoadedBundle]:
+    """The facts bundles given with --facts, each checked; no two repositories named alike."""
+    from engine.estate.bundle import load_bundle
+
+    bundles = [load_bundle(path) for path in settings.bundles]
+    names = [r.name for r in settings.repos]
+    for b in bundles:
+        if b.bundle.repository in names:
+            message = f'two repositories are named "{b.bundle.repository}" (a --repo or a bundle)'
+            raise InputError([Problem(b.path, 0, 0, message)])
+        names.append(b.bundle.repository)
+    return bundles
+
+
 def read_estate(
     settings: Settings,
     knowledge: Knowledge,
     repos: list[RepoSpec] | None = None,
+    bundles: list[LoadedBundle] | None = None,
 ) -> Estate:
-    """The estate of the repositories (read, or from the cache)."""
+    """The estate of the repositories (read, or from the cache) and of the facts bundles."""
     from engine.estate.read import ScanOptions, read_repositories
     from engine.estate.scan import assemble
 
@@ -67,7 +83,7 @@ def read_estate(
         notice=_notice,
     )
     read = read_repositories(settings.repos if repos is None else repos, knowledge, options)
-    return assemble(read, knowledge, options)
+    return assemble([*read, *(b.bundle.repo for b in bundles or [])], knowledge, options)
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:

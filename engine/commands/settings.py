@@ -43,6 +43,7 @@ class Flags:
     llm_timeout: float | None = None
     llm_cache_only: bool = False
     quiet: bool = False
+    bundles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Settings:
     rules_dirs: list[Path] = field(default_factory=list)
     knowledge_dirs: list[Path] = field(default_factory=list)
     repos: list[RepoSpec] = field(default_factory=list)
+    bundles: list[Path] = field(default_factory=list)  # facts bundles read instead of repositories
     cache_dir: Path | None = None
     jobs: int = 0
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
@@ -146,6 +148,7 @@ def resolve(
         rules_dirs=rules,
         knowledge_dirs=knowledge,
         repos=repos,
+        bundles=[Path(b) for b in flags.bundles],
         cache_dir=None if flags.no_cache else cache or default_cache_dir(),
         # more workers than four per CPU only costs memory (a worker process each)
         jobs=min(flags.jobs, 4 * (os.cpu_count() or 1)),

@@ -74,3 +74,11 @@ def git_files(root: Path, max_depth: int, max_bytes: int) -> list[str] | None:
             return None  # the walk reports a .gitignore it cannot read
         files.append(rel)
     return files
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit checked out in the work tree at `root`, or None (not a work tree, no git)."""
+    if not (root / ".git").exists():
+        return None
+    out = _git(root, ["rev-parse", "--verify", "-q", "HEAD"])
+    return out[0].strip() if out else None
