@@ -72,8 +72,8 @@ def read_estate(
     bundles: list[LoadedBundle] | None = None,
 ) -> Estate:
     """The estate of the repositories (read, or from the cache) and of the facts bundles."""
-    from engine.estate.read import ScanOptions, read_repositories
-    from engine.estate.scan import assemble
+    from engine.estate.estatecache import cached_estate
+    from engine.estate.read import ScanOptions, list_repositories
 
     options = ScanOptions(
         cache_dir=settings.cache_dir,
@@ -82,8 +82,8 @@ def read_estate(
         progress=_progress if settings.progress else None,
         notice=_notice,
     )
-    read = read_repositories(settings.repos if repos is None else repos, knowledge, options)
-    return assemble([*read, *(b.bundle.repo for b in bundles or [])], knowledge, options)
+    listed = list_repositories(settings.repos if repos is None else repos, knowledge, options)
+    return cached_estate(listed, knowledge, options, [b.bundle.repo for b in bundles or []])
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:

@@ -6,28 +6,22 @@ folders (with their paths, which name sources in messages), of every module of t
 the Python and tool versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base
 that loaded without error is cached, so errors are always reported from the files themselves.
 
-It holds knowledge and rules only, never a spec, a repository or a secret. It is a pickle, so it
-is read only from a regular file the current user owns that nobody else may write, and only
-when its checksum matches (a damaged or foreign file is a miss: loaded again and rewritten).
+It holds knowledge and rules only, never a spec, a repository or a secret. It is a pickle, read
+and written by engine/core/picklefile.py: only from a regular file the current user owns that
+nobody else may write, only when its checksum holds (a damaged or foreign file is a miss:
+loaded again and rewritten).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pickle
-import stat
-import sys
 from pathlib import Path
 
+from engine.core.picklefile import engine_code, read_pickle, write_pickle
 from engine.core.resources import bundled
 from engine.decide.base import KnowledgeBase, load_knowledge_base
 from engine.knowledge.load import load_knowledge
 from engine.knowledge.model import Knowledge
-
-_MAGIC = b"infraplan-kb-1\n"
-_ENGINE = Path(__file__).resolve().parents[1]
 
 
 def _tree(digest: hashlib._Hash, root: Path) -> bool:
@@ -44,13 +38,9 @@ def _tree(digest: hashlib._Hash, root: Path) -> bool:
 
 def cache_key(rules_dirs: list[Path] | None, knowledge_dirs: list[Path]) -> str | None:
     """The digest of everything a loaded knowledge base depends on; None when not cacheable."""
-    from engine import __version__
     from engine.core import limits
 
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{limits.current()!r}\0".encode())
-    for path in sorted(_ENGINE.rglob("*.py")):
-        digest.update(path.relative_to(_ENGINE).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hashlib.sha256(f"{engine_code()}\0{limits.current()!r}\0".encode())
     for label, dirs in (("knowledge", knowledge_dirs), ("rules", rules_dirs)):
         digest.update(label.encode() + (b"\0" if dirs is not None else b"-none\0"))
         if dirs is None:  # the knowledge alone
@@ -61,53 +51,6 @@ def cache_key(rules_dirs: list[Path] | None, knowledge_dirs: list[Path]) -> str 
     return digest.hexdigest()
 
 
-def _read(path: Path, key: str) -> object:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if (
-            not stat.S_ISREG(info.st_mode)
-            or info.st_uid != os.getuid()
-            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        ):
-            return None
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            data = handle.read()
-    except OSError:
-        return None
-    finally:
-        if fd != -1:
-            os.close(fd)
-    head, _, rest = data.partition(b"\n\n")
-    if head != _MAGIC + key.encode() + b"\n" + hashlib.sha256(rest).hexdigest().encode():
-        return None
-    try:
-        loaded = pickle.loads(rest)
-    except Exception:  # a damaged pickle of any kind is a miss
-        return None
-    return loaded
-
-
-def _write(path: Path, key: str, kb: object) -> None:
-    """Write atomically (a temporary file renamed over the entry); any failure is ignored."""
-    body = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
-    head = _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode()
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(head + b"\n\n" + body)
-        os.replace(temp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        with contextlib.suppress(OSError):
-            temp.unlink()
-
-
 def cached_knowledge_base(
     rules_dirs: list[Path], knowledge_dirs: list[Path], cache_dir: Path | None
 ) -> KnowledgeBase:
@@ -116,10 +59,10 @@ def cached_knowledge_base(
     if cache_dir is None or key is None:
         return load_knowledge_base(rules_dirs, knowledge_dirs)
     path = cache_dir / f"knowledge-{key[:32]}.pickle"
-    kb = _read(path, key)
+    kb = read_pickle(path, key)
     if not isinstance(kb, KnowledgeBase):
         kb = load_knowledge_base(rules_dirs, knowledge_dirs)
-        _write(path, key, kb)
+        write_pickle(path, key, kb)
     return kb
 
 
@@ -129,8 +72,8 @@ def cached_knowledge(knowledge_dirs: list[Path], cache_dir: Path | None) -> Know
     if cache_dir is None or key is None:
         return load_knowledge([bundled("knowledge"), *knowledge_dirs])
     path = cache_dir / f"knowledge-only-{key[:32]}.pickle"
-    knowledge = _read(path, key)
+    knowledge = read_pickle(path, key)
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge([bundled("knowledge"), *knowledge_dirs])
-        _write(path, key, knowledge)
+        write_pickle(path, key, knowledge)
     return knowledge

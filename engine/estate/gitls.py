@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -65,12 +66,17 @@ def git_files(root: Path, max_depth: int, max_bytes: int) -> list[str] | None:
             return None  # a nested repository, or a path git should never give
         if len(parts) - 1 > max_depth:
             return None  # the walk reports the folder that is too deep
-        full = root / rel
-        if not os.path.lexists(full):
+        try:
+            mode = os.lstat(root / rel).st_mode
+        except FileNotFoundError:
             continue  # tracked, deleted from the work tree
-        if full.is_dir() and not full.is_symlink():
+        except OSError:
+            return None  # the walk reports what it cannot read
+        if stat.S_ISDIR(mode):
             return None  # a submodule: the walk reads into it
-        if parts[-1] == ".gitignore" and (full.is_symlink() or full.stat().st_size > max_bytes):
+        if parts[-1] == ".gitignore" and (
+            stat.S_ISLNK(mode) or (root / rel).stat().st_size > max_bytes
+        ):
             return None  # the walk reports a .gitignore it cannot read
         files.append(rel)
     return files

@@ -145,19 +145,28 @@ def _read(entry: FileEntry, limit: int, diagnostics: list[Diagnostic]) -> bytes 
     return data
 
 
-def read_repositories(
+@dataclass
+class Listing:
+    """A repository discovered, read and hashed; its facts not looked up yet."""
+
+    repo: RepoFacts  # without its files
+    root: Path
+    entries: list[tuple[FileEntry, str, str]]  # (file, content sha256, cache key)
+
+    def digest(self) -> str:
+        """Everything assembly reads from this repository, apart from the facts themselves
+        (which the cache keys name)."""
+        text = self.repo.model_dump_json() + "".join(
+            f"{e.path}\0{e.kind}\0{e.size}\0{key}\n" for e, _, key in self.entries
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def list_repositories(
     repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions
-) -> list[RepoFacts]:
-    """Every repository's facts; each cache index is read once and rewritten only when its
-    repository's files changed."""
-    indexes = {repo.name: cache.read_index(options.cache_dir, repo.root) for repo in repos}
-    known: dict[str, FileExtract] = {}
-    for name, index in indexes.items():
-        known.update(index.facts)
-        if index.damaged and options.notice:
-            options.notice(f"facts cache of {name}: {index.damaged}")
-    listed: list[tuple[RepoFacts, list[tuple[FileEntry, str, str]]]] = []
-    work: dict[str, tuple[str, bytes, str]] = {}
+) -> list[Listing]:
+    """Every repository's files, read and hashed (their contents are not kept)."""
+    listings = []
     for repo in repos:
         diagnostics: list[Diagnostic] = []
         try:
@@ -174,13 +183,9 @@ def read_repositories(
         entries: list[tuple[FileEntry, str, str]] = []
         for entry in found.files:
             data = _read(entry, options.max_file_bytes, diagnostics)
-            if data is None:
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            key = cache.key(entry.kind, sha)
-            if key not in known and key not in work:
-                work[key] = (entry.kind, data, entry.path)
-            entries.append((entry, sha, key))
+            if data is not None:
+                sha = hashlib.sha256(data).hexdigest()
+                entries.append((entry, sha, cache.key(entry.kind, sha)))
         repo_facts = RepoFacts(
             name=repo.name,
             role=repo.role,
@@ -190,18 +195,49 @@ def read_repositories(
             skipped=dict(sorted(found.skipped.items())),
             diagnostics=diagnostics,
         )
-        listed.append((repo_facts, entries))
-    total = sum(len(entries) for _, entries in listed)
-    fresh = _extract(work, options, total)
+        listings.append(Listing(repo_facts, repo.root, entries))
+    return listings
+
+
+def facts_of(listings: list[Listing], options: ScanOptions) -> list[RepoFacts]:
+    """Every listed file's facts: from its repository's cache index (read once), else read again
+    and extracted; an index is rewritten only when its repository's files changed."""
+    indexes = {x.repo.name: cache.read_index(options.cache_dir, x.root) for x in listings}
+    known: dict[str, FileExtract] = {}
+    for name, index in indexes.items():
+        known.update(index.facts)
+        if index.damaged and options.notice:
+            options.notice(f"facts cache of {name}: {index.damaged}")
+    work: dict[str, tuple[str, bytes, str]] = {}
+    for listing in listings:
+        kept = []
+        for entry, sha, key in listing.entries:
+            if key not in known and key not in work:
+                data = _read(entry, options.max_file_bytes, listing.repo.diagnostics)
+                if data is None:
+                    continue  # gone since it was listed: a diagnostic says so
+                sha = hashlib.sha256(data).hexdigest()  # as read now
+                key = cache.key(entry.kind, sha)
+                work.setdefault(key, (entry.kind, data, entry.path))
+            kept.append((entry, sha, key))
+        listing.entries = kept
+    fresh = _extract(work, options, sum(len(x.entries) for x in listings))
     out = []
-    for repo_facts, entries in listed:
-        used = {key: known.get(key) or fresh[key] for _, _, key in entries}
-        index = indexes[repo_facts.name]
+    for listing in listings:
+        used = {key: known.get(key) or fresh[key] for _, _, key in listing.entries}
+        index = indexes[listing.repo.name]
         if used.keys() != index.facts.keys():  # new, changed or removed files
             cache.write_index(index, used)
         files = [
             FileFacts(path=e.path, kind=e.kind, size=e.size, sha256=sha, facts=used[key])
-            for e, sha, key in entries
+            for e, sha, key in listing.entries
         ]
-        out.append(repo_facts.model_copy(update={"files": files}))
+        out.append(listing.repo.model_copy(update={"files": files}))
     return out
+
+
+def read_repositories(
+    repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions
+) -> list[RepoFacts]:
+    """Every repository's facts (listed, then from the cache or extracted)."""
+    return facts_of(list_repositories(repos, knowledge, options), options)

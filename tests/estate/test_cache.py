@@ -104,6 +104,8 @@ def test_a_damaged_index_is_a_warning_on_stderr(tmp_path: Path) -> None:
     first = run_cli("facts", str(repo), "--cache-dir", str(folder), "--format", "json")
     for index in _indexes(folder):
         index.write_bytes(b"not an index")
+    for estate in folder.glob("estate-*.pickle"):  # else the assembled estate answers
+        estate.unlink()
     again = run_cli("facts", str(repo), "--cache-dir", str(folder), "--format", "json")
     assert again.returncode == 0 and again.stdout == first.stdout
     assert "warning: facts cache of infra-flux: damaged" in again.stderr
@@ -121,3 +123,23 @@ def test_the_key_changes_with_the_extractors_source(monkeypatch) -> None:  # typ
         monkeypatch.undo()
         cache.extractor_code.cache_clear()
     assert cache.key("yaml", "0" * 64) == before
+
+
+def test_the_assembled_estate_is_cached_and_never_stale(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "infra-flux"
+    shutil.copytree(EXAMPLES / "estate" / "infra-flux", repo)
+    folder = tmp_path / "cache"
+    args = ("facts", f"infra-flux={repo}", "--cache-dir", str(folder), "--format", "jsonl")
+    first = run_cli(*args)
+    (estate,) = folder.glob("estate-*.pickle")
+    assert run_cli(*args).stdout == first.stdout  # from the cached estate
+    assert run_cli(*args[:-4], "--no-cache", "--format", "jsonl").stdout == first.stdout
+    estate.write_bytes(estate.read_bytes()[:-100])  # damaged: rebuilt, same answer
+    assert run_cli(*args).stdout == first.stdout
+    (repo / "extra.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n")
+    fresh = run_cli(*args[:-4], "--no-cache", "--format", "jsonl").stdout
+    assert fresh != first.stdout
+    assert run_cli(*args).stdout == fresh
+    assert len(list(folder.glob("estate-*.pickle"))) == 1  # replaced, not added
