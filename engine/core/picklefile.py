@@ -36,8 +36,9 @@ def engine_code() -> str:
     return digest.hexdigest()
 
 
-def read_pickle(path: Path, key: str) -> object:
-    """The object stored under `key` at `path`, or None (absent, foreign, damaged, stale)."""
+def read_private(path: Path) -> bytes | None:
+    """A cache file's bytes when it is a regular file the current user owns that nobody else
+    may write (never a FIFO, a symlink's target or a file planted by another user), else None."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
     except OSError:
@@ -51,9 +52,16 @@ def read_pickle(path: Path, key: str) -> object:
         ):
             return None
         try:
-            data = handle.read()
+            return handle.read()
         except OSError:
             return None
+
+
+def read_pickle(path: Path, key: str) -> object:
+    """The object stored under `key` at `path`, or None (absent, foreign, damaged, stale)."""
+    data = read_private(path)
+    if data is None:
+        return None
     head, _, body = data.partition(b"\n\n")
     if head != _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode():
         return None

@@ -21,20 +21,17 @@ import functools
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.core.picklefile import read_private
 from engine.estate.extract import EXTRACTOR_VERSION, FileExtract
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 INDEX_FORMAT = "infraplan-facts-index"
-# larger than any index of a real estate (a 10,000-file monorepo's is ~15 MB); a bigger file is
-# not read (and then rebuilt)
-MAX_INDEX_BYTES = 1_000_000_000
 
 
 @functools.cache
@@ -86,28 +83,12 @@ def index_path(folder: Path, root: Path) -> Path:
     return folder / f"facts-{key_space()}-{where}.json"
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    """A regular file's bytes (never a FIFO or a symlink's target); None when there is none."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INDEX_BYTES:
-            return b""
-        return handle.read()
-
-
 def read_index(folder: Path | None, root: Path) -> Index:
     """The repository's index, read once; a damaged one is empty, with the reason."""
     if folder is None:
         return Index(None)
     path = index_path(folder, root)
-    try:
-        data = _read_bytes(path)
-    except OSError as exc:
-        return Index(path, damaged=f"unreadable ({exc.strerror or exc})")
+    data = read_private(path)  # None: absent, or not a file of ours (then rewritten)
     if data is None:
         return Index(path)
     head, _, body = data.partition(b"\n")
