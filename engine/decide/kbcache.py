@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.core.picklefile import engine_code, read_pickle, write_pickle
 from engine.core.resources import bundled
-from engine.decide.base import KnowledgeBase, load_knowledge_base
 from engine.knowledge.load import load_knowledge
 from engine.knowledge.model import Knowledge
+
+if TYPE_CHECKING:  # the rules' code loads only where rules are used (not for facts)
+    from engine.decide.base import KnowledgeBase
 
 
 def _tree(digest: hashlib._Hash, root: Path) -> bool:
@@ -55,6 +58,8 @@ def cached_knowledge_base(
     rules_dirs: list[Path], knowledge_dirs: list[Path], cache_dir: Path | None
 ) -> KnowledgeBase:
     """The knowledge base, from the cache when every input is unchanged, else loaded (and cached)."""
+    from engine.decide.base import KnowledgeBase, load_knowledge_base
+
     key = cache_key(rules_dirs, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
         return load_knowledge_base(rules_dirs, knowledge_dirs)

@@ -17,7 +17,6 @@ import os
 from engine.core.picklefile import engine_code, read_pickle, write_pickle
 from engine.estate.model import Estate
 from engine.estate.read import Listing, RepoFacts, ScanOptions, facts_of
-from engine.estate.scan import assemble
 from engine.knowledge.model import Knowledge
 
 
@@ -39,6 +38,8 @@ def cached_estate(
 ) -> Estate:
     """The estate of the listed repositories (and of `more`, from facts bundles): from the
     cache when nothing changed, else their facts looked up or extracted, then assembled."""
+    from engine.estate.scan import assemble  # placement and delivery: only when assembling
+
     if options.cache_dir is None or more:
         return assemble([*facts_of(listings, options), *(more or [])], knowledge, options)
     where = hashlib.sha256(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,6 +118,8 @@ def _extract(
             done += 1
             report(done)
     else:
+        from concurrent.futures import ProcessPoolExecutor
+
         slot = {id(item): key for key, item in work.items()}
         batches = _batches([work[k] for k in sorted(work)], jobs * 4)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
