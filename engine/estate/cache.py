@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.core.picklefile import read_private
+from engine.core.picklefile import no_gc, read_private
 from engine.estate.extract import EXTRACTOR_VERSION, FileExtract
 
 if TYPE_CHECKING:
@@ -100,7 +100,8 @@ def read_index(folder: Path | None, root: Path) -> Index:
             and header.get("keys") == key_space()
             and header.get("sha256") == hashlib.sha256(body).hexdigest()
         )
-        facts: dict[str, FileExtract] = _adapter().validate_json(body) if valid else {}
+        with no_gc():
+            facts: dict[str, FileExtract] = _adapter().validate_json(body) if valid else {}
     except (ValueError, RecursionError, UnicodeDecodeError):
         valid, facts = False, {}
     if not valid or any(not k.startswith(key_space() + ":") for k in facts):
