@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from engine.commands.evidence_options import register, verify_options
+from engine.commands.options import bundle, bundles, options
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -40,15 +41,6 @@ def run(command: str, function: str = "run", **flags: Any) -> Callable[..., int]
     settings = resolve(Flags(**known))
     target = getattr(importlib.import_module(f"engine.commands.{command}"), function)
     return lambda *args, **kwargs: target(settings, *args, **kwargs)
-
-
-def options(*decorators: Decorator) -> Decorator:
-    def apply(func: Callable[..., Any]) -> Callable[..., Any]:
-        for decorator in reversed(decorators):
-            func = decorator(func)
-        return func
-
-    return apply
 
 
 def _repos(help_text: str) -> Decorator:
@@ -110,6 +102,9 @@ estate = options(
         show_default=True,
         help="Larger files are skipped with a diagnostic.",
     ),
+    click.option(
+        "--quiet", "-q", is_flag=True, help="No progress on stderr (shown on a terminal)."
+    ),
 )
 today = click.option(
     "--today", metavar="YYYY-MM-DD", help="Check waiver expiry against this day instead of today."
@@ -150,6 +145,7 @@ def main() -> None:
 @main.command()
 @click.argument("spec", metavar="SPEC|TEXT")
 @_repos("A repository of the estate (repeatable).")
+@bundles
 @_format(["markdown", "json"], "json for -o *.json, else markdown")
 @_output("the plan, and print a short summary")
 @llm
@@ -190,16 +186,18 @@ def check(specs: tuple[str, ...], fmt: str, output: str | None, **flags: Any) ->
 @main.command()
 @click.argument("paths", nargs=-1, metavar="[NAME=]PATH...")
 @_format(["table", "json", "jsonl"])
+@bundle
+@_output("the facts")
 @knowledge_dir
 @estate
-def facts(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
+def facts(paths: tuple[str, ...], fmt: str, bundle: bool, output: str | None, **flags: Any) -> None:
     """What infraplan reads in the repositories (default: the current directory).
 
     Counts by kind and Terraform resource type, environments, clusters, owners, diagnostics;
     `--format jsonl`: one line per object (live, where, delivered by, version, why).
     Unreadable files are diagnostics, never errors: the exit code is 0 unless an argument is wrong.
     """
-    _exit(run("facts", **flags)(list(paths), fmt))
+    _exit(run("facts", **flags)(list(paths), fmt, bundle, output))
 
 
 @main.command()
@@ -248,6 +246,7 @@ def explain_command(
 @main.command("verify")
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
 @_repos("The repositories the plan read, again (repeatable).")
+@bundles
 @click.option(
     "--allow-outside",
     is_flag=True,
@@ -264,12 +263,12 @@ def verify_command(plan_file: str, allow_outside: bool, **flags: Any) -> None:
 
 
 @main.command("schema")
-@click.argument("which", type=click.Choice(["spec", "config", "plan", "facts"]))
+@click.argument("which", type=click.Choice(["spec", "config", "plan", "facts", "bundle"]))
 @_output("the schema")
 @knowledge_dir
 def schema_command(which: str, output: str | None, **flags: Any) -> None:
     """A JSON Schema: the spec or .infraplan.yaml (for the knowledge in effect), the plan, or
-    one line of `facts --format jsonl`."""
+    one line of `facts --format jsonl`, or a facts bundle (`facts --bundle`)."""
     _exit(run("schema", **flags)(which, output))
 
 

@@ -8,6 +8,7 @@ it from next to the package, by path.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import sys
@@ -31,7 +32,9 @@ def command_line() -> ModuleType:
 
 
 def main() -> None:
-    command_line().main()
+    cli = command_line()
+    gc.freeze()  # what is imported lives for the whole run: collections need not traverse it
+    cli.main()
 
 
 if __name__ == "__main__":

@@ -13,9 +13,16 @@ from pydantic import Field
 from engine.core.errors import InputError, Problem
 from engine.core.models import Out
 from engine.decide.base import KnowledgeBase
+from engine.decide.evaluate import evaluate
 from engine.decide.results import Violation
-from engine.plan.build import build_plan
+from engine.facts.current import current_facts
+from engine.facts.estate import estate_facts
+from engine.facts.spec import spec_facts
+from engine.match.change import change_model
+from engine.match.choose import match_pattern, phases_for
+from engine.plan.waivers import apply_waivers, validate_waivers
 from engine.spec.load import load_spec
+from engine.spec.model import LoadedSpec
 
 INVALID_SPEC_RULE = "infraplan.invalid-spec"
 
@@ -57,16 +64,38 @@ def check_specs(paths: list[Path], kb: KnowledgeBase, today: date | None = None)
     for path in paths:
         try:
             loaded = load_spec(path, kb.knowledge)
-            plan = build_plan(loaded, kb, today=today)
+            violations = spec_violations(loaded, kb, today)
         except InputError as exc:
             results.append(SpecResult(path=str(path), problems=_capped(exc, str(path))))
             continue
-        results.append(SpecResult(path=str(path), violations=plan.violations))
+        results.append(SpecResult(path=str(path), violations=violations))
     rules = [
         RuleInfo(id=r.id, severity=r.severity, expert=r.expert, because=r.because, source=r.source)
         for r in kb.rulebook.policy_rules
     ]
     return CheckResults(results=results, rules=rules)
+
+
+def spec_violations(
+    loaded: LoadedSpec, kb: KnowledgeBase, today: date | None = None
+) -> list[Violation]:
+    """The policy violations of a spec planned without an estate: the same facts and rules as
+    `build_plan(loaded, kb, today=today)` (a test holds them equal), without building the rest
+    of the plan — `check` runs on every commit."""
+    from datetime import UTC, datetime
+
+    k = kb.knowledge
+    pattern, _ = match_pattern(loaded, k)
+    validate_waivers(loaded, kb)
+    day = today or datetime.now(UTC).date()
+    phases, _ = phases_for(loaded, pattern, k)
+    evidence = change_model(loaded, k, pattern, phases)
+    facts = [
+        *spec_facts(loaded, k, pattern, day, evidence),
+        *estate_facts(None, k, None, pattern),
+        *current_facts(loaded, None, [], [], []),
+    ]
+    return apply_waivers(loaded, evaluate(kb, facts).violations)
 
 
 def _capped(exc: InputError, path: str) -> list[Problem]:

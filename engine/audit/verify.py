@@ -118,6 +118,13 @@ def _input_changes(old: Plan, new: Plan) -> list[str]:
             changes.append(
                 f"repository {name}: {short(before.digest)} ({before.files} files) → {short(after.digest)} ({after.files} files)"
             )
+    old_bundles = {b.repository: b.digest for b in old.inputs.bundles}
+    new_bundles = {b.repository: b.digest for b in new.inputs.bundles}
+    for name in sorted(old_bundles.keys() | new_bundles.keys()):
+        then, later = old_bundles.get(name), new_bundles.get(name)
+        if then != later:
+            shown = [short(d) if d else "not given" for d in (then, later)]
+            changes.append(f"facts bundle of {name}: {shown[0]} → {shown[1]}")
     for label, old_files, new_files, old_digest, new_digest in (
         ("rules", old.inputs.rule_files, new.inputs.rule_files, old.inputs.rules, new.inputs.rules),
         (

@@ -6,49 +6,84 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
 from engine.core.files import is_regular_file, write_atomic
-from engine.decide.base import KnowledgeBase, load_knowledge_base
-from engine.estate.discover import RepoSpec
-from engine.estate.model import Estate
-from engine.knowledge.load import load_knowledge
-from engine.knowledge.model import Knowledge
-from engine.spec.intake import spec_from_request
-from engine.spec.load import load_spec, stable_display
-from engine.spec.model import LoadedSpec
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from engine.commands.settings import Settings
+    from engine.decide.base import KnowledgeBase
+    from engine.estate.bundle import LoadedBundle
+    from engine.estate.discover import RepoSpec
+    from engine.estate.model import Estate
+    from engine.knowledge.model import Knowledge
+    from engine.spec.model import LoadedSpec
+
+
+PROGRESS_FROM_FILES = 500  # smaller estates are read before anyone would look
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
-    return load_knowledge_base(settings.rules_dirs, settings.knowledge_dirs)
+    """The knowledge and the rules, from the compiled cache when nothing changed."""
+    from engine.decide.kbcache import cached_knowledge_base
+
+    return cached_knowledge_base(settings.rules_dirs, settings.knowledge_dirs, settings.cache_dir)
 
 
 def knowledge_only(settings: Settings) -> Knowledge:
-    from engine.core.resources import bundled
+    from engine.decide.kbcache import cached_knowledge
 
-    return load_knowledge([bundled("knowledge"), *settings.knowledge_dirs])
+    return cached_knowledge(settings.knowledge_dirs, settings.cache_dir)
 
 
-def _progress(done: int, total: int) -> None:
-    if total >= 500:
-        click.echo(f"\rreading files {done}/{total}", err=True, nl=done >= total)
+def _progress(done: int, total: int, hits: int) -> None:
+    """One line on stderr (a terminal: see Settings.progress), rewritten in place."""
+    if total >= PROGRESS_FROM_FILES:
+        click.echo(
+            f"\rreading files {done}/{total} ({hits} from the cache)", err=True, nl=done >= total
+        )
+
+
+def _notice(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def read_bundles(settings: Settings) -> list[LoadedBundle]:
+    """The facts bundles given with --facts, each checked; no two repositories named alike."""
+    from engine.estate.bundle import load_bundle
+
+    bundles = [load_bundle(path) for path in settings.bundles]
+    names = [r.name for r in settings.repos]
+    for b in bundles:
+        if b.bundle.repository in names:
+            message = f'two repositories are named "{b.bundle.repository}" (a --repo or a bundle)'
+            raise InputError([Problem(b.path, 0, 0, message)])
+        names.append(b.bundle.repository)
+    return bundles
 
 
 def read_estate(
-    settings: Settings, knowledge: Knowledge, repos: list[RepoSpec] | None = None
+    settings: Settings,
+    knowledge: Knowledge,
+    repos: list[RepoSpec] | None = None,
+    bundles: list[LoadedBundle] | None = None,
 ) -> Estate:
-    from engine.estate.scan import ScanOptions, scan_estate
+    """The estate of the repositories (read, or from the cache) and of the facts bundles."""
+    from engine.estate.estatecache import cached_estate
+    from engine.estate.read import ScanOptions, list_repositories
 
     options = ScanOptions(
         cache_dir=settings.cache_dir,
         jobs=settings.jobs,
         max_file_bytes=settings.max_file_bytes,
         progress=_progress if settings.progress else None,
+        notice=_notice,
     )
-    return scan_estate(settings.repos if repos is None else repos, knowledge, options)
+    listed = list_repositories(settings.repos if repos is None else repos, knowledge, options)
+    return cached_estate(listed, knowledge, options, [b.bundle.repo for b in bundles or []])
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:
@@ -57,6 +92,9 @@ def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> L
     The request is a path only when it names an existing regular file or ends in .yaml/.yml;
     anything else is a sentence (a long sentence is never tried as a file name).
     """
+    from engine.spec.intake import spec_from_request
+    from engine.spec.load import load_spec, stable_display
+
     if is_regular_file(request) or request.lower().endswith((".yaml", ".yml")):
         path = Path(request)
         if not os.path.lexists(path):

@@ -13,10 +13,17 @@ from pathlib import Path
 
 import click
 
-from engine.commands.common import emit, knowledge_base, read_estate, read_request
+from engine.commands.common import (
+    emit,
+    knowledge_base,
+    read_bundles,
+    read_estate,
+    read_request,
+)
 from engine.commands.settings import Settings
+from engine.estate.bundle import LoadedBundle
 from engine.plan.build import build_plan
-from engine.plan.model import Plan
+from engine.plan.model import BundleDigest, Plan
 
 
 def plan_format(fmt: str | None, output: str | None) -> str:
@@ -31,9 +38,11 @@ def run(settings: Settings, request: str, fmt: str | None, output: str | None) -
 
     fmt = plan_format(fmt, output)
     kb = knowledge_base(settings)
-    loaded = read_request(request, kb.knowledge, [r.name for r in settings.repos])
-    estate = read_estate(settings, kb.knowledge) if settings.repos else None
-    plan = build_plan(loaded, kb, estate, settings.today)
+    bundles = read_bundles(settings)
+    names = [r.name for r in settings.repos] + [b.bundle.repository for b in bundles]
+    loaded = read_request(request, kb.knowledge, names)
+    estate = read_estate(settings, kb.knowledge, bundles=bundles) if names else None
+    plan = with_bundles(build_plan(loaded, kb, estate, settings.today), bundles)
     if output and not plan.inputs.request:
         plan = with_spec_location(plan, Path(request), Path(output))
     if settings.llm is not None:
@@ -55,3 +64,14 @@ def with_spec_location(plan: Plan, spec: Path, output: Path) -> Plan:
     inputs = plan.inputs
     spec_digest = inputs.spec.model_copy(update={"relative_to_plan": relative})
     return plan.model_copy(update={"inputs": inputs.model_copy(update={"spec": spec_digest})})
+
+
+def with_bundles(plan: Plan, bundles: list[LoadedBundle]) -> Plan:
+    """The plan, recording the facts bundles it read (by the digest of their bytes)."""
+    if not bundles:
+        return plan
+    recorded = [
+        BundleDigest(repository=b.bundle.repository, commit=b.bundle.commit, digest=b.digest)
+        for b in sorted(bundles, key=lambda b: b.bundle.repository)
+    ]
+    return plan.model_copy(update={"inputs": plan.inputs.model_copy(update={"bundles": recorded})})

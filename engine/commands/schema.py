@@ -1,4 +1,4 @@
-"""`infraplan schema spec|config|plan|facts`: a JSON Schema, for editors and scripts.
+"""`infraplan schema spec|config|plan|facts|bundle`: a JSON Schema, for editors and scripts.
 
 The spec and `.infraplan.yaml` schemas list the ids of the knowledge in effect — the bundled
 knowledge base plus any `--knowledge-dir` (or `.infraplan.yaml` `knowledge_dirs`) overlay — so
@@ -22,6 +22,11 @@ from engine.commands.settings import Settings
 def run(settings: Settings, which: str, output: str | None) -> int:
     if which == "facts":
         emit(facts_object_schema_text(), output)
+        return 0
+    if which == "bundle":
+        from engine.estate.bundle import Bundle
+
+        emit(schema_text(Bundle.model_json_schema()), output)
         return 0
     if which == "plan":
         schema = plan_schema()

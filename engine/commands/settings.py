@@ -14,12 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.core import limits
 from engine.core.errors import InputError, Problem
-from engine.estate.discover import DEFAULT_MAX_FILE_BYTES, RepoSpec, parse_repo_args
-from engine.plan.llm import LLMOptions
+from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.spec.config import overlay_dirs, read_config
+
+if TYPE_CHECKING:  # imported where used: `check` starts without the estate or the model code
+    from engine.estate.discover import RepoSpec
+    from engine.plan.llm import LLMOptions
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class Flags:
     llm_base_url: str | None = None
     llm_timeout: float | None = None
     llm_cache_only: bool = False
+    quiet: bool = False
+    bundles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Settings:
     rules_dirs: list[Path] = field(default_factory=list)
     knowledge_dirs: list[Path] = field(default_factory=list)
     repos: list[RepoSpec] = field(default_factory=list)
+    bundles: list[Path] = field(default_factory=list)  # facts bundles read instead of repositories
     cache_dir: Path | None = None
     jobs: int = 0
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
@@ -98,7 +105,11 @@ def resolve(
 ) -> Settings:
     env = os.environ if environ is None else environ
     limits.configure(env)
-    repos = parse_repo_args(list(flags.repos))
+    repos: list[RepoSpec] = []
+    if flags.repos:
+        from engine.estate.discover import parse_repo_args
+
+        repos = parse_repo_args(list(flags.repos))
     root = working_root(cwd)
     roots = [root, *(r.root.resolve() for r in repos if r.root.resolve() != root)]
     rules: list[Path] = []
@@ -121,6 +132,8 @@ def resolve(
     max_tokens = int(_from_env(env, "INFRAPLAN_LLM_MAX_TOKENS", 1024, 100_000, "tokens"))
     max_bytes = int(_from_env(env, "INFRAPLAN_LLM_MAX_BYTES", 200_000, 100_000_000, "bytes"))
     if model:
+        from engine.plan.llm import LLMOptions
+
         llm = LLMOptions(
             model=model,
             base_url=flags.llm_base_url or env.get("INFRAPLAN_LLM_BASE_URL") or config.llm.base_url,
@@ -135,11 +148,12 @@ def resolve(
         rules_dirs=rules,
         knowledge_dirs=knowledge,
         repos=repos,
+        bundles=[Path(b) for b in flags.bundles],
         cache_dir=None if flags.no_cache else cache or default_cache_dir(),
         # more workers than four per CPU only costs memory (a worker process each)
         jobs=min(flags.jobs, 4 * (os.cpu_count() or 1)),
         max_file_bytes=flags.max_file_bytes,
         today=_today(flags.today),
         llm=llm,
-        progress=sys.stderr.isatty(),
+        progress=sys.stderr.isatty() and not flags.quiet,
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.audit.verify import compare, missing_repositories, recompute, render
-from engine.commands.common import emit, knowledge_base, read_estate
+from engine.commands.common import emit, knowledge_base, read_bundles, read_estate
+from engine.commands.plan import with_bundles
 from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
 from engine.plan.model import read_plan
@@ -24,7 +25,9 @@ def run(
             [Problem("verify", 0, 0, "--attestation and --public-key go together: give both")]
         )
     old = read_plan(Path(plan_file))
-    missing = missing_repositories(old, [r.name for r in settings.repos])
+    bundles = read_bundles(settings)
+    names = [r.name for r in settings.repos] + [b.bundle.repository for b in bundles]
+    missing = missing_repositories(old, names)
     if missing is not None:
         raise missing
     attested = ""
@@ -38,7 +41,8 @@ def run(
         ok, failed = check(Path(attestation), Path(public_key), data)
         attested = render_check(plan_file, ok, failed)
     kb = knowledge_base(settings)
-    estate = read_estate(settings, kb.knowledge) if settings.repos else None
-    result = compare(old, recompute(old, kb, estate, Path(plan_file), allow_outside))
+    estate = read_estate(settings, kb.knowledge, bundles=bundles) if names else None
+    new = with_bundles(recompute(old, kb, estate, Path(plan_file), allow_outside), bundles)
+    result = compare(old, new)
     emit(attested + render(result, plan_file), None)
     return 0 if result.reproducible and not failed else 1

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 
 from engine.core.errors import InputError, Problem
 
+DEFAULT_MAX_FILE_BYTES = 5_000_000  # --max-file-bytes
+
 
 @dataclass(frozen=True)
 class Limits:

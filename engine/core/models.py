@@ -10,13 +10,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 class Strict(BaseModel):
     """A model for hand-written input: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Out(BaseModel):
     """A model for output: plain, immutable."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def single_key_items(value: Any, key_name: str, value_name: str) -> Any:

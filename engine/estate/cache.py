@@ -1,12 +1,17 @@
 """Facts cached by file content: a second run over an unchanged estate costs little more than
-hashing it. Keyed by (extractor version, a digest of the extractors' own source, file kind,
-content sha256), so an entry can never be stale: any change to the extraction code — a merge that
-forgets to bump EXTRACTOR_VERSION included — starts a fresh key space. Entries hold extracted facts only, which never include secret values (extractors strip
-URL credentials and never read values; see docs/facts.md).
+listing and hashing it. Each repository has one index file (key → facts), read once and, when
+something changed, written again whole and atomically (a temporary file renamed over it), so a
+run never sees half an index and the index never grows with files long gone.
 
-A cache cannot lie: every entry carries a checksum of its value bound to its key, so a flipped
-bit, an edited value or a value moved to another key is a miss (the file is extracted again and
-the entry overwritten), never a wrong answer.
+Keys are (extractor version, a digest of the extractors' own source, file kind, content
+sha256), so an entry can never be stale: any change to the extraction code — a merge that
+forgets to bump EXTRACTOR_VERSION included — starts a fresh key space (and a fresh index file).
+Entries hold extracted facts only, which never include secret values (extractors strip URL
+credentials and never read values; see docs/facts.md).
+
+A cache cannot lie: the index carries a checksum of its body and every key must belong to the
+current key space, so a flipped bit, an edited value or a foreign file is a damaged index: it is
+reported (`damaged`), ignored and rebuilt, never a wrong answer and never a crash.
 """
 
 from __future__ import annotations
@@ -14,10 +19,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import sqlite3
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from engine.core.picklefile import no_gc, read_private
 from engine.estate.extract import EXTRACTOR_VERSION, FileExtract
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+INDEX_FORMAT = "infraplan-facts-index"
 
 
 @functools.cache
@@ -32,87 +46,84 @@ def extractor_code() -> str:
     return digest.hexdigest()[:12]
 
 
+@functools.cache
+def _adapter() -> TypeAdapter[dict[str, FileExtract]]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(dict[str, FileExtract])
+
+
 def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("infraplan", appauthor=False))
 
 
-class FactCache:
-    """A sqlite file of extracted facts; any failure degrades to a cache miss."""
+def key(kind: str, sha256: str) -> str:
+    """An entry's key: the key space (extractor version and code) and the file's kind and content."""
+    return f"{key_space()}:{kind}:{sha256}"
 
-    def __init__(self, folder: Path | None) -> None:
-        self._db: sqlite3.Connection | None = None
-        if folder is None:
-            return
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"facts-v{EXTRACTOR_VERSION}.sqlite3"
-            if path.exists() and not path.is_file():  # a FIFO there would block sqlite's read
-                return
-            self._db = sqlite3.connect(path, timeout=30)
-            self._db.text_factory = bytes  # a damaged row must not fail the whole query
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS checked_facts "
-                "(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL)"
-            )
-        except (OSError, sqlite3.Error, ValueError):  # a damaged file (its schema too): no cache
-            self._db = None
 
-    @property
-    def enabled(self) -> bool:
-        return self._db is not None
+def key_space() -> str:
+    return f"{EXTRACTOR_VERSION}-{extractor_code()}"
 
-    @staticmethod
-    def key(kind: str, sha256: str) -> str:
-        return f"{EXTRACTOR_VERSION}-{extractor_code()}:{kind}:{sha256}"
 
-    @staticmethod
-    def checksum(key: str, value: str) -> str:
-        """The value's digest bound to its key: valid for this key and this value only."""
-        return hashlib.sha256(f"{key}\0{value}".encode()).hexdigest()
+@dataclass
+class Index:
+    """One repository's cached facts, as read (empty when absent, damaged or disabled)."""
 
-    def get_many(self, keys: list[str]) -> dict[str, FileExtract]:
-        found: dict[str, FileExtract] = {}
-        if self._db is None or not keys:
-            return found
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in self._db.execute(
-                    f"SELECT key, value, checksum FROM checked_facts WHERE key IN ({marks})",
-                    chunk,
-                ):
-                    try:
-                        key, value, checksum = (bytes(c).decode() for c in row)
-                    except (TypeError, ValueError):
-                        continue
-                    if checksum != self.checksum(key, value):
-                        continue  # damaged: a miss, extracted again and overwritten
-                    try:
-                        found[key] = FileExtract.model_validate_json(value)
-                    except (ValueError, RecursionError):
-                        continue
-        except (sqlite3.Error, ValueError, OverflowError):
-            return {}
-        return found
+    path: Path | None
+    facts: dict[str, FileExtract] = field(default_factory=dict)
+    damaged: str = ""  # why the index on disk was not used ("" when it was, or was absent)
 
-    def put_many(self, items: dict[str, str]) -> None:
-        """Store facts already serialized as JSON (workers serialize them)."""
-        if self._db is None or not items:
-            return
-        try:
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO checked_facts (key, value, checksum) VALUES (?, ?, ?)",
-                    [(k, v, self.checksum(k, v)) for k, v in sorted(items.items())],
-                )
-        except (sqlite3.Error, ValueError, OverflowError):
-            return
 
-    def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+def index_path(folder: Path, root: Path) -> Path:
+    """The index of the repository at `root` (one per repository folder and key space)."""
+    where = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:20]
+    return folder / f"facts-{key_space()}-{where}.json"
+
+
+def read_index(folder: Path | None, root: Path) -> Index:
+    """The repository's index, read once; a damaged one is empty, with the reason."""
+    if folder is None:
+        return Index(None)
+    path = index_path(folder, root)
+    data = read_private(path)  # None: absent, or not a file of ours (then rewritten)
+    if data is None:
+        return Index(path)
+    head, _, body = data.partition(b"\n")
+    try:
+        header = json.loads(head)
+        valid = (
+            isinstance(header, dict)
+            and header.get("format") == INDEX_FORMAT
+            and header.get("keys") == key_space()
+            and header.get("sha256") == hashlib.sha256(body).hexdigest()
+        )
+        with no_gc():
+            facts: dict[str, FileExtract] = _adapter().validate_json(body) if valid else {}
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        valid, facts = False, {}
+    if not valid or any(not k.startswith(key_space() + ":") for k in facts):
+        return Index(path, damaged="damaged (checksum, format or keys): rebuilt")
+    return Index(path, facts)
+
+
+def write_index(index: Index, facts: dict[str, FileExtract]) -> None:
+    """Replace the index with exactly these entries, atomically; a failure only costs the cache."""
+    if index.path is None:
+        return
+    body = _adapter().dump_json(dict(sorted(facts.items())))
+    header = json.dumps(
+        {"format": INDEX_FORMAT, "keys": key_space(), "sha256": hashlib.sha256(body).hexdigest()}
+    ).encode()
+    temp = index.path.with_name(f".{index.path.name}.{os.getpid()}.tmp")
+    try:
+        index.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + b"\n" + body)
+        os.replace(temp, index.path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()

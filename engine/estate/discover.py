@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.core.errors import InputError, Problem
+from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
 from engine.estate.globs import IgnoreRules
 
@@ -27,7 +28,6 @@ SKIP_DIRS = {
     ".mypy_cache",
     ".pytest_cache",
 }
-DEFAULT_MAX_FILE_BYTES = 5_000_000
 # where GitHub looks for CODEOWNERS, in its order of precedence
 CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
@@ -175,8 +175,32 @@ def discover(
         out.skipped[kind] = out.skipped.get(kind, 0) + 1
 
     candidates: list[tuple[str, Path]] = []
-    pending: list[tuple[Path, str, int]] = [(root, "", 0)]
-    while pending:
+
+    def candidate(rel: str, full: Path) -> None:
+        """A file found by the walk or listed by git: symlinks are read only inside the repo."""
+        if full.is_symlink() and os.path.isdir(full):
+            if rel.rpartition("/")[2] in SKIP_DIRS:
+                return
+            reason = _symlink_problem(root, full)
+            diag(
+                rel,
+                reason
+                or "folder symlink inside the repository: not followed (its target is read where it lies)",
+            )
+            return
+        if full.is_symlink() and (reason := _symlink_problem(root, full)):
+            diag(rel, reason)
+            return
+        candidates.append((rel, full))
+
+    from engine.estate.gitls import git_files
+
+    listed = git_files(root, max_depth, max_file_bytes)
+    for rel in listed or []:
+        if not SKIP_DIRS.intersection(rel.split("/")[:-1]):
+            candidate(rel, root / rel)
+    pending: list[tuple[Path, str, int]] = [] if listed is not None else [(root, "", 0)]
+    while pending:  # the walk, where git cannot answer (not a work tree, no git, odd names)
         here, rel_dir, depth = pending.pop()
         try:
             dirnames, filenames = _listing(here)
@@ -192,7 +216,6 @@ def discover(
         kept = []
         for d in dirnames:
             rel = f"{rel_dir}/{d}" if rel_dir else d
-            full = here / d
             if d in SKIP_DIRS:
                 continue
             if not _is_utf8(d):
@@ -201,7 +224,7 @@ def discover(
                     "folder name is not UTF-8: not read",
                 )
                 continue
-            if _ignored(rel, True, specs):
+            if _ignored(rel, True, specs):  # pruned once: nothing below is looked at
                 continue
             if depth + 1 > max_depth:
                 diag(
@@ -209,36 +232,19 @@ def discover(
                     f"folder nested deeper than {max_depth} levels: not read (INFRAPLAN_MAX_FOLDER_DEPTH)",
                 )
                 continue
-            kept.append((full, rel))
+            kept.append((here / d, rel))
         for full, rel in reversed(kept):  # popped in name order
             pending.append((full, rel, depth + 1))
         for f in filenames:
             rel = f"{rel_dir}/{f}" if rel_dir else f
-            full = here / f
             if not _is_utf8(f):
                 diag(
                     f"{rel_dir}/{_shown(f)}" if rel_dir else _shown(f),
                     "file name is not UTF-8: not read",
                 )
                 continue
-            if full.is_symlink() and os.path.isdir(full):
-                if f in SKIP_DIRS:
-                    continue
-                reason = _symlink_problem(root, full)
-                diag(
-                    rel,
-                    reason
-                    or "folder symlink inside the repository: not followed (its target is read where it lies)",
-                )
-                continue
-            if _ignored(rel, False, specs):
-                continue
-            if full.is_symlink():
-                reason = _symlink_problem(root, full)
-                if reason:
-                    diag(rel, reason)
-                    continue
-            candidates.append((rel, full))
+            if not _ignored(rel, False, specs):
+                candidate(rel, here / f)
 
     chart_dirs = {
         rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"

@@ -5,12 +5,16 @@ Absence is data: a subject not present, a count of 0, a repository not given."""
 
 from __future__ import annotations
 
-from engine.estate.model import Estate
+from typing import TYPE_CHECKING
+
 from engine.facts.schema import Fact, make_fact
-from engine.match.current import SettingCount, SharedFile
-from engine.match.subject import Subject
-from engine.match.upgrade_path import UpgradePath
-from engine.spec.model import LoadedSpec
+
+if TYPE_CHECKING:  # types only: `check` builds these facts without an estate
+    from engine.estate.model import Estate
+    from engine.match.current import SettingCount, SharedFile
+    from engine.match.subject import Subject
+    from engine.match.upgrade_path import UpgradePath
+    from engine.spec.model import LoadedSpec
 
 MAX_EVIDENCE = 10
 

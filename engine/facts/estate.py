@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
-from engine.estate.model import DeliveredBy, Estate
 from engine.facts.schema import Fact, make_fact
-from engine.knowledge.model import Knowledge, Pattern
-from engine.match.impact import ProbeReport, clusters_per_environment
-from engine.match.probes import ProbeResult
+
+if TYPE_CHECKING:  # the estate's modules load only when there is an estate (not for `check`)
+    from engine.estate.model import Estate
+    from engine.knowledge.model import Knowledge, Pattern
+    from engine.match.impact import ProbeReport
 
 MAX_EVIDENCE_IN_FACTS = 10
 
@@ -39,6 +40,9 @@ def estate_facts(
                 diagnostics=0,
             )
         ]
+    from engine.match.impact import clusters_per_environment
+    from engine.match.probes import ProbeResult
+
     objects = estate.cluster_objects()
     env_ids = (
         {e for o in objects for e in o.environments}
@@ -192,6 +196,8 @@ def truth_facts(estate: Estate | None, report: ProbeReport | None) -> list[Fact]
     `liveness` and one `delivery` fact per controller (0 included)."""
     if estate is None:
         return []
+    from engine.estate.model import DeliveredBy
+
     versions: dict[tuple[str, str, str], list[bool]] = {}
     for r in estate.versions:
         subject = VERSION_SUBJECTS.get(r.attribute)

@@ -18,7 +18,7 @@ Scalar = str | int | bool
 class FactSchema(BaseModel):
     """A fact type: its docstring says what one fact stands for; docs/rules-reference.md lists them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class EnhancementFact(FactSchema):
@@ -331,7 +331,7 @@ FACT_TYPES: dict[str, type[FactSchema]] = {
 class Fact(BaseModel):
     """One fact: its type, a unique id, typed fields, and where each field came from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     type: str
     id: str

@@ -46,6 +46,14 @@ class RepositoryDigest(Out):
     digest: str
 
 
+class BundleDigest(Out):
+    """A facts bundle the plan read instead of a repository (`plan --facts`)."""
+
+    repository: str
+    commit: str | None = None
+    digest: str  # sha256 of the bundle file's bytes
+
+
 class Inputs(Out):
     request: str = ""  # the sentence, for a plan planned from free text
     evaluated_on: str = ""  # the day waivers' expiry was checked against, when a waiver expires
@@ -53,6 +61,7 @@ class Inputs(Out):
     rules: str
     knowledge: str
     repositories: list[RepositoryDigest] = Field(default_factory=list)
+    bundles: list[BundleDigest] = Field(default_factory=list)
     rule_files: list[SourceFile] = Field(default_factory=list)
     knowledge_files: list[SourceFile] = Field(default_factory=list)
 

@@ -118,7 +118,7 @@ def test_cache_is_used_and_results_are_identical(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold = _scan(kb, cache_dir=tmp_path / "cache")
-    import engine.estate.scan
+    import engine.estate.read
 
     def boom(*args: object) -> None:
         raise AssertionError("extracted although cached")
@@ -129,10 +129,10 @@ def test_cache_is_used_and_results_are_identical(
 
 
 def test_parallel_equals_serial(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.estate.scan
+    import engine.estate.read
 
     serial = _scan(kb, jobs=1)
-    monkeypatch.setattr(engine.estate.scan, "_INLINE_LIMIT", 0)
+    monkeypatch.setattr(engine.estate.read, "_INLINE_LIMIT", 0)
     assert _scan(kb, jobs=2) == serial
 
 

@@ -1,0 +1,104 @@
+"""Cache files of our own objects (pickles), for what is costly to rebuild and cheap to key:
+the loaded knowledge base (engine/decide/kbcache.py) and an assembled estate
+(engine/estate/estatecache.py).
+
+A pickle can run code when loaded, so one is read only from a regular file that the current
+user owns and nobody else may write, and only when its header names the expected key and a
+checksum of the body holds; anything else is a miss (rebuilt and rewritten). Writes are atomic:
+a temporary file (0600) renamed over the entry. Keys include `engine_code()`, a digest of every
+engine module, so an entry never outlives the code that wrote it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+_MAGIC = b"infraplan-cache-1\n"
+_ENGINE = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def engine_code() -> str:
+    """A digest of the tool version, the Python version and every module of the engine."""
+    from engine import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(_ENGINE).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: loading a large cache creates hundreds of thousands
+    of objects, and the collections they trigger (none of which can free anything) cost 3-4x
+    the load itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_private(path: Path) -> bytes | None:
+    """A cache file's bytes when it is a regular file the current user owns that nobody else
+    may write (never a FIFO, a symlink's target or a file planted by another user), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.getuid()
+            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        ):
+            return None
+        try:
+            return handle.read()
+        except OSError:
+            return None
+
+
+def read_pickle(path: Path, key: str) -> object:
+    """The object stored under `key` at `path`, or None (absent, foreign, damaged, stale)."""
+    data = read_private(path)
+    if data is None:
+        return None
+    head, _, body = data.partition(b"\n\n")
+    if head != _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode():
+        return None
+    try:
+        with no_gc():
+            return pickle.loads(body)
+    except Exception:  # a damaged pickle of any kind is a miss
+        return None
+
+
+def write_pickle(path: Path, key: str, value: object) -> None:
+    """Store `value` under `key` at `path` atomically; any failure only costs the cache."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        head = _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(head + b"\n\n" + body)
+        os.replace(temp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        with contextlib.suppress(OSError):
+            temp.unlink()
