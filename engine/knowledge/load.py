@@ -1,6 +1,5 @@
-"""Loading the knowledge base: every file validated, every cross-reference checked.
-
-The bundled folder comes first; overlay folders (an organisation's own knowledge) come after and
+"""Loading the knowledge base: every file validated, every cross-reference checked. The bundled
+folder comes first; overlay folders (an organisation's own knowledge) come after and
 may add entries, replace one explicitly (`replaces: true`) or disable a bundled pattern
 (`disabled.yaml`). Errors name file:line:column and are reported all at once.
 """
@@ -372,15 +371,13 @@ def _check_grounding(
                         (*path, "trait"), f'unknown trait "{trait}"{did_you_mean(trait, traits)}'
                     )
                 )
-            for name in getattr(entry, "probes", []):
-                if name not in probes:
-                    problems.append(
-                        smap.problem(
-                            (*path, "probes"), f'unknown probe "{name}"{did_you_mean(name, probes)}'
-                        )
-                    )
-    known = {c.id for c in k.controllers}
-    problems += [  # wording conditions name known controllers
+            problems += [
+                smap.problem((*path, "probes"), f'unknown probe "{n}"{did_you_mean(n, probes)}')
+                for n in getattr(entry, "probes", [])
+                if n not in probes
+            ]
+    known = {c.id for c in k.controllers}  # wording conditions name known controllers
+    problems += [
         smap.problem((*path, "controllers"), f'unknown controller "{n}"{did_you_mean(n, known)}')
         for entry, smap, path in entries["wording"]
         for n in getattr(entry, "controllers", [])

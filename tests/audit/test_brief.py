@@ -43,7 +43,7 @@ def test_a_brief_is_grounded_in_the_plan() -> None:
     # integration points (file:line), the current state, findings
     for point in plan["integration_points"]:
         assert f"- {point['id']} — {point['what']}" in text
-    assert "manage_master_user_password_rotation: not set (infra-tf/modules/rds/main.tf:28)" in text
+    assert "master_password: not managed by RDS (manage_master_user_password not set) (infra-tf/modules/rds/main.tf:28)" in text
     for finding in plan["findings"]:
         assert finding["message"].replace('"', '\\"') in text
     assert "## Stage 2" not in text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.match.upgrade_path import admits
+from engine.match.constraints import admits
+from engine.match.upgrade_path import parse_version
 
 
 @pytest.mark.parametrize(
@@ -24,4 +25,5 @@ from engine.match.upgrade_path import admits
     ],
 )
 def test_admits(constraint: str, version: str, expected: bool | None) -> None:
-    assert admits(constraint, version) is expected
+    target = parse_version(version)
+    assert (None if target is None else admits(constraint, target)) is expected
