@@ -218,6 +218,12 @@ class Wording(Strict):
         description="The text is kept only when the plan delivers through one of these "
         "controllers (knowledge/controllers.yaml).",
     )
+    reading: list[str] = Field(
+        default_factory=list,
+        description="For a success metric's `how`, which only reads: the controllers through "
+        "which the plan reaches what the tool reads (kubectl reads any cluster Flux or Argo CD "
+        "delivers to); else `controllers`.",
+    )
     min_stages: int = Field(
         default=0, description="The text is kept only when the rollout has this many stages."
     )

@@ -380,7 +380,7 @@ def _check_grounding(
     problems += [
         smap.problem((*path, "controllers"), f'unknown controller "{n}"{did_you_mean(n, known)}')
         for entry, smap, path in entries["wording"]
-        for n in getattr(entry, "controllers", [])
+        for n in [*getattr(entry, "controllers", []), *getattr(entry, "reading", [])]
         if n not in known
     ]
     values = {v.id for d in k.dimensions if d.id == "in_place" for v in d.values}

@@ -28,7 +28,7 @@ from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
 from engine.match.subject import Subject, find_subjects
 from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, upgrade_paths
-from engine.plan.ground import ground_texts, grounding
+from engine.plan.ground import ground_texts, grounding, keeps
 from engine.plan.metrics import success_metrics
 from engine.plan.model import (
     AgentTask,
@@ -265,6 +265,7 @@ def build_plan(
         plan.probes,
         plan.current_state,
         reword,
+        lambda text: keeps(text, k, grounded, reads=True),
     )
     plan = plan.model_copy(update={"success_metrics": metrics})
     return plan.model_copy(update={"prose": template_prose(plan)})

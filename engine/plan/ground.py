@@ -69,12 +69,15 @@ def _names(text: str, word: str) -> bool:
     return re.search(pattern, text.lower()) is not None
 
 
-def keeps(text: str, knowledge: Knowledge, grounded: Grounding) -> bool:
-    """Whether a stage text holds only what the plan has (knowledge/wording.yaml conditions)."""
+def keeps(text: str, knowledge: Knowledge, grounded: Grounding, reads: bool = False) -> bool:
+    """Whether a stage text holds only what the plan has (knowledge/wording.yaml conditions);
+    `reads`: the text only reads (a success metric's `how`), so a tool's `reading` controllers
+    count."""
     for w in knowledge.wording:
         if not w.condition or not _names(text, w.find):
             continue
-        if w.controllers and not set(w.controllers) & grounded.controllers:
+        needed = (w.reading if reads else []) or w.controllers
+        if needed and not set(needed) & grounded.controllers:
             return False
         if w.min_stages and len(grounded.stages) < w.min_stages:
             return False

@@ -53,9 +53,11 @@ def success_metrics(
     probes: Sequence[ProbeCount],
     state: Sequence[StateEntry],
     reword: Callable[[str], str] = str,
+    keeps: Callable[[str], bool] = bool,
 ) -> list[SuccessMetricPlan]:
     """The five metrics in knowledge order: the pattern's wording, else the category's, else the
-    seed's words alone."""
+    seed's words alone. A `how` naming a tool the plan does not deliver through (`flux get` in
+    an estate without Flux) is left out (`keeps`, the stage texts' conditions)."""
     out = []
     for metric in k.metrics:
         text: MetricText | None = None
@@ -76,7 +78,7 @@ def success_metrics(
                 id=metric.id,
                 title=metric.title,
                 measure=reword(text.measure),
-                how=reword(text.how),
+                how=how if keeps(how := reword(text.how)) else "",
                 target=reword(text.target),
                 baseline=baseline(text.baseline, probes, state) if text.baseline else None,
                 source=source,

@@ -186,3 +186,15 @@ rollback: Restore the snapshot taken before the upgrade
     found = _findings(plan).get("current.shared-module-beyond-request")
     assert found is not None, sorted(_findings(plan))
     assert "modules/db/main.tf" in found["message"] and "prod" in found["message"]
+
+
+def test_a_metric_is_measured_only_with_the_tools_the_estate_has() -> None:
+    # Terraform only: no Flux or kubectl command to measure with
+    hows = [
+        m["how"]
+        for m in _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")["success_metrics"]
+    ]
+    assert hows and not any(re.search(r"\b(flux|kubectl)\b", h) for h in hows), hows
+    # a Flux estate: kubectl reads the clusters Flux delivers to, so its commands stay
+    flux = _plan("shared-flux/fleet", ESO)["success_metrics"]
+    assert any(re.search(r"\b(flux|kubectl)\b", m["how"]) for m in flux), flux
