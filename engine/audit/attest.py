@@ -210,6 +210,11 @@ def check(
     attested = [str((s.get("digest") or {}).get("sha256", "")) for s in subjects]
     if digest in attested:
         ok.append(f"plan digest: sha256:{digest[:12]} is the attested plan")
+        if stmt.get("predicate") != _predicate_of(plan_bytes, stmt):
+            failed.append(
+                "predicate: the signed inputs or decisions are not this plan's (the attestation "
+                "was made from something else, or altered and signed again)"
+            )
     else:
         was = ", ".join(f"sha256:{a[:12]}" for a in attested) or "none"
         failed.append(
@@ -217,6 +222,23 @@ def check(
             "(the plan was changed after it was attested, or it is another plan)"
         )
     return ok, failed
+
+
+def _predicate_of(plan_bytes: bytes, stmt: dict[str, Any]) -> Any:
+    """The predicate `attest` writes for these plan bytes."""
+    from pydantic_core import from_json
+
+    from engine.core.files import decode
+
+    subjects = [s for s in stmt.get("subject") or [] if isinstance(s, dict)]
+    name = str(subjects[0].get("name", "")) if subjects else ""
+    try:
+        plan_json = from_json(decode(plan_bytes, name or "plan"))
+    except (ValueError, InputError):
+        return None
+    if not isinstance(plan_json, dict):
+        return None
+    return statement(plan_bytes, plan_json, name)["predicate"]
 
 
 def _short(digest: str) -> str:

@@ -20,8 +20,11 @@ MAX_STATE = 40
 
 
 def _quoted(text: str) -> str:
-    """Text inside the prompt's double quotes."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """Text inside the prompt's double quotes, on one line: a name read from a repository cannot
+    end the prompt or its code block (newlines become spaces, a code fence is escaped)."""
+    one_line = " ".join(text.split("\n")).replace("\r", " ")
+    fenced = one_line.replace("\\", "\\\\").replace('"', '\\"')
+    return fenced.replace("```", "\\`\\`\\`")
 
 
 def _capped(lines: list[str], limit: int, what: str) -> list[str]:

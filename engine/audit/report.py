@@ -10,6 +10,7 @@ folders give the same report on any machine.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -75,17 +76,36 @@ def _files(dirs: Sequence[Path]) -> list[Path]:
 
 
 def _is_plan(path: Path) -> bool:
+    """Whether a JSON file is a plan. One that is not JSON, or too big, or not UTF-8, is some
+    other file (a tsconfig with comments, a package lock) and is skipped — unless it names the
+    plan's version field, when it is a broken plan."""
     name = str(path)
-    data = read_bytes(path, limits.current().plan_bytes, name, "INFRAPLAN_MAX_PLAN_BYTES")
     try:
-        raw = from_json(decode(data, name))
+        text = decode(
+            read_bytes(path, limits.current().plan_bytes, name, "INFRAPLAN_MAX_PLAN_BYTES"), name
+        )
+    except InputError:
+        return False
+    try:
+        raw = from_json(text)
     except ValueError:  # also nesting too deep to read: never a RecursionError
-        raise InputError([Problem(name, 0, 0, "not JSON (a broken plan?)")]) from None
+        if '"schema_version"' in text:
+            raise InputError([Problem(name, 0, 0, "not JSON (a broken plan?)")]) from None
+        return False
     return isinstance(raw, dict) and "schema_version" in raw and "inputs" in raw
 
 
 def _is_spec(path: Path) -> bool:
-    data, _ = load_file(path, str(path))
+    """Whether a YAML file is a spec; one that does not load is skipped unless it has a
+    top-level `enhancement:` (a broken spec: its error names it)."""
+    try:
+        data, _ = load_file(path, str(path))
+    except InputError:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+        if re.search(rb"^enhancement\s*:", head, re.M):
+            raise
+        return False
     return isinstance(data, dict) and "enhancement" in data
 
 

@@ -115,10 +115,34 @@ def safe_text(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+def _not_an_input(output: Path) -> None:
+    """Refuse an output file that is one of the command's own input files (`attest P --key K
+    -o K` would replace the key): nothing is written, the input stays."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not output.is_file():
+        return
+    values: list[object] = []
+    for name, value in ctx.params.items():
+        if name != "output":
+            values += list(value) if isinstance(value, (list, tuple)) else [value]
+    target = output.resolve()
+    for value in values:
+        if (
+            isinstance(value, str)
+            and value
+            and Path(value).is_file()
+            and (Path(value).resolve() == target)
+        ):
+            raise InputError(
+                [Problem(str(output), 0, 0, "is an input of this command: write elsewhere")]
+            )
+
+
 def emit(text: str, output: str | None) -> None:
     """Write to the output file when one is named (atomically: all or nothing), else to stdout."""
     text = safe_text(text)
     if output:
+        _not_an_input(Path(output))
         write_atomic(Path(output), text)
         return
     try:

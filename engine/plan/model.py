@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 import engine
 from engine.core.digest import SourceFile
@@ -234,9 +234,11 @@ def read_plan(path: Path) -> Plan:
         )
     try:
         plan = Plan.model_validate(raw)
-    except ValueError as exc:
+    except ValidationError as exc:  # where and what, never the value (it may be anything)
+        first = exc.errors(include_input=False, include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the plan"
         raise InputError(
-            [Problem(name, 0, 0, f"not an infraplan JSON plan ({_first_line(exc, 3)})")]
+            [Problem(name, 0, 0, f"not an infraplan JSON plan ({where}: {first['msg']})")]
         ) from None
     if plan.inputs.evaluated_on:
         from datetime import date

@@ -238,3 +238,37 @@ def test_input_digests_are_found_by_shape() -> None:
         {"input": "inputs.rules", "name": "", "sha256": "bb"},
         {"input": "inputs.spec", "name": "s.yaml", "sha256": "aa"},
     ]
+
+
+def test_a_signed_predicate_that_is_not_the_plans_fails(ws: Path) -> None:
+    # whoever holds the key signs decisions the plan does not have: the digest matches, the
+    # predicate does not
+    envelope = json.loads(_attest(ws).read_text(encoding="utf-8"))
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    statement["predicate"]["decisions"]["risk"] = "low"
+    body = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
+    key = serialization.load_pem_private_key((ws / "key.pem").read_bytes(), password=None)
+    assert isinstance(key, ed25519.Ed25519PrivateKey)
+    envelope["payload"] = base64.b64encode(body).decode("ascii")
+    envelope["signatures"][0]["sig"] = base64.b64encode(key.sign(pae(PAYLOAD_TYPE, body))).decode(
+        "ascii"
+    )
+    (ws / "plan.intoto.json").write_text(json.dumps(envelope), encoding="utf-8")
+    result = _verify(ws)
+    assert result.returncode == 1 and "predicate" in result.stdout, result.stdout
+
+
+def test_a_plan_with_a_byte_order_mark_is_attested(ws: Path) -> None:
+    (ws / "plan.json").write_bytes(b"\xef\xbb\xbf" + (ws / "plan.json").read_bytes())
+    _attest(ws)
+    assert _verify(ws).returncode == 0
+
+
+def test_an_output_that_is_an_input_is_refused(ws: Path) -> None:
+    key = (ws / "key.pem").read_bytes()
+    result = run_cli("attest", "plan.json", "--key", "key.pem", "-o", "key.pem", cwd=ws)
+    assert result.returncode == 2 and "is an input of this command" in result.stderr
+    assert (ws / "key.pem").read_bytes() == key
+    plan = (ws / "plan.json").read_bytes()
+    result = run_cli("brief", "plan.json", "-o", "plan.json", cwd=ws)
+    assert result.returncode == 2 and (ws / "plan.json").read_bytes() == plan

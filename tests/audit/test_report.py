@@ -250,3 +250,13 @@ def test_a_spec_planned_twice_shows_both_plans(tmp_path: Path) -> None:
         ("rds.yaml", "a.json", "plan verified"),
         ("rds.yaml", "b.json", "plan verified"),
     ]
+
+
+def test_files_that_are_neither_specs_nor_plans_are_skipped(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "specs" / "rds-rotation.yaml", tmp_path / "rds.yaml")
+    (tmp_path / "tsconfig.json").write_text('{\n // a comment\n "a": 1}\n', encoding="utf-8")
+    (tmp_path / "binary.yaml").write_bytes(b"\x00\xff\xfe" * 100)
+    (tmp_path / "deploy.yaml").write_text("kind: [\n", encoding="utf-8")
+    result = run_cli("report", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rds-rotation-integration" in result.stdout
