@@ -121,9 +121,13 @@ def deliver_objects(objects: list[K8sObject], find: Delivery, reach: Reach) -> l
     rooted = {u.applier.split("/", 1)[0] for u in reach.roots}  # repositories with entry points
     out = []
     scoped = frozenset(reading.cluster_scoped_kinds)
+    unique: dict[str, list[tuple[Unit, set[str]]]] = {}  # what reaches each file:line, once
     for o in objects:
         where = o.where
-        reached = reach.by_object.get(where, [])
+        if where not in unique:  # objects sharing a file:line (a List on one line) share this
+            pairs = reach.by_object.get(where, [])
+            unique[where] = list({(id(u), tuple(sorted(c))): (u, c) for u, c in pairs}.values())
+        reached = unique[where]
         units = sorted({id(u): u for u, _ in reached}.values(), key=lambda u: u.label)
         own_roots = roots_of.get(where, [])
         kept = find.kept_apart(o)
