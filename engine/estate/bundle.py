@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import ValidationError
@@ -28,6 +28,7 @@ from engine.core.errors import InputError, Problem
 from engine.core.files import read_bytes
 from engine.core.models import Out
 from engine.estate.cache import extractor_code
+from engine.estate.discover import plain_name, plain_text
 from engine.estate.extract import EXTRACTOR_VERSION
 from engine.estate.gitls import git_commit
 from engine.estate.read import RepoFacts, repository_digest
@@ -84,6 +85,18 @@ def _refuse(path: str, message: str) -> InputError:
     return InputError([Problem(path, 0, 0, message)])
 
 
+def _unusable(bundle: Bundle) -> str:
+    """Why a bundle's repository name or a file path cannot be used as one, else ""."""
+    repo = bundle.repository
+    if not plain_name(repo):
+        return f"repository name {repo!r} (as --repo takes one: no '=', no control characters)"
+    for f in bundle.repo.files:
+        parts = PurePosixPath(f.path).parts
+        if not f.path or not plain_text(f.path) or f.path.startswith("/") or ".." in parts:
+            return f"file path {f.path!r} (relative to the repository, inside it, one line)"
+    return ""
+
+
 def load_bundle(path: Path) -> LoadedBundle:
     """A bundle, checked: its format, the tool and extractors that made it, its content."""
     name = str(path)
@@ -111,6 +124,9 @@ def load_bundle(path: Path) -> LoadedBundle:
         first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": ""}
         where = ".".join(str(p) for p in first["loc"])
         raise _refuse(name, f"malformed facts bundle: {where}: {first['msg']}") from None
+    unusable = _unusable(bundle)
+    if unusable:
+        raise _refuse(name, f"malformed facts bundle: {unusable}")
     if bundle.repo.name != bundle.repository or repository_digest(bundle.repo) != (
         bundle.repository_digest
     ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +59,27 @@ def split_repo_arg(value: str) -> tuple[str, Path]:
     return name, Path(path)
 
 
+def plain_text(text: str) -> bool:
+    """No control or format characters (a newline, NUL, a right-to-left override)."""
+    return not any(unicodedata.category(c) in {"Cc", "Cf"} for c in text)
+
+
+def plain_name(name: str) -> bool:
+    """A repository name: not empty, no `=`, no control or format characters."""
+    return bool(name) and "=" not in name and plain_text(name)
+
+
 def parse_repo_args(values: list[str]) -> list[RepoSpec]:
     """`NAME=PATH` or `PATH` (named after its folder); names must be unique."""
     specs: list[RepoSpec] = []
     problems: list[Problem] = []
     for value in values:
         name, root = split_repo_arg(value)
+        if not plain_name(name):
+            problems.append(
+                Problem(f"--repo {value!r}", 0, 0, "a repository name: not empty, one line")
+            )
+            continue
         if not root.is_dir():
             problems.append(Problem(f"--repo {value}", 0, 0, "not a folder"))
             continue

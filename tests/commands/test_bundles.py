@@ -129,3 +129,38 @@ def test_bundle_takes_one_repository_and_names_stay_unique(bundles: list[Path]) 
     assert done.returncode == 2 and "one repository" in done.stderr
     done = run_cli("plan", SPEC, REPOS[0], REPOS[1], "--facts", str(bundles[0]), "--no-cache")
     assert done.returncode == 2 and 'two repositories are named "infra-tf"' in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("repository", "x\ny", "repository name"),
+        ("repository", "a\u202eb", "repository name"),
+        ("path", "../../etc/passwd", "file path"),
+        ("path", "/etc/passwd", "file path"),
+        ("path", "a\nb.yaml", "file path"),
+    ],
+)
+def test_names_and_paths_a_bundle_cannot_hold(
+    tmp_path: Path, bundles: list[Path], field: str, value: str, message: str
+) -> None:
+    # edited with its digest made to match: refused for what it holds, not as a digest mismatch
+    import hashlib
+
+    data = json.loads(bundles[1].read_text(encoding="utf-8"))
+    if field == "repository":
+        data["repository"] = data["repo"]["name"] = value
+    else:
+        data["repo"]["files"][0]["path"] = value
+    files = sorted(data["repo"]["files"], key=lambda f: f["path"])
+    text = "".join(f"{f['path']}\0{f['sha256']}\n" for f in files)
+    data["repository_digest"] = f"sha256:{hashlib.sha256(text.encode()).hexdigest()}"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    done = run_cli("plan", SPEC, "--facts", str(edited), "--no-cache")
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_a_repository_name_on_more_than_one_line_is_refused() -> None:
+    done = run_cli("facts", f"x\ny={ESTATE / 'infra-tf'}")
+    assert done.returncode == 2 and "a repository name" in done.stderr, done.stderr
