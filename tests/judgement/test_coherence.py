@@ -8,6 +8,7 @@ decided (`risk:` and `strategy:`) must get the same plan back and no error for i
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pytest
@@ -40,6 +41,15 @@ def _sentences() -> list[str]:
         if not c.get("refuse") and not c.get("known_disagreement")
     }
     return sorted(planned | {c["request"] for c in cases() if "request" in c})
+
+
+@cache
+def _drafted(sentence: str) -> Any:
+    """The plan of the spec `infraplan new` drafts from a sentence, built once per run for the
+    tests that read it."""
+    from engine.plan.draft import remedied_draft
+
+    return _plan(remedied_draft(sentence, _kb(), []).text(), False, "draft.yaml")
 
 
 def _plan(text: str, with_estate: bool, name: str = "spec.yaml") -> Any:
@@ -77,10 +87,7 @@ def test_declaring_what_plan_decided_changes_nothing_and_passes(
 
 @pytest.mark.parametrize("sentence", _sentences())
 def test_new_writes_a_spec_that_passes_check(sentence: str) -> None:
-    from engine.plan.draft import remedied_draft
-
-    draft = remedied_draft(sentence, _kb(), [])
-    plan = _plan(draft.text(), False, "draft.yaml")
+    plan = _drafted(sentence)
     errors = [f"{v.rule}: {v.message}" for v in plan.violations if v.severity == "error"]
     assert errors == [], (sentence, errors)
 
@@ -109,12 +116,11 @@ def test_new_keeps_the_decisions_the_sentence_gets(sentence: str) -> None:
     """Drafting a spec from a sentence must not move risk or strategy: the draft plans what the
     sentence planned (a filled rollback or booked window never lowers anything)."""
     from engine.plan.build import build_plan
-    from engine.plan.draft import remedied_draft
     from engine.spec.intake import spec_from_request
 
     kb = _kb()
     direct = build_plan(spec_from_request(sentence, kb.knowledge, []), kb)
-    drafted = _plan(remedied_draft(sentence, kb, []).text(), False, "draft.yaml")
+    drafted = _drafted(sentence)
     assert drafted.decisions["risk"].value == direct.decisions["risk"].value, sentence
     assert (
         drafted.decisions["implementation_strategy"].value
