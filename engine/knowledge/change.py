@@ -69,6 +69,11 @@ class IntakeSettings(Strict):
         description="Openings that make a request of a suggestion ('why don't we add ...'): "
         "taken off before reading, so they are neither a negation nor a question.",
     )
+    consequence_markers: list[str] = Field(
+        default_factory=list,
+        description="Context markers that introduce the change itself when an action follows "
+        "them ('Loki has replaced ELK, so tear it down'); else they start a reason.",
+    )
     non_production_words: list[str] = Field(
         default_factory=list,
         description="Words that name every environment before production ('non-prod only').",

@@ -186,6 +186,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))
     ]
     actions = set(rules.action_concepts)
+    consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -240,7 +241,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             clauses.append(clause)
         elif (
             meaning == "context"
-            and matched == ("so",)
+            and matched in consequences
             and _next_meaning(tokens, i, table) in actions
         ):
             # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
