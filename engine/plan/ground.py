@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from engine.knowledge.model import Knowledge
 from engine.plan.stages import RolloutStep, deploying_stages
@@ -62,19 +63,24 @@ def grounding(
     return Grounding(stages=staged or stages, controllers=frozenset(used), flag=flag)
 
 
-def _names(text: str, word: str) -> bool:
-    """Whether the text names `word` as a whole word (`terraform-auditor` does not name
-    Terraform)."""
-    pattern = r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])"
-    return re.search(pattern, text.lower()) is not None
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])")
+
+
+def _names(lowered: str, word: str) -> bool:
+    """Whether the (lower-case) text names `word` as a whole word (`terraform-auditor` does not
+    name Terraform)."""
+    return word.lower() in lowered and _whole_word(word).search(lowered) is not None
 
 
 def keeps(text: str, knowledge: Knowledge, grounded: Grounding, reads: bool = False) -> bool:
     """Whether a stage text holds only what the plan has (knowledge/wording.yaml conditions);
     `reads`: the text only reads (a success metric's `how`), so a tool's `reading` controllers
     count."""
+    lowered = text.lower()
     for w in knowledge.wording:
-        if not w.condition or not _names(text, w.find):
+        if not w.condition or not _names(lowered, w.find):
             continue
         needed = (w.reading if reads else []) or w.controllers
         if needed and not set(needed) & grounded.controllers:

@@ -92,9 +92,11 @@ def _table(
     alternatives: tuple[str, ...],
     environment_take_backs: tuple[str, ...],
     non_production: tuple[str, ...],
-) -> list[tuple[tuple[str, ...], str]]:
-    """(term words, meaning), longest first; meaning is a concept, `env:<id>`, `not`, `alt`,
-    `break`, `context` or `take-back`."""
+) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """(term words, meaning) by the term's first word, longest first, then by words; meaning is
+    a concept, `env:<id>`, `not`, `alt`, `break`, `context` or `take-back`. Only the terms that
+    begin with a token can match at it, so reading looks at those alone (the order within them
+    is the whole table's, so the first match is the same)."""
     out: set[tuple[tuple[str, ...], str]] = set()
     out |= {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
     out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
@@ -105,7 +107,10 @@ def _table(
     out |= {(tuple(words(t)), "take-back") for t in take_backs}
     out |= {(tuple(words(t)), "env-take-back") for t in environment_take_backs}
     out |= {(tuple(words(t)), "non-production") for t in non_production}
-    return sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t))
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for term in sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t)):
+        index.setdefault(term[0][0], []).append(term)
+    return index
 
 
 def _versions(text: str, units: set[str]) -> tuple[str, ...]:
@@ -137,11 +142,14 @@ class _Clause:
     subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
 
 
-def _next_meaning(tokens: list[str], i: int, table: list[tuple[tuple[str, ...], str]]) -> str:
+def _next_meaning(
+    tokens: list[str], i: int, table: dict[str, list[tuple[tuple[str, ...], str]]]
+) -> str:
     """What the words at position i mean: the concept of the term starting there, else the word."""
     if i >= len(tokens):
         return ""
-    return next((c for t, c in table if tuple(tokens[i : i + len(t)]) == t), tokens[i])
+    candidates = table.get(tokens[i], ())
+    return next((c for t, c in candidates if tuple(tokens[i : i + len(t)]) == t), tokens[i])
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
@@ -213,7 +221,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             continue
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
-        for term, concept in table:
+        for term, concept in table.get(token, ()):
             if tuple(tokens[i : i + len(term)]) == term:
                 meaning, length, matched = concept, len(term), term
                 break
