@@ -1,4 +1,5 @@
-"""Print the judgement agreement per dimension after the run."""
+"""Print the judgement agreement per dimension after the run (of the case files whose tests ran
+in this process: all of them with `pytest -n 0`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests.judgement.harness import agreement_report, all_outcomes
+    from tests.judgement.harness import agreement_report, judged_so_far
 
-    if all_outcomes.cache_info().currsize:  # only when the judgement tests ran
-        terminalreporter.write_line(agreement_report(all_outcomes()))
+    outcomes, judged = judged_so_far()
+    if outcomes:  # only when judgement tests ran here
+        terminalreporter.write_line(agreement_report(outcomes, judged))

@@ -24,12 +24,19 @@ SETS = ("assessment", "design", "testing", "reviews", "development")
 STABLE = ("risk", "implementation_strategy", "deployment_strategy")
 
 
-def cases() -> list[dict[str, Any]]:
-    out = []
-    for path in CASE_FILES:
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
-            out.append({**case, "file": path.name})
-    return out
+def cases(case_file: str | None = None) -> list[dict[str, Any]]:
+    """Every case, or those of one case file (by name), each with the file it is in."""
+    return [
+        {**case, "file": path.name}
+        for path in CASE_FILES
+        if case_file is None or path.name == case_file
+        for case in _load(path)
+    ]
+
+
+@cache
+def _load(path: Path) -> tuple[dict[str, Any], ...]:
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def known_disagreements() -> list[dict[str, str]]:
@@ -177,12 +184,28 @@ def judge(case: dict[str, Any]) -> Outcome:
     return out
 
 
-@cache
+# the outcomes of each case file, planned once per process (each file's tests run in one worker)
+_OUTCOMES: dict[str, tuple[Outcome, ...]] = {}
+
+
+def outcomes_of(case_file: str) -> tuple[Outcome, ...]:
+    """The outcome of every case of one file, in file order."""
+    if case_file not in _OUTCOMES:
+        _OUTCOMES[case_file] = tuple(judge(c) for c in cases(case_file))
+    return _OUTCOMES[case_file]
+
+
 def all_outcomes() -> tuple[Outcome, ...]:
-    return tuple(judge(c) for c in cases())
+    return tuple(o for path in CASE_FILES for o in outcomes_of(path.name))
 
 
-def agreement_report(outcomes: tuple[Outcome, ...]) -> str:
+def judged_so_far() -> tuple[tuple[Outcome, ...], list[dict[str, Any]]]:
+    """The outcomes this process planned (the files whose tests ran here), with their cases."""
+    done = [p.name for p in CASE_FILES if p.name in _OUTCOMES]
+    return tuple(o for f in done for o in _OUTCOMES[f]), [c for f in done for c in cases(f)]
+
+
+def agreement_report(outcomes: tuple[Outcome, ...], judged: list[dict[str, Any]]) -> str:
     checked: Counter[str] = Counter()
     agreed: Counter[str] = Counter()
     for o in outcomes:
@@ -196,11 +219,11 @@ def agreement_report(outcomes: tuple[Outcome, ...]) -> str:
             )
     total_c, total_a = sum(checked.values()), sum(agreed.values())
     by_file: dict[str, list[int]] = {}
-    for c, o in zip(cases(), outcomes, strict=True):
+    for c, o in zip(judged, outcomes, strict=True):
         tally = by_file.setdefault(c["file"], [0, 0])
         tally[0] += sum(o.agreed.values())
         tally[1] += sum(o.checked.values())
-    variants = sum(len(c.get("variants") or []) for c in cases())
+    variants = sum(len(c.get("variants") or []) for c in judged)
     unstable = sum(len(o.unstable) for o in outcomes)
     lines.append(f"  {'all':<24} {total_a:>3}/{total_c:<3} {100 * total_a / max(total_c, 1):5.1f}%")
     lines.append(f"  metamorphic variants: {variants - unstable}/{variants} stable")
@@ -216,4 +239,4 @@ if __name__ == "__main__":  # python -m tests.judgement.harness: the report and 
     for o in outcomes:
         for d in ([o.error] if o.error else []) + o.disagreements + o.unstable:
             print(f"{o.case}: {d}")
-    print(agreement_report(outcomes))
+    print(agreement_report(outcomes, cases()))

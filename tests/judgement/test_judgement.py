@@ -1,45 +1,33 @@
 """Judgement: the hand-written cases (expectations written before any run) and their
-metamorphic variants. The agreement per dimension is printed at the end of the run."""
+metamorphic variants. Each case file's cases are judged by its own module
+(test_judgement_<set>.py, built by tests/judgement/judged.py); this one checks the sets together
+without planning anything. The agreement per dimension is printed at the end of the run."""
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
-from tests.judgement.harness import all_outcomes, cases, known_disagreements
+from tests.judgement.harness import CASE_FILES, cases, known_disagreements
 
+HERE = Path(__file__).parent
 IDS = [c["id"] for c in cases()]
 
 
-def _unknown(case_id: str, found: list[str]) -> list[str]:
-    known = [k["about"] for k in known_disagreements() if k["case"] == case_id]
-    return [d for d in found if not any(d.startswith(k) for k in known)]
+def test_every_case_file_has_its_test_module() -> None:
+    """A new set is judged only if a module names it (so a set is never silently left out)."""
+    named = {
+        m.group(1)
+        for module in HERE.glob("test_judgement_*.py")
+        for m in re.finditer(r'judgement_tests\("([^"]+)"\)', module.read_text("utf-8"))
+    }
+    assert named == {p.name for p in CASE_FILES}
 
 
-@pytest.mark.parametrize("case_id", IDS)
-def test_decisions_within_the_expected_sets(case_id: str) -> None:
-    outcome = next(o for o in all_outcomes() if o.case == case_id)
-    assert not outcome.error, outcome.error
-    assert _unknown(case_id, outcome.disagreements) == []
-
-
-@pytest.mark.parametrize("case_id", IDS)
-def test_metamorphic_variants_do_not_move_decisions(case_id: str) -> None:
-    outcome = next(o for o in all_outcomes() if o.case == case_id)
-    assert _unknown(case_id, outcome.unstable) == []
-
-
-def test_known_disagreements_still_hold_and_are_few() -> None:
-    """A known disagreement that no longer occurs is removed from the list; the list stays
-    small (acceptance: at least 95% of decisions agree, on every set)."""
-    found = {o.case: o.disagreements + o.unstable for o in all_outcomes()}
+def test_known_disagreements_name_existing_cases() -> None:
+    ids = set(IDS)
     for k in known_disagreements():
-        assert k["case"] in found and k["why"], k
-        assert any(d.startswith(k["about"]) for d in found[k["case"]]), f"stale: {k}"
-    for o_file in {c["file"] for c in cases()}:
-        outcomes = [o for c, o in zip(cases(), all_outcomes(), strict=True) if c["file"] == o_file]
-        agreed = sum(sum(o.agreed.values()) for o in outcomes)
-        checked = sum(sum(o.checked.values()) for o in outcomes)
-        assert agreed >= 0.95 * checked, (o_file, agreed, checked)
+        assert k["case"] in ids and k["about"] and k["why"], k
 
 
 def test_case_ids_are_unique() -> None:
