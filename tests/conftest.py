@@ -116,3 +116,31 @@ def run_entry_point(
         env=full_env,
         timeout=120,
     )
+
+
+# The files that take longest, started first: pytest-xdist (`--dist loadfile`) hands files to
+# the workers in collection order, so a long file collected last would leave the other workers
+# idle at the end. Longest first (measured with --durations); files not named keep their order.
+LONGEST_FIRST = (
+    "tests/judgement/test_coherence.py",
+    "tests/plan/test_llm.py",
+    "tests/commands/test_precommit.py",
+    "tests/hostile/test_resources.py",
+    "tests/judgement/test_judgement_first.py",
+    "tests/judgement/test_judgement_holdout_1.py",
+    "tests/judgement/test_judgement_holdout_2.py",
+    "tests/judgement/test_judgement_holdout_3.py",
+    "tests/judgement/test_judgement_holdout_4.py",
+    "tests/audit/test_report.py",
+    "tests/plan/test_determinism.py",
+    "tests/commands/test_readme.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        return rank.get(item.nodeid.split("::", 1)[0], len(rank))
+
+    items.sort(key=key)  # stable: within a file, and among the others, the order stays
