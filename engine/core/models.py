@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+# one set object per distinct combination of fields set, shared by every instance of a frozen
+# model: pydantic keeps a set per instance (over 2 KB for a Terraform block: half an estate's
+# memory). Sharing is safe only because these models are frozen: pydantic then never adds to
+# an instance's set in place (model_copy copies the set before updating it).
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _shared_fields_set(model: BaseModel) -> None:
+    fields = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(fields), fields)
+    if shared is not fields:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
 
 
 class Strict(BaseModel):
@@ -14,9 +28,18 @@ class Strict(BaseModel):
 
 
 class Out(BaseModel):
-    """A model for output: plain, immutable."""
+    """A model for output: plain, immutable. Estates hold hundreds of thousands of these, so
+    instances share their record of which fields were set (see _FIELDS_SETS)."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        _shared_fields_set(self)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        _shared_fields_set(copied)
+        return copied
 
 
 def single_key_items(value: Any, key_name: str, value_name: str) -> Any:

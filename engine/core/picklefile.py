@@ -21,6 +21,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 _MAGIC = b"infraplan-cache-1\n"
 _ENGINE = Path(__file__).resolve().parents[1]
@@ -73,13 +74,30 @@ def read_private(path: Path) -> bytes | None:
             return None
 
 
+def _header(key: str, digest: hashlib._Hash) -> bytes:
+    return _MAGIC + key.encode() + b"\n" + digest.hexdigest().encode()
+
+
+class _HashingWriter:
+    """A file that passes what is written on to `handle` and keeps the digest of it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+
 def read_pickle(path: Path, key: str) -> object:
     """The object stored under `key` at `path`, or None (absent, foreign, damaged, stale)."""
     data = read_private(path)
     if data is None:
         return None
-    head, _, body = data.partition(b"\n\n")
-    if head != _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode():
+    split = data.find(b"\n\n")
+    body = memoryview(data)[split + 2 :]  # not a copy: the estate's pickle is tens of MB
+    if split < 0 or data[:split] != _header(key, hashlib.sha256(body)):
         return None
     try:
         with no_gc():
@@ -92,12 +110,17 @@ def write_pickle(path: Path, key: str, value: object) -> None:
     """Store `value` under `key` at `path` atomically; any failure only costs the cache."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        head = _MAGIC + key.encode() + b"\n" + hashlib.sha256(body).hexdigest().encode()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(head + b"\n\n" + body)
+            # streamed: the pickle is never held in memory whole. The header (of known length)
+            # is written last, over a placeholder, once the body's digest is known.
+            placeholder = _header(key, hashlib.sha256())
+            handle.write(b"\0" * len(placeholder) + b"\n\n")
+            body = _HashingWriter(handle)
+            pickle.Pickler(body, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            handle.seek(0)
+            handle.write(_header(key, body.digest))
         os.replace(temp, path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         with contextlib.suppress(OSError):

@@ -92,6 +92,7 @@ def read_index(folder: Path | None, root: Path) -> Index:
     if data is None:
         return Index(path)
     head, _, body = data.partition(b"\n")
+    del data  # the body is a copy: the index need not be held twice
     try:
         header = json.loads(head)
         valid = (
@@ -122,7 +123,8 @@ def write_index(index: Index, facts: dict[str, FileExtract]) -> None:
         index.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(header + b"\n" + body)
+            handle.write(header + b"\n")
+            handle.write(body)
         os.replace(temp, index.path)
     except OSError:
         with contextlib.suppress(OSError):

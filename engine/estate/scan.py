@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from engine.estate.argo import argo_units
+from engine.estate.compact import share_equal_values
 from engine.estate.delivery import Delivery
 from engine.estate.discover import CODEOWNERS_PLACES, Diagnostic, FileEntry, RepoSpec
 from engine.estate.extract import FileExtract
@@ -84,12 +85,10 @@ def _entry(repo: str, f: FileFacts) -> FileEntry:
     return FileEntry(repo=repo, path=f.path, abspath=Path(f.path), kind=f.kind, size=f.size)
 
 
-def assemble(
-    read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions | None = None
-) -> Estate:
-    """One Estate from repositories as read (from their folders or from facts bundles)."""
-    options = options or ScanOptions()
-    estate = Estate()
+def _files_by_repo(
+    read: list[RepoFacts],
+) -> tuple[dict[str, list[tuple[FileEntry, FileExtract, str]]], list[Diagnostic]]:
+    """Every repository's files with their facts, and the diagnostics of reading them."""
     diagnostics: list[Diagnostic] = [d for r in read for d in r.diagnostics]
     by_repo: dict[str, list[tuple[FileEntry, FileExtract, str]]] = {}
     for r in read:
@@ -100,13 +99,32 @@ def assemble(
                 Diagnostic(repo=r.name, path=f.path, line=p.line, reason=p.reason)
                 for p in f.facts.problems
             )
-    per_repo = {r.name: r for r in read}
+    return by_repo, diagnostics
+
+
+def _repo_settings(
+    read: list[RepoFacts], options: ScanOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Environment aliases (the options', then each repository's) and roles repositories name."""
     aliases = dict(options.environment_aliases)
     named_roles: dict[str, str] = {}
     for r in read:
         if r.configured:
             aliases.update(r.config_environments)
             named_roles[r.name] = r.config_role
+    return aliases, named_roles
+
+
+def assemble(
+    read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions | None = None
+) -> Estate:
+    """One Estate from repositories as read (from their folders or from facts bundles). `read`
+    is consumed: it is empty afterwards."""
+    options = options or ScanOptions()
+    estate = Estate()
+    by_repo, diagnostics = _files_by_repo(read)
+    per_repo = {r.name: r for r in read}
+    aliases, named_roles = _repo_settings(read, options)
     placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
     yaml_repos: dict[str, RepoYaml] = {}
@@ -187,6 +205,12 @@ def assemble(
                         repo=name, path=entry.path, owners=file_owners, **ff.workflow.model_dump()
                     )
                 )
+    # every file's facts are placed: let them go before delivery, which copies every object and
+    # block (they were most of a cold run's peak memory); the caller hands `read` over
+    read.clear()
+    per_repo.clear()
+    for items in by_repo.values():
+        items.clear()
     whole = whole_repo(objects, estate.terraform, placer)
     terraform = TerraformDelivery(blocks=list(estate.terraform))
     try:
@@ -212,4 +236,5 @@ def assemble(
     estate.diagnostics.extend(
         sorted(set(diagnostics), key=lambda d: (d.repo, d.path, d.line, d.reason))
     )
+    share_equal_values(estate)  # held, cached and loaded once each (engine/estate/compact.py)
     return estate

@@ -1,0 +1,79 @@
+"""Sharing what repeats in an assembled estate, so that it is held (and pickled, and loaded from
+the estate cache) once: equal strings, and equal small records (why an object is live, how it is
+delivered, the charts it installs).
+
+An organisation's estate repeats itself: 60,000 Terraform blocks and 10,000 objects carry a few
+thousand distinct delivery records and about a tenth as many distinct strings as they hold. Each
+is a separate object when built (and pydantic copies strings and lists as it validates), so an
+estate held about 200 MB where its distinct values need well under half of that.
+
+Only values are replaced, each by an equal one: nothing anyone reads changes. Records are
+frozen, so one record may stand for many; containers are never shared (a list stays its
+owner's), only their contents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.estate.model import ChartUse, Delivered, Estate, Why
+
+# small records that repeat, shared when equal. A record's fields are compared in order; its
+# nested records are compared by identity, so a type listed here lists the types it holds first.
+SHARED_BY_VALUE: tuple[type[BaseModel], ...] = (Why, ChartUse, Delivered)
+
+
+class _Sharer:
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.records: dict[tuple[Any, ...], BaseModel] = {}
+
+    def value(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self.strings.setdefault(value, value)
+        if kind is list:
+            for i, item in enumerate(value):
+                shared = self.value(item)
+                if shared is not item:
+                    value[i] = shared
+            return value
+        if kind is dict:
+            if not value:
+                return value
+            return {self.value(k): self.value(v) for k, v in value.items()}
+        if isinstance(value, BaseModel):
+            return self.record(value)
+        return value
+
+    def record(self, record: BaseModel) -> BaseModel:
+        fields = record.__dict__
+        for name, value in fields.items():
+            shared = self.value(value)
+            if shared is not value:
+                fields[name] = shared  # an equal value: the record reads the same
+        if type(record) not in SHARED_BY_VALUE:
+            return record
+        key = (type(record), *(_identity(v) for v in fields.values()))
+        return self.records.setdefault(key, record)
+
+
+def _identity(value: Any) -> Any:
+    """A field's value as a dictionary key: itself when hashable, else what it holds (nested
+    records, already shared, by identity)."""
+    if isinstance(value, BaseModel):
+        return id(value)
+    if type(value) is list:
+        return ("list", *(_identity(v) for v in value))
+    if type(value) is dict:
+        return ("dict", *((k, _identity(v)) for k, v in value.items()))
+    return (type(value), value)  # True and 1 are equal keys; their types are not
+
+
+def share_equal_values(estate: Estate) -> None:
+    """Make equal strings and equal small records of the estate one object each, in place."""
+    sharer = _Sharer()
+    for name in type(estate).model_fields:
+        sharer.value(getattr(estate, name))

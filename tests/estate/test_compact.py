@@ -1,0 +1,44 @@
+"""Sharing equal values in an assembled estate (engine/estate/compact.py)."""
+
+from __future__ import annotations
+
+import pickle
+
+from engine.estate.compact import share_equal_values
+from engine.estate.model import ChartUse, Delivered, Estate, TerraformFact, Why
+
+
+def _block(name: str, live: bool) -> TerraformFact:
+    why = Why(live="applied by " + "".join(["the", " root"]))  # built, not a shared literal
+    charts = [ChartUse(name="agent", installed_by="terraform")]
+    return TerraformFact(
+        line=1,
+        block="resource",
+        type="helm_release",
+        name=name,
+        repo="mono",
+        path="live/" + "main.tf",
+        module="live",
+        delivery=Delivered(live=live, delivered_by="terraform", charts=charts, why=why),
+    )
+
+
+def test_equal_records_and_strings_become_one_object_and_read_the_same() -> None:
+    estate = Estate(terraform=[_block("a", True), _block("b", True), _block("c", False)])
+    before = estate.model_dump_json()
+    share_equal_values(estate)
+    a, b, c = estate.terraform
+    assert estate.model_dump_json() == before
+    assert a.delivery is b.delivery and a.delivery is not c.delivery
+    assert a.delivery.why is c.delivery.why
+    assert a.path is b.path
+    assert a.owners is not b.owners  # containers stay their owner's
+
+
+def test_sharing_survives_the_estate_cache() -> None:
+    estate = Estate(terraform=[_block("a", True), _block("b", True)])
+    share_equal_values(estate)
+    loaded = pickle.loads(pickle.dumps(estate))
+    assert loaded == estate
+    assert loaded.terraform[0].delivery is loaded.terraform[1].delivery
+    assert loaded.terraform[0].model_fields_set is loaded.terraform[1].model_fields_set
