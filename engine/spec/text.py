@@ -165,6 +165,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         .replace("n't", " not")
         .replace("cannot", "can not")
     )
+    for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside):
+            lowered = re.sub(rf"\b{re.escape(short.short)}\b", short.means, lowered)
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
