@@ -96,6 +96,11 @@ class IntakeSettings(Strict):
         description="Short forms that mean one thing only beside a companion word ('CA' is the "
         "cluster autoscaler beside Karpenter, a certificate authority elsewhere).",
     )
+    policy_name_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs that begin a hyphenated policy name ('require-team-label', "
+        "'disallow-latest-tag'): the name is read as a policy, not as the action.",
+    )
     question_words: list[str]
     ambiguous_environment_words: list[str]
     quantity_units: list[str]

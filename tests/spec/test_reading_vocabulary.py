@@ -62,3 +62,68 @@ def test_a_database_port_is_not_a_port_of_the_database(kb: KnowledgeBase) -> Non
 )
 def test_short_forms_plan_like_the_long_ones(kb: KnowledgeBase, a: str, b: str) -> None:
     assert _plan(a, kb) == _plan(b, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Grant the finance team read access to the prod cost reports bucket",
+            "identity-and-access",
+        ),
+        ("Limit who can run Kasten restores to the platform team", "identity-and-access"),
+        ("Stop paying for the unused dev OpenSearch domain by shutting it down", "decommissioning"),
+    ],
+)
+def test_what_the_request_is_about_wins_over_what_it_names(
+    kb: KnowledgeBase, text: str, category: str
+) -> None:
+    match = match_text(text, kb.knowledge)
+    assert match.chosen is not None and match.chosen.category == category, match.candidates
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (  # reasons first: the version after the name is the target
+            "Upgrade the prod billing DB from MySQL 5.7 to 8.0",
+            "Since MySQL 5.7 is EOL, the prod billing DB needs to go to MySQL 8",
+        ),
+        (  # what is already done is context
+            "Delete the old prod Elasticsearch domain now that the move to OpenSearch finished",
+            "Delete the old prod Elasticsearch domain; the OpenSearch migration is complete",
+        ),
+        (  # the subject in one clause, the encryption in the next
+            "Encrypt the unencrypted prod Aurora cluster at rest",
+            "the prod Aurora cluster was created without encryption -- turn on encryption at rest",
+        ),
+        (  # a test restore into an isolated account is a drill
+            "Restore drill of the billing DB snapshot into a sandbox account",
+            "A restore of the billing DB snapshot into a sandbox account should be rehearsed",
+        ),
+        (  # a policy named after its verb does not enforce
+            "Kyverno policy for missing probes in Audit mode on all clusters",
+            "Kyverno require-probes policy in Audit mode on all clusters",
+        ),
+        (
+            "Switch the Gatekeeper required-labels constraint from dryrun to deny in prod",
+            "The required-labels constraint in prod should stop being dry-run and start denying",
+        ),
+        (
+            "Trivy scanning in GitHub Actions, report-only",
+            "Trivy scanning in GH Actions, report-only",
+        ),
+        (
+            "Move the prod search service to IRSA",
+            "Move prod search off the node instance role onto IRSA",
+        ),
+    ],
+)
+def test_two_shapes_of_one_request_plan_alike(kb: KnowledgeBase, a: str, b: str) -> None:
+    assert _plan(a, kb) == _plan(b, kb)
+
+
+def test_a_drill_is_low_and_a_real_restore_is_not(kb: KnowledgeBase) -> None:
+    drill = _plan("Test-restore the prod billing DB snapshot into a separate account", kb)
+    real = _plan("Restore the prod billing DB from last night's snapshot", kb)
+    assert drill["risk"] == "low" and real["risk"] in ("high", "critical")
