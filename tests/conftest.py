@@ -131,6 +131,7 @@ LONGEST_FIRST = (
     "tests/judgement/test_judgement_holdout_2.py",
     "tests/judgement/test_judgement_holdout_3.py",
     "tests/judgement/test_judgement_holdout_4.py",
+    "tests/judgement/test_judgement_holdout_5.py",
     "tests/audit/test_report.py",
     "tests/plan/test_determinism.py",
     "tests/commands/test_readme.py",

@@ -50,6 +50,14 @@ class ChangeKind(Strict):
     traits: list[str]
 
 
+class Abbreviation(Strict):
+    """A short form read as `means` when one of `beside` is in the same sentence."""
+
+    short: str
+    means: str
+    beside: list[str]
+
+
 class IntakeSettings(Strict):
     """How sentences are read (knowledge/intake.yaml)."""
 
@@ -82,6 +90,16 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Negators that name what is replaced ('instead of X'): they negate only up "
         "to the next 'and'.",
+    )
+    abbreviations: list[Abbreviation] = Field(
+        default_factory=list,
+        description="Short forms that mean one thing only beside a companion word ('CA' is the "
+        "cluster autoscaler beside Karpenter, a certificate authority elsewhere).",
+    )
+    policy_name_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs that begin a hyphenated policy name ('require-team-label', "
+        "'disallow-latest-tag'): the name is read as a policy, not as the action.",
     )
     question_words: list[str]
     ambiguous_environment_words: list[str]

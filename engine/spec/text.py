@@ -45,6 +45,10 @@ _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
 _TARGET = re.compile(
     r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
 )
+# "go to Postgres 15": a version after the name of what moves to it (not "to port 8080")
+_NAMED_TARGET = re.compile(
+    r"\bto\s+(?!(?:port|a|an|the)\b)[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
+)
 
 
 def singular(word: str) -> str:
@@ -125,6 +129,9 @@ def _versions(text: str, units: set[str]) -> tuple[str, ...]:
     for m in _TARGET.finditer(text):
         if not quantity(m.group(3)):
             return (m.group(1) or m.group(2),)
+    for m in _NAMED_TARGET.finditer(text):
+        if not quantity(m.group(2)):
+            return (m.group(1),)
     listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"
     return (listed[0], listed[-1]) if len(listed) >= 2 else ()
 
@@ -165,6 +172,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         .replace("n't", " not")
         .replace("cannot", "can not")
     )
+    for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside):
+            lowered = re.sub(rf"\b{re.escape(short.short)}\b", short.means, lowered)
+    if rules.policy_name_verbs:  # "Kyverno require-resource-limits policy": a name, not an action
+        verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
+        lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)

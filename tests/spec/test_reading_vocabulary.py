@@ -1,0 +1,129 @@
+"""Reading faults found by held-out set 5, each checked on sentences of our own: abbreviations
+and tools named without a verb, and the same request in two shapes planning alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.decide.base import KnowledgeBase
+from engine.plan.build import build_plan
+from engine.spec.intake import match_text, read, spec_from_request
+
+
+def _plan(text: str, kb: KnowledgeBase) -> dict[str, object]:
+    plan = build_plan(spec_from_request(text, kb.knowledge, []), kb, None)
+    return {d: plan.decisions[d].value for d in ("category", "risk", "implementation_strategy")}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("DD agent with APM on the billing API in staging", "observability"),
+        ("APM for the search service", "observability"),
+        ("mysqldump of the CMS database to a bucket every night", "backup-and-recovery"),
+        ("mirrord for devs debugging against the shared dev cluster", "developer-experience"),
+        ("Terraform 1.5 → 1.9 in every stack", "tool-upgrade"),
+    ],
+)
+def test_short_forms_and_bare_tool_names_are_read(
+    kb: KnowledgeBase, text: str, category: str
+) -> None:
+    match = match_text(text, kb.knowledge)
+    assert match.chosen is not None and match.chosen.category == category, match.candidates
+
+
+def test_apm_changes_the_application(kb: KnowledgeBase) -> None:
+    plan = build_plan(spec_from_request("APM for the search service", kb.knowledge, []), kb, None)
+    assert "application-integration" in plan.decisions["design"].value
+
+
+def test_ca_is_the_cluster_autoscaler_only_beside_karpenter(kb: KnowledgeBase) -> None:
+    assert "node-autoscaler" in read("Retire CA now that Karpenter runs", kb.knowledge).concepts
+    assert "node-autoscaler" not in read("Rotate the internal CA", kb.knowledge).concepts
+
+
+def test_a_database_port_is_not_a_port_of_the_database(kb: KnowledgeBase) -> None:
+    concepts = read("Close the world-open MySQL port on the prod RDS", kb.knowledge).concepts
+    assert "firewall" in concepts and "migration" not in concepts
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Replace cluster-autoscaler with Karpenter on the prod clusters",
+            "Swap CA for Karpenter on the prod clusters",
+        ),
+        (
+            "Upgrade PostgreSQL 14 to 16 for the prod billing DB",
+            "PG 14 → 16 for the prod billing DB",
+        ),
+    ],
+)
+def test_short_forms_plan_like_the_long_ones(kb: KnowledgeBase, a: str, b: str) -> None:
+    assert _plan(a, kb) == _plan(b, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Grant the finance team read access to the prod cost reports bucket",
+            "identity-and-access",
+        ),
+        ("Limit who can run Kasten restores to the platform team", "identity-and-access"),
+        ("Stop paying for the unused dev OpenSearch domain by shutting it down", "decommissioning"),
+    ],
+)
+def test_what_the_request_is_about_wins_over_what_it_names(
+    kb: KnowledgeBase, text: str, category: str
+) -> None:
+    match = match_text(text, kb.knowledge)
+    assert match.chosen is not None and match.chosen.category == category, match.candidates
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (  # reasons first: the version after the name is the target
+            "Upgrade the prod billing DB from MySQL 5.7 to 8.0",
+            "Since MySQL 5.7 is EOL, the prod billing DB needs to go to MySQL 8",
+        ),
+        (  # what is already done is context
+            "Delete the old prod Elasticsearch domain now that the move to OpenSearch finished",
+            "Delete the old prod Elasticsearch domain; the OpenSearch migration is complete",
+        ),
+        (  # the subject in one clause, the encryption in the next
+            "Encrypt the unencrypted prod Aurora cluster at rest",
+            "the prod Aurora cluster was created without encryption -- turn on encryption at rest",
+        ),
+        (  # a test restore into an isolated account is a drill
+            "Restore drill of the billing DB snapshot into a sandbox account",
+            "A restore of the billing DB snapshot into a sandbox account should be rehearsed",
+        ),
+        (  # a policy named after its verb does not enforce
+            "Kyverno policy for missing probes in Audit mode on all clusters",
+            "Kyverno require-probes policy in Audit mode on all clusters",
+        ),
+        (
+            "Switch the Gatekeeper required-labels constraint from dryrun to deny in prod",
+            "The required-labels constraint in prod should stop being dry-run and start denying",
+        ),
+        (
+            "Trivy scanning in GitHub Actions, report-only",
+            "Trivy scanning in GH Actions, report-only",
+        ),
+        (
+            "Move the prod search service to IRSA",
+            "Move prod search off the node instance role onto IRSA",
+        ),
+    ],
+)
+def test_two_shapes_of_one_request_plan_alike(kb: KnowledgeBase, a: str, b: str) -> None:
+    assert _plan(a, kb) == _plan(b, kb)
+
+
+def test_a_drill_is_low_and_a_real_restore_is_not(kb: KnowledgeBase) -> None:
+    drill = _plan("Test-restore the prod billing DB snapshot into a separate account", kb)
+    real = _plan("Restore the prod billing DB from last night's snapshot", kb)
+    assert drill["risk"] == "low" and real["risk"] in ("high", "critical")
