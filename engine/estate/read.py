@@ -24,6 +24,7 @@ from pydantic import Field
 from engine.core.errors import InputError
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
+from engine.core.picklefile import no_gc
 from engine.estate import cache
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
 from engine.estate.extract import FileExtract, extract
@@ -75,8 +76,11 @@ _INLINE_LIMIT = 64  # fewer cache misses than this are extracted in-process: no 
 
 
 def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[FileExtract]:
-    """In a worker: the facts of a batch of files."""
-    return [extract(kind, data, path) for kind, data, path in batch]
+    """In a worker: the facts of a batch of files. The collector is paused: parse trees are
+    almost all acyclic (no garbage to find), and the collections they trigger cost a quarter of
+    extraction."""
+    with no_gc():
+        return [extract(kind, data, path) for kind, data, path in batch]
 
 
 def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
