@@ -9,6 +9,7 @@ Nothing here raises for bad input: unreadable files become diagnostics.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from engine.core.picklefile import no_gc
@@ -80,6 +81,13 @@ def scan_estate(
     return assemble(read_repositories(repos, knowledge, options), knowledge, options)
 
 
+@lru_cache(maxsize=65536)
+def _folder(path: str) -> str:
+    """A file's folder ("." at the root), once per path: the same paths recur across repositories
+    (copies, forks, one layout per team)."""
+    return str(PurePosixPath(path).parent)
+
+
 def _entry(repo: str, f: FileFacts) -> FileEntry:
     """The file as discovery listed it (its folder is not needed once it is read)."""
     return FileEntry(repo=repo, path=f.path, abspath=Path(f.path), kind=f.kind, size=f.size)
@@ -144,7 +152,7 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
         for entry, ff, _ in items:
             for doc in ff.objects:
                 if doc.detail is not None and doc.detail.type == "kustomize":
-                    kustomizations.add(str(PurePosixPath(entry.path).parent), doc.detail)
+                    kustomizations.add(_folder(entry.path), doc.detail)
         placed = place_objects(name, items, kustomizations, placer, owners)
         objects.extend(placed)
         yaml_repos[name] = RepoYaml(
@@ -155,7 +163,7 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
             artifact_paths=artifact_paths(placed),
         )
         for entry, ff, _ in items:
-            module = str(PurePosixPath(entry.path).parent)
+            module = _folder(entry.path)
             env = placer.environment(entry.path)
             file_owners = owners.of(entry.path)
             for block in ff.terraform:
