@@ -95,6 +95,29 @@ def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple
     return [[items[i] for i in sorted(b)] for b in bins if b]
 
 
+# a tiny file of each kind, extracted before workers fork (see _before_fork)
+_WARM_UP = {
+    "terraform": (b'resource "null_resource" "warm_up" {}\n', "main.tf"),
+    "yaml": (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: warm-up\n", "w.yaml"),
+}
+_HCL_KINDS = {"terraform", "tfvars", "terraform-lock"}
+
+
+def _before_fork(kinds: set[str]) -> None:
+    """What every forked worker would otherwise build for itself, built once before they fork:
+    the HCL parser (lark, its grammar loaded) and the fact models' validators (pydantic builds
+    them on first use), by extracting a tiny file of each kind there is to read: about 0.12 s
+    less CPU in each worker for 0.2 s more here, a gain from two workers on."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        return  # workers start afresh: nothing built here would reach them
+    if kinds & _HCL_KINDS:
+        extract("terraform", *_WARM_UP["terraform"])
+    if kinds - _HCL_KINDS:
+        extract("yaml", *_WARM_UP["yaml"])
+
+
 def _reporter(options: ScanOptions, total: int, hits: int) -> Callable[..., None]:
     """Progress as (files done, total, cache hits), at most every 2% and at the end."""
     step = max(1, total // 50)
@@ -124,6 +147,7 @@ def _extract(
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        _before_fork({kind for kind, _, _ in work.values()})
         slot = {id(item): key for key, item in work.items()}
         batches = _batches([work[k] for k in sorted(work)], jobs * 4)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
