@@ -49,6 +49,9 @@ def no_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count():  # the command line freezes what lives for the whole run
+            gc.freeze()  # (engine/__main__.py): so does what was loaded, or the first
+            # collection after this traverses all of it (a tenth of a second for a large estate)
         if enabled:
             gc.enable()
 

@@ -71,10 +71,9 @@ def _selected(labels: dict[str, str], selector: dict[str, str]) -> bool:
 
 def _clusters(find: Delivery, g: ArgoGenerator) -> list[dict[str, str]]:
     out = []
-    for o in find.objects:
+    for o in find.cluster_secrets:
         d = o.detail
-        if not isinstance(d, SecretShape) or not d.cluster_name or not find.usable(o):
-            continue
+        assert isinstance(d, SecretShape)
         if _selected(o.labels, g.selector):
             element = {"name": d.cluster_name, "nameNormalized": d.cluster_name.lower()}
             if d.cluster_server:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from engine.estate.extract.kinds import (
@@ -25,6 +26,7 @@ from engine.estate.extract.kinds import (
     FluxInstance,
     FluxKustomization,
     HelmRelease,
+    SecretShape,
 )
 from engine.estate.model import K8sObject
 from engine.estate.paths import join
@@ -77,6 +79,16 @@ class Delivery:
         return (
             o.role == "object" and not self.kept_apart(o) and not self.placer.out_of_service(o.path)
         )
+
+    @cached_property
+    def cluster_secrets(self) -> list[K8sObject]:
+        """The objects an Argo CD cluster generator selects from: usable cluster secrets (found
+        once, not once per generator)."""
+        return [
+            o
+            for o in self.objects
+            if isinstance(o.detail, SecretShape) and o.detail.cluster_name and self.usable(o)
+        ]
 
     def environment_of(self, repo: str) -> Callable[[str], str]:
         folders = self.repos[repo].namespace_folders

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from engine.core.picklefile import engine_code, read_pickle, write_pickle
+from engine.core.picklefile import engine_code, no_gc, read_pickle, write_pickle
 from engine.estate.model import Estate
 from engine.estate.read import Listing, RepoFacts, ScanOptions, facts_of
 from engine.knowledge.model import Knowledge
@@ -53,6 +53,7 @@ def cached_estate(
         if options.progress is not None:
             options.progress(total, total, total)
         return estate
-    estate = assemble(facts_of(listings, options), knowledge, options)
-    write_pickle(path, key, estate)
+    with no_gc():  # facts read or extracted, the estate assembled and stored: all live on
+        estate = assemble(facts_of(listings, options), knowledge, options)
+        write_pickle(path, key, estate)
     return estate

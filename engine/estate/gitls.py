@@ -55,7 +55,9 @@ def git_files(root: Path, max_depth: int, max_bytes: int) -> list[str] | None:
     if not (root / ".git").exists():
         return None  # not the top of a work tree: the walk reads only .gitignore files below
     listed = _git(root, [*_LIST, "--cached", "--others"])
-    tracked_ignored = _git(root, [*_LIST, "--cached", "--ignored"])
+    # no index file: nothing is tracked, so nothing tracked is ignored (one git process fewer)
+    untracked_only = (root / ".git").is_dir() and not (root / ".git" / "index").exists()
+    tracked_ignored = [] if untracked_only else _git(root, [*_LIST, "--cached", "--ignored"])
     if listed is None or tracked_ignored is None:
         return None
     drop = set(tracked_ignored)

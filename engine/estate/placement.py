@@ -146,9 +146,12 @@ class Owners:
         from engine.estate.globs import OwnerIndex
 
         self.index = OwnerIndex((r.pattern, r.owners) for r in rules)
+        self.found: dict[str, list[str]] = {}  # a file's objects and blocks: matched once
 
     def of(self, path: str) -> list[str]:
-        return self.index.owners(path)
+        if path not in self.found:
+            self.found[path] = self.index.owners(path)
+        return list(self.found[path])
 
 
 def role_of(

@@ -24,6 +24,7 @@ from pydantic import Field
 from engine.core.errors import InputError
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
+from engine.core.picklefile import no_gc
 from engine.estate import cache
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
 from engine.estate.extract import FileExtract, extract
@@ -75,8 +76,11 @@ _INLINE_LIMIT = 64  # fewer cache misses than this are extracted in-process: no 
 
 
 def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[FileExtract]:
-    """In a worker: the facts of a batch of files."""
-    return [extract(kind, data, path) for kind, data, path in batch]
+    """In a worker: the facts of a batch of files. The collector is paused: parse trees are
+    almost all acyclic (no garbage to find), and the collections they trigger cost a quarter of
+    extraction."""
+    with no_gc():
+        return [extract(kind, data, path) for kind, data, path in batch]
 
 
 def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
@@ -89,6 +93,29 @@ def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple
         bins[target].append(i)
         sizes[target] += len(items[i][1]) + 2000
     return [[items[i] for i in sorted(b)] for b in bins if b]
+
+
+# a tiny file of each kind, extracted before workers fork (see _before_fork)
+_WARM_UP = {
+    "terraform": (b'resource "null_resource" "warm_up" {}\n', "main.tf"),
+    "yaml": (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: warm-up\n", "w.yaml"),
+}
+_HCL_KINDS = {"terraform", "tfvars", "terraform-lock"}
+
+
+def _before_fork(kinds: set[str]) -> None:
+    """What every forked worker would otherwise build for itself, built once before they fork:
+    the HCL parser (lark, its grammar loaded) and the fact models' validators (pydantic builds
+    them on first use), by extracting a tiny file of each kind there is to read: about 0.12 s
+    less CPU in each worker for 0.2 s more here, a gain from two workers on."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        return  # workers start afresh: nothing built here would reach them
+    if kinds & _HCL_KINDS:
+        extract("terraform", *_WARM_UP["terraform"])
+    if kinds - _HCL_KINDS:
+        extract("yaml", *_WARM_UP["yaml"])
 
 
 def _reporter(options: ScanOptions, total: int, hits: int) -> Callable[..., None]:
@@ -120,6 +147,7 @@ def _extract(
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        _before_fork({kind for kind, _, _ in work.values()})
         slot = {id(item): key for key, item in work.items()}
         batches = _batches([work[k] for k in sorted(work)], jobs * 4)
         with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -330,10 +330,8 @@ class Terraform:
                                 else "no cluster is named",
                             ),
                         ),
+                        "versions": instance_versions(self, b, live_insts or chosen),
                     }
-                )
-                fact = fact.model_copy(
-                    update={"versions": instance_versions(self, b, live_insts or chosen)}
                 )
                 out.blocks.append(fact)
                 out.objects.extend(self.embedded(fact))
