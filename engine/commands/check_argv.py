@@ -115,6 +115,10 @@ def main(found: dict[str, Any]) -> None:
     """Run check inside the one error boundary, exiting as click's standalone mode would."""
     from engine.commands.boundary import run_guarded
 
+    # pydantic looks for plugins in every installed distribution's entry points when it builds
+    # the first validator; infraplan uses none, and the hook's own environment holds none.
+    # An explicit setting (a plugin someone wants) stays.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = run_guarded(lambda: run(found))
     except (KeyboardInterrupt, EOFError):
