@@ -58,9 +58,11 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
         if not arg.startswith("-") or arg == "-":
             found["specs"].append(arg)
             continue
-        flag, eq, value = arg.partition("=")
-        if flag.startswith("-o") and flag != "-o" and not eq:  # -oFILE
-            flag, value, eq = "-o", flag[2:], "="
+        if arg.startswith("--"):
+            flag, eq, value = arg.partition("=")
+        else:  # a short option: -o FILE or -oFILE (as click, `-o=x` names "=x")
+            flag, value = arg[:2], arg[2:]
+            eq = "=" if value else ""
         if flag not in SINGLE and flag not in MULTIPLE:
             return None
         if not eq:

@@ -141,6 +141,17 @@ def test_what_it_reads() -> None:
     }
 
 
+def test_short_and_long_values_as_click_reads_them() -> None:
+    def output(*flags: str) -> object:
+        found = check_argv.parse(["check", "a.yaml", *flags])
+        return found and found["output"]
+
+    assert output("-oreport.txt") == output("-o", "report.txt") == "report.txt"
+    assert output("--output=report.txt") == output("--output", "report.txt") == "report.txt"
+    assert output("-o=report.txt") == "=report.txt"
+    assert check_argv.parse(["check", "a.yaml", "-x"]) is None
+
+
 def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_INFRAPLAN_COMPLETE", "bash_source")
     assert check_argv.parse(["check", str(RDS)]) is None
