@@ -32,6 +32,11 @@ def command_line() -> ModuleType:
 
 
 def main() -> None:
+    from engine.commands import check_argv
+
+    check = check_argv.parse(sys.argv[1:])
+    if check is not None:  # the pre-commit hook's command, without click (check_argv.py)
+        check_argv.main(check)
     cli = command_line()
     gc.freeze()  # what is imported lives for the whole run: collections need not traverse it
     cli.main()

@@ -3,7 +3,8 @@ engine/render/check_*.py). Exit codes: 0 clean (warnings and waived findings all
 unwaived error-level violation, 2 a spec that cannot be read or is invalid.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from datetime import date
 from pathlib import Path

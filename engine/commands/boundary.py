@@ -17,8 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-import click
-
+from engine.commands.console import echo
 from engine.core.errors import InputError, Problem
 
 EXIT_INPUT = 2
@@ -37,34 +36,39 @@ def run_guarded(call: Callable[[], Any]) -> Any:
             raise
         _flush_stdout()
         return result
-    except (SystemExit, click.exceptions.ClickException, click.exceptions.Abort):
+    except SystemExit:
         raise
-    except click.exceptions.Exit:
-        raise
-    except InputError as exc:
-        _problems(exc.problems, exc.omitted)
-    except RecursionError:
-        _problems([Problem("input", 0, 0, "nested too deeply to read")])
-    except UnicodeError as exc:
-        _problems([Problem("input", 0, 0, f"not UTF-8 text ({exc.__class__.__name__})")])
-    except MemoryError:
-        _problems([Problem("input", 0, 0, "too large to process in the available memory")])
-    except OSError as exc:
-        _problems([_os_problem(exc)])
     except Exception as exc:
-        if _parser_error(exc):  # YAML or HCL that no reader turned into a Problem
-            _problems(
-                [
-                    Problem(
-                        "input",
-                        0,
-                        0,
-                        f"cannot parse: {_clip(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}",
-                    )
-                ]
-            )
-        _internal(exc)  # a bug: one line, the traceback only on request
+        if _click_exception(exc):  # usage errors, aborts and exits are click's to report
+            raise
+        _handle(exc)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _click_exception(exc: Exception) -> bool:
+    """A click usage error, abort or exit (none can exist where click was never imported:
+    `check` on the pre-commit path runs without it)."""
+    click = sys.modules.get("click")
+    return click is not None and isinstance(
+        exc, (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit)
+    )
+
+
+def _handle(exc: Exception) -> NoReturn:
+    if isinstance(exc, InputError):
+        _problems(exc.problems, exc.omitted)
+    if isinstance(exc, RecursionError):
+        _problems([Problem("input", 0, 0, "nested too deeply to read")])
+    if isinstance(exc, UnicodeError):
+        _problems([Problem("input", 0, 0, f"not UTF-8 text ({exc.__class__.__name__})")])
+    if isinstance(exc, MemoryError):
+        _problems([Problem("input", 0, 0, "too large to process in the available memory")])
+    if isinstance(exc, OSError):
+        _problems([_os_problem(exc)])
+    if _parser_error(exc):  # YAML or HCL that no reader turned into a Problem
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _problems([Problem("input", 0, 0, f"cannot parse: {_clip(first)}")])
+    _internal(exc)  # a bug: one line, the traceback only on request
 
 
 def _parser_error(exc: Exception) -> bool:
@@ -115,7 +119,7 @@ def _clip(text: str) -> str:
 
 def _err(line: str) -> None:
     with contextlib.suppress(OSError):  # stderr itself gone: the exit code is all that is left
-        click.echo(line, err=True)
+        echo(line, err=True)
 
 
 def _flush_stdout() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
+from engine.commands.console import echo
 from engine.core.errors import InputError, Problem
 from engine.core.files import is_regular_file, write_atomic
 
@@ -42,13 +42,11 @@ def knowledge_only(settings: Settings) -> Knowledge:
 def _progress(done: int, total: int, hits: int) -> None:
     """One line on stderr (a terminal: see Settings.progress), rewritten in place."""
     if total >= PROGRESS_FROM_FILES:
-        click.echo(
-            f"\rreading files {done}/{total} ({hits} from the cache)", err=True, nl=done >= total
-        )
+        echo(f"\rreading files {done}/{total} ({hits} from the cache)", err=True, nl=done >= total)
 
 
 def _notice(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def read_bundles(settings: Settings) -> list[LoadedBundle]:
@@ -115,16 +113,24 @@ def safe_text(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
-def _not_an_input(output: Path) -> None:
-    """Refuse an output file that is one of the command's own input files (`attest P --key K
-    -o K` would replace the key): nothing is written, the input stays."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None or not output.is_file():
-        return
+def _command_inputs() -> list[object]:
+    """The values of the running click command's parameters, except its output."""
+    click = sys.modules.get("click")
+    ctx = click.get_current_context(silent=True) if click is not None else None
     values: list[object] = []
-    for name, value in ctx.params.items():
+    for name, value in ctx.params.items() if ctx is not None else ():
         if name != "output":
             values += list(value) if isinstance(value, (list, tuple)) else [value]
+    return values
+
+
+def _not_an_input(output: Path, inputs: list[object] | None) -> None:
+    """Refuse an output file that is one of the command's own input files (`attest P --key K
+    -o K` would replace the key): nothing is written, the input stays. The inputs are the
+    click command's parameters unless given (check without click)."""
+    if not output.is_file():
+        return
+    values = _command_inputs() if inputs is None else inputs
     target = output.resolve()
     for value in values:
         if (
@@ -138,15 +144,15 @@ def _not_an_input(output: Path) -> None:
             )
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str, output: str | None, inputs: list[object] | None = None) -> None:
     """Write to the output file when one is named (atomically: all or nothing), else to stdout."""
     text = safe_text(text)
     if output:
-        _not_an_input(Path(output))
+        _not_an_input(Path(output), inputs)
         write_atomic(Path(output), text)
         return
     try:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     except OSError as exc:
         exc.filename = "standard output"
         raise

@@ -1,6 +1,7 @@
 """Shared pydantic base classes and small value types."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from collections.abc import Mapping
 from typing import Any, Self

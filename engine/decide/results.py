@@ -2,7 +2,8 @@
 decisions with their traces, findings and policy violations. Plain models, rendered by every
 output format and replayed by `explain`."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from pydantic import Field
 

@@ -16,7 +16,8 @@ decision dimension (`risk: {$gte: medium}`). Rules that conclude `violation` are
 rules: they run after the decisions are final and are what `infraplan check` reports.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from typing import Any, Literal
 

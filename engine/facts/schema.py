@@ -6,7 +6,8 @@ they are asserted. Facts are compact summaries (hundreds, not the raw estate); a
 (a count of 0, a `false`), never negation.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from typing import Any
 

@@ -1,7 +1,8 @@
 """The change model's knowledge: traits (what a change does), change kinds (how its words and
 phases show it), and how sentences are read."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from pydantic import Field
 

@@ -2,7 +2,8 @@
 category and pattern (knowledge/metrics.yaml), and the seed's Task() prompts per stage and agent
 (knowledge/briefs.yaml) that `infraplan brief` fills with a plan's facts."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from collections.abc import Sequence
 from typing import Any

@@ -5,7 +5,8 @@ settings make up the current state (knowledge/current-state.yaml), what work alr
 removes from a plan (knowledge/in-place.yaml), and which words only the bundled example or the
 seed's company use (knowledge/wording.yaml)."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from typing import Literal
 

@@ -5,7 +5,8 @@ Knowledge describes the world (a Karpenter upgrade disrupts nodes); rules decide
 strategies, layers, stages — is defined here, never in code.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 import re
 from typing import Literal

@@ -2,7 +2,8 @@
 name environments and clusters, what is out of service or kept apart, how Terraform creates
 clusters and installs charts."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from pydantic import Field
 

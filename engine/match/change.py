@@ -10,7 +10,8 @@ A trait (knowledge/traits.yaml) comes from
 Counting phases, agents or clusters never gives a trait.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from engine.core.models import Out, Phase
 from engine.knowledge.model import Knowledge, Pattern

@@ -9,7 +9,8 @@ that the plan is made at category level and says why. A wrong pattern must never
 rewrite a plan.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from pydantic import Field
 

@@ -11,7 +11,8 @@ The working tree's file configures a run (overlays, model); each repository's fi
 that repository (role, environment aliases).
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 from pathlib import Path
 from typing import Literal

@@ -13,7 +13,8 @@ file order: they go to the lower id. A question, or a request with nothing left 
 negations are set apart, is refused.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 import dataclasses
 from typing import Any

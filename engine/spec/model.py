@@ -14,7 +14,8 @@ Loading (engine/spec/load.py) reports every problem at once, each at file:line:c
 was expected.
 """
 
-from __future__ import annotations
+# no `from __future__ import annotations`: pydantic would compile every field annotation
+# from a string at each start-up (docs/performance.md, `check` start-up)
 
 import re
 from dataclasses import dataclass
