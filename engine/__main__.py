@@ -8,7 +8,6 @@ it from next to the package, by path.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import importlib.util
 import sys
@@ -38,7 +37,9 @@ def main() -> None:
     if check is not None:  # the pre-commit hook's command, without click (check_argv.py)
         check_argv.main(check)
     cli = command_line()
-    gc.freeze()  # what is imported lives for the whole run: collections need not traverse it
+    from engine.core.picklefile import freeze_for_the_run
+
+    freeze_for_the_run()  # what is imported lives for the whole run: collections skip it
     cli.main()
 
 

@@ -99,7 +99,9 @@ def run(found: dict[str, Any]) -> int:
             )
         )
     finally:
-        gc.freeze()
+        from engine.core.picklefile import freeze_for_the_run
+
+        freeze_for_the_run()
         if enabled:
             gc.enable()
     # the values click would hold in ctx.params (what -o must not overwrite), in its order

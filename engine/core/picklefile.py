@@ -39,6 +39,18 @@ def engine_code() -> str:
     return digest.hexdigest()
 
 
+class _Run:
+    frozen = False  # the process froze what it imported (freeze_for_the_run)
+
+
+def freeze_for_the_run() -> None:
+    """What is imported so far lives for the whole run: frozen out of the collector's traversals
+    (the command line's processes). What no_gc loads from then on is frozen too. A flag, not
+    gc.get_freeze_count(), which counts every frozen object at each call."""
+    _Run.frozen = True
+    gc.freeze()
+
+
 @contextlib.contextmanager
 def no_gc() -> Iterator[None]:
     """The cyclic garbage collector paused: loading a large cache creates hundreds of thousands
@@ -49,7 +61,7 @@ def no_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        if gc.get_freeze_count():  # the command line freezes what lives for the whole run
+        if _Run.frozen:  # the command line freezes what lives for the whole run
             gc.freeze()  # (engine/__main__.py): so does what was loaded, or the first
             # collection after this traverses all of it (a tenth of a second for a large estate)
         if enabled:
