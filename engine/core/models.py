@@ -15,7 +15,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
-def _shared_fields_set(model: BaseModel) -> None:
+def fields_set_of(names: frozenset[str]) -> set[str]:
+    """The set shared by every instance whose fields set are `names`."""
+    shared = _FIELDS_SETS.get(names)
+    return shared if shared is not None else _FIELDS_SETS.setdefault(names, set(names))
+
+
+def shared_fields_set(model: BaseModel) -> None:
     fields = model.__pydantic_fields_set__
     shared = _FIELDS_SETS.setdefault(frozenset(fields), fields)
     if shared is not fields:
@@ -30,16 +36,16 @@ class Strict(BaseModel):
 
 class Out(BaseModel):
     """A model for output: plain, immutable. Estates hold hundreds of thousands of these, so
-    instances share their record of which fields were set (see _FIELDS_SETS)."""
+    instances share their record of which fields were set (see shared_fields_set)."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     def model_post_init(self, context: Any, /) -> None:
-        _shared_fields_set(self)
+        shared_fields_set(self)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         copied = super().model_copy(update=update, deep=deep)
-        _shared_fields_set(copied)
+        shared_fields_set(copied)
         return copied
 
 
