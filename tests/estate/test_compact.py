@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from engine.estate.compact import share_equal_values
+from engine.estate.compact import EMPTY_LIST, share_equal_values
 from engine.estate.extract.terraform import TerraformBlock
 from engine.estate.model import ChartUse, Delivered, Estate, TerraformFact, Why, terraform_fact
 
@@ -33,7 +33,18 @@ def test_equal_records_and_strings_become_one_object_and_read_the_same() -> None
     assert a.delivery is b.delivery and a.delivery is not c.delivery
     assert a.delivery.why is c.delivery.why
     assert a.path is b.path
-    assert a.owners is not b.owners  # containers stay their owner's
+    assert a.owners is b.owners is EMPTY_LIST  # one empty list for every empty field
+    assert a.delivery.charts[0].value_files is EMPTY_LIST
+
+
+def test_containers_with_contents_stay_their_owners() -> None:
+    a, b = _block("a", True), _block("b", True)
+    a.meta.append("count")
+    b.meta.append("count")
+    estate = Estate(terraform=[a, b])
+    share_equal_values(estate)
+    a, b = estate.terraform
+    assert a.meta == b.meta and a.meta is not b.meta
 
 
 def test_sharing_survives_the_estate_cache() -> None:
