@@ -8,8 +8,8 @@ is a separate object when built (and pydantic copies strings and lists as it val
 estate held about 200 MB where its distinct values need well under half of that.
 
 Only values are replaced, each by an equal one: nothing anyone reads changes. Records are
-frozen, so one record may stand for many; containers are never shared (a list stays its
-owner's), only their contents.
+frozen, so one record may stand for many. A container with contents stays its owner's (only
+its contents are shared); an empty one is the one empty list or dict (EMPTY_LIST, EMPTY_DICT).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SHARED_BY_VALUE: tuple[type[BaseModel], ...] = (Why, ChartUse, Delivered)
 # the one empty list and the one empty dict every record's empty field holds (two thirds of an
 # estate's containers are empty: 690,000 at full size, 40 MB, and as many entries in the
 # memo of the pickler storing the estate). Nothing changes a record's containers in place
-# (records are frozen and built anew when changed; tests/estate/test_compact.py runs the
+# (records are frozen and built anew when changed; tests/estate/test_shared_empties.py runs the
 # planner over estates whose shared empties refuse to change).
 EMPTY_LIST: list[Any] = []
 EMPTY_DICT: dict[Any, Any] = {}
