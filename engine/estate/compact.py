@@ -9,7 +9,7 @@ estate held about 200 MB where its distinct values need well under half of that.
 
 Only values are replaced, each by an equal one: nothing anyone reads changes. Records are
 frozen, so one record may stand for many. A container with contents stays its owner's (only
-its contents are shared); an empty one is the one empty list or dict (EMPTY_LIST, EMPTY_DICT).
+its contents are shared); an empty one is the one empty list or dict (EMPTY_LIST, EMPTY_DICT of engine/core/models.py).
 """
 
 from __future__ import annotations
@@ -18,19 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.core.models import EMPTY_DICT, EMPTY_LIST
 from engine.estate.model import ChartUse, Delivered, Estate, Why
 
 # small records that repeat, shared when equal. A record's fields are compared in order; its
 # nested records are compared by identity, so a type listed here lists the types it holds first.
 SHARED_BY_VALUE: tuple[type[BaseModel], ...] = (Why, ChartUse, Delivered)
-
-# the one empty list and the one empty dict every record's empty field holds (two thirds of an
-# estate's containers are empty: 690,000 at full size, 40 MB, and as many entries in the
-# memo of the pickler storing the estate). Nothing changes a record's containers in place
-# (records are frozen and built anew when changed; tests/estate/test_shared_empties.py runs the
-# planner over estates whose shared empties refuse to change).
-EMPTY_LIST: list[Any] = []
-EMPTY_DICT: dict[Any, Any] = {}
 
 
 class _Sharer:

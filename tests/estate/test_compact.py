@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pickle
 
-from engine.estate.compact import EMPTY_LIST, share_equal_values
+from engine.estate.compact import share_equal_values
 from engine.estate.extract.terraform import TerraformBlock
-from engine.estate.model import ChartUse, Delivered, Estate, TerraformFact, Why, terraform_fact
+from engine.estate.model import (
+    EMPTY_LIST,
+    ChartUse,
+    Delivered,
+    Estate,
+    TerraformFact,
+    Why,
+    terraform_fact,
+)
 
 
 def _block(name: str, live: bool) -> TerraformFact:

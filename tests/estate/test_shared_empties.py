@@ -1,5 +1,5 @@
 """An assembled estate's empty fields hold one shared empty list and one shared empty dict
-(engine/estate/compact.py): safe only while nothing changes a record's containers in place.
+(engine/core/models.py): safe only while nothing changes a record's containers in place.
 Here the shared empties refuse any change, and the example estate is assembled (and pickled and
 loaded, as the estate cache does) and planned for every example spec: as with plain empties."""
 
@@ -10,7 +10,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from engine.estate import compact
+from engine.core import models
+from engine.estate import compact, model
 from tests.conftest import EXAMPLES
 
 _LIST_CHANGES = (
@@ -69,7 +70,9 @@ def test_nothing_changes_a_shared_empty_container(monkeypatch: pytest.MonkeyPatc
             return ("empty", type(value))
         return identity(value)
 
-    monkeypatch.setattr(compact, "EMPTY_LIST", _FrozenList())
-    monkeypatch.setattr(compact, "EMPTY_DICT", _FrozenDict())
+    empty_list, empty_dict = _FrozenList(), _FrozenDict()
+    for module in (models, model, compact):
+        monkeypatch.setattr(module, "EMPTY_LIST", empty_list)
+        monkeypatch.setattr(module, "EMPTY_DICT", empty_dict)
     monkeypatch.setattr(compact, "_identity", frozen_identity)
     assert _plans() == expected
