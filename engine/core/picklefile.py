@@ -121,8 +121,23 @@ def read_pickle(path: Path, key: str) -> object:
         return None
 
 
+def _trim_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+    What built a large value (an estate: its facts, the records delivery replaced) leaves tens
+    of megabytes free but resident; the pickler's memo is a new allocation on top of them."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return
+
+
 def write_pickle(path: Path, key: str, value: object) -> None:
     """Store `value` under `key` at `path` atomically; any failure only costs the cache."""
+    _trim_heap()  # (the process's peak memory is often here: see _trim_heap)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -8,8 +8,8 @@ is a separate object when built (and pydantic copies strings and lists as it val
 estate held about 200 MB where its distinct values need well under half of that.
 
 Only values are replaced, each by an equal one: nothing anyone reads changes. Records are
-frozen, so one record may stand for many; containers are never shared (a list stays its
-owner's), only their contents.
+frozen, so one record may stand for many. A container with contents stays its owner's (only
+its contents are shared); an empty one is the one empty list or dict (EMPTY_LIST, EMPTY_DICT of engine/core/models.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.core.models import EMPTY_DICT, EMPTY_LIST
 from engine.estate.model import ChartUse, Delivered, Estate, Why
 
 # small records that repeat, shared when equal. A record's fields are compared in order; its
@@ -35,6 +36,8 @@ class _Sharer:
         if kind is str:
             return self.strings.setdefault(value, value)
         if kind is list:
+            if not value:
+                return EMPTY_LIST
             for i, item in enumerate(value):
                 shared = self.value(item)
                 if shared is not item:
@@ -42,7 +45,7 @@ class _Sharer:
             return value
         if kind is dict:
             if not value:
-                return value
+                return EMPTY_DICT
             return {self.value(k): self.value(v) for k, v in value.items()}
         if isinstance(value, BaseModel):
             return self.record(value)

@@ -3,11 +3,11 @@ placed (environment, cluster, namespace, role). Built by engine/estate/scan.py."
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_origin
 
 from pydantic import Field
 
-from engine.core.models import Out
+from engine.core.models import EMPTY_DICT, EMPTY_LIST, Out, fields_set_of
 from engine.estate.discover import Diagnostic
 from engine.estate.extract.files import ChartInfo, OwnerRule, WorkflowInfo
 from engine.estate.extract.kinds import Detail
@@ -132,6 +132,57 @@ class TerraformFact(TerraformBlock):
     @property
     def where(self) -> str:
         return f"{self.repo}/{self.path}:{self.line}"
+
+
+# a block's lists and dicts: (name, is a list)
+_CONTAINERS = tuple(
+    (name, get_origin(field.annotation) is list)
+    for name, field in TerraformBlock.model_fields.items()
+    if get_origin(field.annotation) in (list, dict)
+)
+# the fields a TerraformFact is given when built from its block (terraform_fact): pydantic
+# records these as set, the rest (delivery's) as defaults
+_PLACE = ("repo", "path", "module", "environment", "owners")
+_GIVEN = frozenset(TerraformBlock.model_fields) | frozenset(_PLACE)
+
+
+def terraform_fact(
+    block: TerraformBlock,
+    repo: str,
+    path: str,
+    module: str,
+    environment: str,
+    owners: list[str],
+    delivered: Delivered,
+) -> TerraformFact:
+    """The fact of a placed block, equal to `TerraformFact(repo=..., **block.__dict__)` but
+    built without validation: pydantic would copy every list and dict of a block it validated
+    already (tens of megabytes across an organisation's estate, held twice while it is built).
+    The fact holds the block's containers (its empty ones: the shared empties), the facts of a
+    file hold one list of its owners, and `delivered` (frozen: the default record) stands for
+    many until delivery replaces it."""
+    fact = TerraformFact.__new__(TerraformFact)
+    values = {
+        **block.__dict__,
+        "repo": repo,
+        "path": path,
+        "module": module,
+        "environment": environment,
+        "owners": owners,
+        "environments": EMPTY_LIST,
+        "clusters": EMPTY_LIST,
+        "delivery": delivered,
+        "versions": EMPTY_LIST,
+    }
+    for name, is_list in _CONTAINERS:  # the block's empties let go with its file's facts
+        if not values[name]:
+            values[name] = EMPTY_LIST if is_list else EMPTY_DICT
+    set_ = object.__setattr__
+    set_(fact, "__dict__", values)
+    set_(fact, "__pydantic_fields_set__", fields_set_of(_GIVEN))
+    set_(fact, "__pydantic_extra__", None)
+    set_(fact, "__pydantic_private__", None)
+    return fact
 
 
 class TfvarsFact(Out):

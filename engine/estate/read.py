@@ -23,7 +23,7 @@ from pydantic import Field
 
 from engine.core.errors import InputError
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
-from engine.core.models import Out
+from engine.core.models import Out, share_empties
 from engine.core.picklefile import no_gc
 from engine.estate import cache
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
@@ -80,7 +80,19 @@ def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[FileExtract]:
     almost all acyclic (no garbage to find), and the collections they trigger cost a quarter of
     extraction."""
     with no_gc():
-        return [extract(kind, data, path) for kind, data, path in batch]
+        return [_extracted(kind, data, path) for kind, data, path in batch]
+
+
+def _extracted(kind: str, data: bytes, path: str) -> FileExtract:
+    """A file's facts, their empty lists and dicts the shared empties (engine/core/models.py):
+    a worker's batch then sends one of each, not hundreds of thousands."""
+    facts = extract(kind, data, path)
+    share_empties(facts)
+    for block in facts.terraform:
+        share_empties(block)
+    for doc in facts.objects:
+        share_empties(doc)
+    return facts
 
 
 def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
@@ -141,7 +153,7 @@ def _extract(
     jobs = options.jobs or os.cpu_count() or 1
     if len(work) < _INLINE_LIMIT or jobs == 1:
         for key, item in sorted(work.items()):
-            fresh[key] = extract(*item)
+            fresh[key] = _extracted(*item)
             done += 1
             report(done)
     else:

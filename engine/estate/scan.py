@@ -23,14 +23,15 @@ from engine.estate.liveness import deliver_objects
 from engine.estate.model import (
     ChartFact,
     ClusterInfo,
+    Delivered,
     Estate,
     K8sObject,
     OwnerFact,
     RepoSummary,
-    TerraformFact,
     TfvarsFact,
     ValuesFact,
     WorkflowFact,
+    terraform_fact,
 )
 from engine.estate.placement import Owners, Placer, whole_repo
 from engine.estate.read import (
@@ -143,6 +144,7 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
     placer = Placer(knowledge, aliases)
     objects: list[K8sObject] = []
     yaml_repos: dict[str, RepoYaml] = {}
+    undelivered = Delivered()
     for name in sorted(per_repo):
         items = by_repo.get(name, [])
         estate.repos.append(
@@ -180,19 +182,25 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
             namespace_folders=namespace_folders(placed, kustomizations),
             artifact_paths=artifact_paths(placed),
         )
-        for entry, ff, _ in items:
+        # each file's facts let go once its records are built (they and the records would
+        # otherwise be held side by side: most of a cold run's peak memory)
+        items.reverse()
+        per_repo[name].files.clear()  # (its digest is taken)
+        while items:
+            entry, ff, _ = items.pop()
             module = _folder(entry.path)
             env = placer.environment(entry.path)
             file_owners = owners.of(entry.path)
             for block in ff.terraform:
                 estate.terraform.append(
-                    TerraformFact(
-                        repo=name,
-                        path=entry.path,
-                        module="" if module == "." else module,
-                        environment=env,
-                        owners=file_owners,
-                        **block.__dict__,
+                    terraform_fact(
+                        block,
+                        name,
+                        entry.path,
+                        "" if module == "." else module,
+                        env,
+                        file_owners,
+                        undelivered,
                     )
                 )
             if entry.kind == "tfvars":

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pickle
 
 from engine.estate.compact import share_equal_values
-from engine.estate.model import ChartUse, Delivered, Estate, TerraformFact, Why
+from engine.estate.extract.terraform import TerraformBlock
+from engine.estate.model import (
+    EMPTY_LIST,
+    ChartUse,
+    Delivered,
+    Estate,
+    TerraformFact,
+    Why,
+    terraform_fact,
+)
 
 
 def _block(name: str, live: bool) -> TerraformFact:
@@ -32,7 +41,18 @@ def test_equal_records_and_strings_become_one_object_and_read_the_same() -> None
     assert a.delivery is b.delivery and a.delivery is not c.delivery
     assert a.delivery.why is c.delivery.why
     assert a.path is b.path
-    assert a.owners is not b.owners  # containers stay their owner's
+    assert a.owners is b.owners is EMPTY_LIST  # one empty list for every empty field
+    assert a.delivery.charts[0].value_files is EMPTY_LIST
+
+
+def test_containers_with_contents_stay_their_owners() -> None:
+    a, b = _block("a", True), _block("b", True)
+    a.meta.append("count")
+    b.meta.append("count")
+    estate = Estate(terraform=[a, b])
+    share_equal_values(estate)
+    a, b = estate.terraform
+    assert a.meta == b.meta and a.meta is not b.meta
 
 
 def test_sharing_survives_the_estate_cache() -> None:
@@ -42,3 +62,26 @@ def test_sharing_survives_the_estate_cache() -> None:
     assert loaded == estate
     assert loaded.terraform[0].delivery is loaded.terraform[1].delivery
     assert loaded.terraform[0].model_fields_set is loaded.terraform[1].model_fields_set
+
+
+def test_a_fact_built_from_its_block_without_validation_is_the_validated_one() -> None:
+    block = TerraformBlock(
+        line=3,
+        block="resource",
+        type="aws_iam_role",
+        name="r",
+        meta=["count"],
+        references=["var.x"],
+        inputs={"name": "svc"},
+        input_lines={"name": 4},
+    )
+    place = {"repo": "mono", "path": "m/main.tf", "module": "m", "environment": "prod"}
+    validated = TerraformFact(**place, owners=["@team"], **block.__dict__)
+    built = terraform_fact(block, *place.values(), ["@team"], Delivered())
+    assert built == validated
+    assert list(built.__dict__) == list(validated.__dict__) == list(TerraformFact.model_fields)
+    assert built.__pydantic_fields_set__ == validated.__pydantic_fields_set__
+    assert built.model_dump_json() == validated.model_dump_json()
+    assert built.__pydantic_extra__ == validated.__pydantic_extra__
+    assert built.__pydantic_private__ == validated.__pydantic_private__
+    assert pickle.loads(pickle.dumps(built)) == validated
