@@ -64,7 +64,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_linear_time_on_hostile_text(text: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     redact(text)
     strip_userinfo(text)
-    assert time.monotonic() - start < 1  # quadratic patterns took 20 s to 2 minutes here
+    assert time.process_time() - start < 1  # quadratic patterns took 20 s to 2 minutes here

@@ -52,13 +52,13 @@ def test_codeowners_index_finds_the_last_matching_rule(
 
 
 def test_hostile_patterns_take_no_time() -> None:
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     rules = IgnoreRules(["*a*a*a*a*a*a*a*a*a*a*a*a*b", "**/a/**/a/**/a/**/a/**/a/**/b"])
     assert rules.check("a" * 4000) is None
     assert rules.check("/".join(["a"] * 500)) is None
     index = OwnerIndex([("*a*a*a*a*a*a*a*a*a*a*a*a*b", ["@x"])] * 1000)
     assert index.owners("a" * 4000) == []
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_fifty_thousand_codeowners_rules_over_two_thousand_files() -> None:
@@ -71,10 +71,10 @@ def test_fifty_thousand_codeowners_rules_over_two_thousand_files() -> None:
     files = [f"services/svc-{i * 7}/main.tf" for i in range(1_000)] + [
         f"apps/app-{i}-web/values.ext{i}" for i in range(1_000)
     ]
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     index = OwnerIndex(rules)
     owners = [index.owners(f) for f in files]
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert owners[7] == ["@team-49"] and owners[1_500] == ["@apps"]
 
 
@@ -84,6 +84,6 @@ def test_names_with_interpolations() -> None:
     assert matches_template(["a", "b", "c"], "axbxc") and not matches_template(
         ["a", "b", "c"], "abc"
     )
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     assert not matches_template(["x"] * 15, "x" * 60 + "y")
-    assert time.monotonic() - start < 0.1
+    assert time.process_time() - start < 0.1

@@ -32,9 +32,9 @@ SCANNERS: dict[str, Callable[[str], object]] = {
 @pytest.mark.parametrize("scanner", sorted(SCANNERS))
 @pytest.mark.parametrize("text", sorted(ADVERSARIAL))
 def test_linear(scanner: str, text: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     SCANNERS[scanner](ADVERSARIAL[text])
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
 
 
 def test_heredocs_and_comments_are_not_mined() -> None:

@@ -36,6 +36,6 @@ def test_plain_prose_is_kept() -> None:
     "text", ["a." * 100_000, "x " * 100_000, "a@" * 100_000, "\x1b[" + "0" * 100_000]
 )
 def test_linear_time(text: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a loaded machine does not count
     markdown_safe(text)
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
