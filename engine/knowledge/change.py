@@ -105,6 +105,12 @@ class IntakeSettings(Strict):
     question_words: list[str]
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
+    versioned_products: list[str] = Field(
+        default_factory=list,
+        description="Products whose releases are whole numbers: '<product> N to M' is a version "
+        "change ('Postgres 14 to 16', 'Aurora MySQL 2 to 3'); after any other word the numbers "
+        "may be quantities.",
+    )
     urgency_levels: list[str]
     min_pattern_score: int
     min_margin: int

@@ -42,6 +42,8 @@ _HOPS = [
     re.compile(r"\bv?(\d+(?:\.\d+)*)\s*(?:→|->)\s*v?(\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
 ]
 _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
+# "postgres 14 to 16": whole numbers after a product whose releases are whole numbers
+_NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
 _TARGET = re.compile(
     r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
 )
@@ -117,7 +119,7 @@ def _table(
     return index
 
 
-def _versions(text: str, units: set[str]) -> tuple[str, ...]:
+def _versions(text: str, units: set[str], products: set[str]) -> tuple[str, ...]:
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
 
@@ -126,6 +128,9 @@ def _versions(text: str, units: set[str]) -> tuple[str, ...]:
             if not quantity(m.group(3)):
                 # the first pattern reads "to 2.12 from 2.9"
                 return (m.group(2), m.group(1)) if n == 0 else (m.group(1), m.group(2))
+    for m in _NAMED_HOP.finditer(text):
+        if m.group(1) in products and not quantity(m.group(4)):
+            return (m.group(2), m.group(3))
     for m in _TARGET.finditer(text):
         if not quantity(m.group(3)):
             return (m.group(1) or m.group(2),)
@@ -183,7 +188,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = _versions(
-        re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered), set(rules.quantity_units)
+        re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
+        set(rules.quantity_units),
+        set(rules.versioned_products),
     )
     environments = tuple(
         (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))

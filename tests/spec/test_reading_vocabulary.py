@@ -127,3 +127,35 @@ def test_a_drill_is_low_and_a_real_restore_is_not(kb: KnowledgeBase) -> None:
     drill = _plan("Test-restore the prod billing DB snapshot into a separate account", kb)
     real = _plan("Restore the prod billing DB from last night's snapshot", kb)
     assert drill["risk"] == "low" and real["risk"] in ("high", "critical")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Postgres 13 to 15 for the billing database",
+            "Upgrade the billing Postgres from 13 to 15",
+        ),
+        ("Aurora MySQL 2 to 3 for the CMS", "Upgrade the CMS Aurora MySQL cluster from v2 to v3"),
+        ("Redis 6 to 7 for the cart cache", "Upgrade the cart Redis from 6 to 7"),
+    ],
+)
+def test_a_product_and_two_whole_numbers_are_a_version_change(
+    kb: KnowledgeBase, a: str, b: str
+) -> None:
+    """ "Postgres 13 to 15" says what "upgrade Postgres from 13 to 15" says (intake.yaml
+    versioned_products); the major engine upgrade is rated alike."""
+    assert read(a, kb.knowledge).versions == read(b, kb.knowledge).versions
+    assert _plan(a, kb) == _plan(b, kb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scale the cart Redis 2 to 3 nodes",
+        "Raise the Kafka retention 7 to 14 days",
+        "Move the billing service 2 to 3 replicas",
+    ],
+)
+def test_whole_numbers_of_a_quantity_are_no_version(kb: KnowledgeBase, text: str) -> None:
+    assert read(text, kb.knowledge).versions == ()
