@@ -19,6 +19,15 @@ from engine.decide.base import KnowledgeBase, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# a spec `check` rejects (it declares low risk for a change the rules rate higher)
+VIOLATING = """enhancement:
+  name: karpenter-upgrade-optimization
+  category: cost-optimization
+  scope: cluster-wide
+planning_agents:
+  - cleanup-specialist: "Identify optimization opportunities"
+risk: low
+"""
 SHARED = ROOT.parent / "shared"
 
 

@@ -14,23 +14,19 @@ from click.testing import CliRunner
 
 from engine.commands import check_argv
 from engine.core import limits
-from tests.conftest import EXAMPLES, ROOT, Ran, run_cli
+from tests.conftest import EXAMPLES, ROOT, VIOLATING, Ran, run_cli
 from tests.seed_examples import SEED_KARPENTER
 
 RDS = EXAMPLES / "specs" / "rds-rotation.yaml"
-WAIVED = """enhancement:
-  name: karpenter-upgrade-optimization
-  category: cost-optimization
-  scope: cluster-wide
-planning_agents:
-  - cleanup-specialist: "Identify optimization opportunities"
-risk: low
-waivers:
+WAIVED = (
+    VIOLATING
+    + """waivers:
   - rule: policy.declared-risk-too-low
     reason: the cluster is a sandbox
     expires: 2026-01-01
     approved_by: "@lead"
 """
+)
 
 
 def fast(*args: str) -> Ran:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, VIOLATING
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 pytestmark = [
@@ -24,15 +24,6 @@ pytestmark = [
         reason="pre-commit is not installed (pip install '.[dev]')",
     ),
 ]
-
-VIOLATING = """enhancement:
-  name: karpenter-upgrade-optimization
-  category: cost-optimization
-  scope: cluster-wide
-planning_agents:
-  - cleanup-specialist: "Identify optimization opportunities"
-risk: low
-"""
 
 
 def _git(cwd: Path, *args: str) -> None:

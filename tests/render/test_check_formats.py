@@ -11,17 +11,9 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, VIOLATING, run_cli
 
 GOOD = EXAMPLES / "specs" / "rds-rotation.yaml"
-VIOLATING = """enhancement:
-  name: karpenter-upgrade-optimization
-  category: cost-optimization
-  scope: cluster-wide
-planning_agents:
-  - cleanup-specialist: "Identify optimization opportunities"
-risk: low
-"""
 
 
 def sarif_schema() -> dict:  # type: ignore[type-arg]
