@@ -78,6 +78,11 @@ class IntakeSettings(Strict):
         description="Openings that make a request of a suggestion ('why don't we add ...'): "
         "taken off before reading, so they are neither a negation nor a question.",
     )
+    addition_openings: list[str] = Field(
+        default_factory=list,
+        description="Words that, opening a request, ask for something to be added, as ticket "
+        "titles do ('New private DNS entry for ...', 'Another node pool for ...').",
+    )
     consequence_markers: list[str] = Field(
         default_factory=list,
         description="Context markers that introduce the change itself when an action follows "

@@ -19,7 +19,8 @@ from functools import cache
 
 from engine.knowledge.model import Knowledge
 
-_TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()]|\.(?=\s|$)")
+_TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
+_ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
 # a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
 # database over" as "fail over the database"
@@ -150,6 +151,8 @@ class _Clause:
     mode: str = "stated"  # stated, negated (a negator) or context (a reason or a time)
     taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
     alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
+    last: tuple[str, tuple[str, ...]] = ("", ())  # the last meaning read and its words
+    arrow_from: tuple[str, tuple[str, ...]] = ("", ())  # what an arrow points away from
     words: int = 0  # tokens read into the clause so far
     subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
 
@@ -171,6 +174,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if re.match(rf"{re.escape(opening)}\b", lowered):
             lowered = lowered[len(opening) :]
             break
+    for opening in rules.addition_openings:  # "new DNS entry for ..." asks to add one
+        if re.match(rf"{re.escape(opening)}\s+\w", lowered):
+            lowered = f"add {lowered}"
+            break
     lowered = (
         lowered.replace("can't", "can not")
         .replace("won't", "will not")
@@ -183,6 +190,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     if rules.policy_name_verbs:  # "Kyverno require-resource-limits policy": a name, not an action
         verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
         lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
+    lowered = _ARROW.sub("→", lowered)
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
@@ -239,6 +247,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if token in _BREAK_PUNCTUATION:
             clauses.append(_Clause(set(), set()))
             continue
+        if token == "→":  # "Redis -> ElastiCache": what the arrow points from
+            clauses[-1].arrow_from = clauses[-1].last
+            i += 1
+            continue
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
         for term, concept in table.get(token, ()):
@@ -247,6 +259,14 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 break
         i += length
         clause = clauses[-1]
+        if clause.arrow_from[0]:
+            # "Redis -> ElastiCache", "Route 53 → Cloudflare": one thing replaced by another of
+            # its kind is a migration; "dev -> staging" or "host -> load balancer" is not
+            before, before_words = clause.arrow_from
+            if meaning == before and matched != before_words and meaning in concept_ids:
+                clause.stated.add("migration")
+            clause.arrow_from = ("", ())
+        clause.last = (meaning, matched)
         if token == "and" and length == 1 and clause.alternative:
             # "host it in Route 53 instead of GoDaddy and switch the nameservers": the
             # alternative names what is replaced; what follows "and" is the change again

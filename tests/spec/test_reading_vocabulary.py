@@ -159,3 +159,73 @@ def test_a_product_and_two_whole_numbers_are_a_version_change(
 )
 def test_whole_numbers_of_a_quantity_are_no_version(kb: KnowledgeBase, text: str) -> None:
     assert read(text, kb.knowledge).versions == ()
+
+
+@pytest.mark.parametrize(
+    ("terse", "spelled_out", "concept"),
+    [
+        # an arrow from one thing to another of its kind is a move
+        (
+            "Sessions: self-hosted Redis -> ElastiCache",
+            "Move the sessions from self-hosted Redis to ElastiCache",
+            "migration",
+        ),
+        (
+            "api.acme.io DNS: Route 53 → Cloudflare",
+            "Move the api.acme.io DNS from Route 53 to Cloudflare",
+            "migration",
+        ),
+        (
+            "ingress-nginx => Gateway API for the public apps",
+            "Migrate the public apps from ingress-nginx to Gateway API",
+            "migration",
+        ),
+        (
+            "Secrets: Vault --> AWS Secrets Manager",
+            "Move the secrets from Vault to AWS Secrets Manager",
+            "migration",
+        ),
+        # a title opening with "new" asks for an addition (intake.yaml addition_openings)
+        (
+            "New private DNS entry in Route 53: reports.internal.acme.io -> the internal NLB",
+            "Add a private DNS record in Route 53 for reports.internal.acme.io pointing to the "
+            "internal NLB",
+            "add",
+        ),
+        (
+            "New Grafana dashboard for checkout latency",
+            "Add a Grafana dashboard for checkout latency",
+            "add",
+        ),
+        (
+            "Another PodDisruptionBudget for the cart service",
+            "Add a PodDisruptionBudget for the cart service",
+            "add",
+        ),
+    ],
+)
+def test_ticket_title_shapes_plan_as_the_sentence_they_stand_for(
+    kb: KnowledgeBase, terse: str, spelled_out: str, concept: str
+) -> None:
+    """Ticket titles leave the verb out; they are planned as the request spelled out."""
+    assert concept in read(terse, kb.knowledge).concepts
+    assert _plan(terse, kb) == _plan(spelled_out, kb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Promote the new ingress class dev -> staging -> prod",
+        "New private DNS entry: reports.internal.acme.io -> the reporting service's internal NLB",
+        "Terraform 1.5 -> 1.9 in every stack",
+    ],
+)
+def test_an_arrow_between_environments_names_or_versions_is_no_move(
+    kb: KnowledgeBase, text: str
+) -> None:
+    """A promotion order, a record pointing at a target, a version hop: nothing is replaced."""
+    assert "migration" not in read(text, kb.knowledge).concepts
+
+
+def test_new_inside_a_sentence_is_no_addition(kb: KnowledgeBase) -> None:
+    assert "add" not in read("Upgrade the new cluster's Karpenter to 1.1", kb.knowledge).concepts
