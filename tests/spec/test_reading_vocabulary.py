@@ -23,6 +23,9 @@ def _plan(text: str, kb: KnowledgeBase) -> dict[str, object]:
         ("mysqldump of the CMS database to a bucket every night", "backup-and-recovery"),
         ("mirrord for devs debugging against the shared dev cluster", "developer-experience"),
         ("Terraform 1.5 → 1.9 in every stack", "tool-upgrade"),
+        ("Add a new namespace for the data team with quotas", "developer-experience"),
+        ("Set resource quotas on every team namespace", "developer-experience"),
+        ("Add a GPU node group to the ML cluster", "reliability"),
     ],
 )
 def test_short_forms_and_bare_tool_names_are_read(
