@@ -43,6 +43,12 @@ class ChangeKind(Strict):
     phases: list[str] = Field(
         default_factory=list, description="Implementation phase names that show the kind."
     )
+    phase_unless: list[str] = Field(
+        default_factory=list,
+        description="Concepts in a phase's task that say the phase is not the kind its name "
+        "stands for ('node-pools: add a spot NodePool' adds capacity, it replaces no node): "
+        "then the task's own words decide.",
+    )
     anywhere: bool = Field(
         default=False,
         description="Its concepts may be spread over the whole text, reasons included "

@@ -14,6 +14,7 @@ Counting phases, agents or clusters never gives a trait.
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
 from engine.core.models import Out, Phase
+from engine.knowledge.change import ChangeKind
 from engine.knowledge.model import Knowledge, Pattern
 from engine.spec.model import LoadedSpec
 from engine.spec.text import Reading, read
@@ -95,44 +96,71 @@ def change_model(
     if not describing and (category is None or not category.describes_only):
         reading = reading or read(text_of(loaded), knowledge)
         at = "request" if loaded.request else loaded.origin("enhancement", "summary")
-        spoken = reading.concepts | reading.context
-        for kind in knowledge.change_kinds:
-            if set(kind.unless_anywhere) & spoken:
-                continue
-            # what a change does is said within one clause: "turn on PITR for the DB, and also
-            # upgrade it to 16" is a backup and an engine upgrade
-            scopes = (
-                [reading.concepts | reading.context] if kind.anywhere else list(reading.clauses)
-            )
-            shown = next(
-                (
-                    group
-                    for scope in scopes
-                    if not set(kind.unless) & scope
-                    for group in kind.when
-                    if set(group) <= scope
-                ),
-                None,
-            )
-            if shown is not None:
-                words = " + ".join(shown)
-                out += [
-                    TraitEvidence(trait=t, source=f"change kind {kind.id} ({words})", at=at)
-                    for t in kind.traits
-                ]
+        for kind, shown in _kinds_said(reading, knowledge):
+            words = " + ".join(shown)
+            out += [
+                TraitEvidence(trait=t, source=f"change kind {kind.id} ({words})", at=at)
+                for t in kind.traits
+            ]
     if not describing and phases_are_evidence(loaded, pattern):
         for i, phase in enumerate(phases):
-            name = phase.name.strip().lower()
             at = (
                 loaded.origin("implementation_phases", i)
                 if loaded.spec.implementation_phases
                 else f"pattern {pattern.id if pattern else ''}"
             )
-            for kind in knowledge.change_kinds:
-                if name in kind.phases:
-                    out += [
-                        TraitEvidence(trait=t, source=f"phase {phase.name} ({kind.id})", at=at)
-                        for t in kind.traits
-                    ]
+            out += _phase_evidence(phase, knowledge, at)
     unique = {(x.trait, x.source): x for x in out}
     return sorted(unique.values(), key=lambda x: (x.trait, x.source))
+
+
+def _kinds_said(
+    reading: Reading, knowledge: Knowledge, whole: bool = False
+) -> list[tuple[ChangeKind, list[str]]]:
+    """The change kinds a reading shows, each with the concepts that show it; `whole` reads
+    the text as one clause (a phase's task is one step)."""
+    spoken = reading.concepts | reading.context
+    found = []
+    for kind in knowledge.change_kinds:
+        if set(kind.unless_anywhere) & spoken:
+            continue
+        # what a change does is said within one clause: "turn on PITR for the DB, and also
+        # upgrade it to 16" is a backup and an engine upgrade
+        scopes = [spoken] if kind.anywhere or whole else list(reading.clauses)
+        shown = next(
+            (
+                group
+                for scope in scopes
+                if not set(kind.unless) & scope
+                for group in kind.when
+                if set(group) <= scope
+            ),
+            None,
+        )
+        if shown is not None:
+            found.append((kind, shown))
+    return found
+
+
+def _phase_evidence(phase: Phase, knowledge: Knowledge, at: str) -> list[TraitEvidence]:
+    """What a phase shows: the change kinds its name stands for — unless its task says
+    otherwise ("node-pools: add a spot NodePool" adds capacity, it replaces no node), and then
+    the change kinds the task's own words show."""
+    name = phase.name.strip().lower()
+    task = read(phase.task, knowledge) if phase.task else None
+    out = []
+    for kind in knowledge.change_kinds:
+        if name not in kind.phases:
+            continue
+        if task is not None and set(kind.phase_unless) & task.concepts:
+            out += [
+                TraitEvidence(trait=t, source=f"phase {phase.name} task ({k.id})", at=at)
+                for k, _ in _kinds_said(task, knowledge, whole=True)
+                for t in k.traits
+            ]
+        else:
+            out += [
+                TraitEvidence(trait=t, source=f"phase {phase.name} ({kind.id})", at=at)
+                for t in kind.traits
+            ]
+    return out

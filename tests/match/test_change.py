@@ -44,3 +44,49 @@ def test_one_phase_that_changes_something_keeps_every_trait(kb: KnowledgeBase) -
 def test_a_sentence_is_never_taken_as_describing_by_its_phases(kb: KnowledgeBase) -> None:
     loaded = spec_from_request("Rotate the prod RDS master password", kb.knowledge, [])
     assert not only_describes(loaded, kb.knowledge)
+
+
+NODES = """\
+enhancement:
+  name: nodes
+  category: cost-optimization
+  scope: cluster-wide
+  summary: {summary}
+  environments: [prod]
+implementation_phases:
+  - {phase}: {task}
+"""
+
+
+def _traits(kb: KnowledgeBase, summary: str, task: str, phase: str = "node-pools") -> set[str]:
+    text = NODES.format(summary=summary, phase=phase, task=task)
+    loaded = parse_spec(text, kb.knowledge, "spec.yaml")
+    phases = loaded.spec.implementation_phases
+    return {t.trait for t in change_model(loaded, kb.knowledge, None, phases)}
+
+
+def test_a_node_pools_phase_replaces_nodes_unless_its_task_adds_a_pool(kb: KnowledgeBase) -> None:
+    """A phase named node-pools is a node change ("optimize the spot configurations" drifts
+    the nodes there); one whose task adds a pool is read by its task's words."""
+    summary = "Cheaper nodes for the batch workers"
+    assert "node-disruption" in _traits(kb, summary, "Optimize spot instance configurations")
+    added = _traits(kb, summary, "Add a spot NodePool with a diversified instance list")
+    assert "node-disruption" not in added and "interruptible-capacity" in added
+    moved = _traits(kb, summary, "Add arm64 NodePools and move opted-in services onto them")
+    assert "node-disruption" not in moved and "capacity-move" in moved
+
+
+TF = ("Terraform changes", "terraform")
+
+
+def test_moving_workloads_onto_spot_or_new_hardware_is_not_a_node_replacement(
+    kb: KnowledgeBase,
+) -> None:
+    """Workloads moved onto a new pool are rescheduled once; the nodes already there stay.
+    Moving the node pools themselves replaces their nodes."""
+    spot = _traits(kb, "Move batch workloads to spot capacity via a Karpenter NodePool", *TF)
+    assert "interruptible-capacity" in spot and "node-disruption" not in spot
+    arm = _traits(kb, "Move stateless prod services to Graviton node pools", *TF)
+    assert "capacity-move" in arm and "node-disruption" not in arm
+    pools = _traits(kb, "Migrate the node groups to Bottlerocket", *TF)
+    assert "node-disruption" in pools
