@@ -102,6 +102,9 @@ def change_model(
                 TraitEvidence(trait=t, source=f"change kind {kind.id} ({words})", at=at)
                 for t in kind.traits
             ]
+    # what rules a kind out wherever it is said rules out the phases showing it too: a draft's
+    # "policies" phase is no admission change when the request says "audit mode only"
+    spoken = reading.concepts | reading.context if reading is not None else frozenset()
     if not describing and phases_are_evidence(loaded, pattern):
         for i, phase in enumerate(phases):
             at = (
@@ -109,7 +112,7 @@ def change_model(
                 if loaded.spec.implementation_phases
                 else f"pattern {pattern.id if pattern else ''}"
             )
-            out += _phase_evidence(phase, knowledge, at)
+            out += _phase_evidence(phase, knowledge, at, spoken)
     unique = {(x.trait, x.source): x for x in out}
     return sorted(unique.values(), key=lambda x: (x.trait, x.source))
 
@@ -142,7 +145,9 @@ def _kinds_said(
     return found
 
 
-def _phase_evidence(phase: Phase, knowledge: Knowledge, at: str) -> list[TraitEvidence]:
+def _phase_evidence(
+    phase: Phase, knowledge: Knowledge, at: str, spoken: frozenset[str]
+) -> list[TraitEvidence]:
     """What a phase shows: the change kinds its name stands for — unless its task says
     otherwise ("node-pools: add a spot NodePool" adds capacity, it replaces no node), and then
     the change kinds the task's own words show."""
@@ -150,7 +155,7 @@ def _phase_evidence(phase: Phase, knowledge: Knowledge, at: str) -> list[TraitEv
     task = read(phase.task, knowledge) if phase.task else None
     out = []
     for kind in knowledge.change_kinds:
-        if name not in kind.phases:
+        if name not in kind.phases or set(kind.unless_anywhere) & spoken:
             continue
         if task is not None and set(kind.phase_unless) & task.concepts:
             out += [

@@ -101,19 +101,20 @@ def _table(
     non_production: tuple[str, ...],
 ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """(term words, meaning) by the term's first word, longest first, then by words; meaning is
-    a concept, `env:<id>`, `not`, `alt`, `break`, `context` or `take-back`. Only the terms that
+    a concept, `env:<id>` or a marker (`~not`, `~alt`, `~break`, `~context`, `~take-back`, ...:
+    the "~" keeps the plain words "break" or "context" from meaning one). Only the terms that
     begin with a token can match at it, so reading looks at those alone (the order within them
     is the whole table's, so the first match is the same)."""
     out: set[tuple[tuple[str, ...], str]] = set()
     out |= {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
     out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
-    out |= {(tuple(words(n)), "not") for n in negators}
-    out |= {(tuple(words(n)), "alt") for n in alternatives}
-    out |= {(tuple(words(b)), "break") for b in breaks}
-    out |= {(tuple(words(c)), "context") for c in context}
-    out |= {(tuple(words(t)), "take-back") for t in take_backs}
-    out |= {(tuple(words(t)), "env-take-back") for t in environment_take_backs}
-    out |= {(tuple(words(t)), "non-production") for t in non_production}
+    out |= {(tuple(words(n)), "~not") for n in negators}
+    out |= {(tuple(words(n)), "~alt") for n in alternatives}
+    out |= {(tuple(words(b)), "~break") for b in breaks}
+    out |= {(tuple(words(c)), "~context") for c in context}
+    out |= {(tuple(words(t)), "~take-back") for t in take_backs}
+    out |= {(tuple(words(t)), "~env-take-back") for t in environment_take_backs}
+    out |= {(tuple(words(t)), "~non-production") for t in non_production}
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for term in sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t)):
         index.setdefault(term[0][0], []).append(term)
@@ -191,6 +192,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
         lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
     lowered = _ARROW.sub("→", lowered)
+    lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
@@ -276,36 +278,41 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # "enable PITR and upgrade the DB": an action after "and" starts a new clause
             clauses.append(_Clause(set(), set()))
             continue
+        if token == "and" and length == 1 and _next_meaning(tokens, i, table) == "~take-back":
+            # "upgrade the control plane and leave the node groups as they are": what is left
+            # alone is its own clause; the upgrade is not taken back with it
+            clauses.append(_Clause(set(), set()))
+            continue
         replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()  # "10 nodes instead of 6"
-        if meaning == "alt" and clause.mode == "stated" and not replaced_is_a_number:
+        if meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
             clause.stated.add("migration")
-        if meaning in ("not", "alt"):
-            negation = _Clause(set(), set(), mode="negated", alternative=meaning == "alt")
+        if meaning in ("~not", "~alt"):
+            negation = _Clause(set(), set(), mode="negated", alternative=meaning == "~alt")
             if clause.subject_environment and not clause.stated & concept_ids:
                 # "prod isn't involved", "staging is not affected": the subject is negated
                 negation.environments, clause.environments = clause.environments, set()
             clause = negation
             clauses.append(clause)
         elif (
-            meaning == "context"
+            meaning == "~context"
             and matched in consequences
             and _next_meaning(tokens, i, table) in actions
         ):
             # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
             clauses.append(_Clause(set(), set()))
-        elif meaning == "context":
+        elif meaning == "~context":
             clauses.append(_Clause(set(), set(), mode="context"))
-        elif meaning == "break":
+        elif meaning == "~break":
             clauses.append(_Clause(set(), set()))
-        elif meaning == "take-back":
+        elif meaning == "~take-back":
             clause.taken_back = True
-        elif meaning == "env-take-back":
+        elif meaning == "~env-take-back":
             # "staging and prod keep using Secrets Manager": only when the clause is about an
             # environment ("keep 35 days of backups", "... of workload-prod and keep only the
             # private endpoint" are the change itself)
             clause.taken_back = clause.taken_back or clause.subject_environment
-        elif meaning == "non-production":
+        elif meaning == "~non-production":
             clause.environments |= {
                 e.id for e in knowledge.environments if e.usual_path and not e.prod
             }

@@ -90,3 +90,19 @@ def test_moving_workloads_onto_spot_or_new_hardware_is_not_a_node_replacement(
     assert "capacity-move" in arm and "node-disruption" not in arm
     pools = _traits(kb, "Migrate the node groups to Bottlerocket", *TF)
     assert "node-disruption" in pools
+
+
+def test_a_phase_is_no_evidence_of_what_the_request_rules_out(kb: KnowledgeBase) -> None:
+    """A drafted "policies" phase is no admission change when the request says audit only."""
+    loaded = parse_spec(
+        NODES.format(
+            summary="Do not enforce yet, put the image-signature policy in audit mode only",
+            phase="policies",
+            task="Policies in Audit, then Enforce",
+        ),
+        kb.knowledge,
+        "spec.yaml",
+    )
+    phases = loaded.spec.implementation_phases
+    traits = {t.trait for t in change_model(loaded, kb.knowledge, None, phases)}
+    assert "admission" not in traits

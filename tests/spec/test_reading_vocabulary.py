@@ -232,3 +232,31 @@ def test_an_arrow_between_environments_names_or_versions_is_no_move(
 
 def test_new_inside_a_sentence_is_no_addition(kb: KnowledgeBase) -> None:
     assert "add" not in read("Upgrade the new cluster's Karpenter to 1.1", kb.knowledge).concepts
+
+
+def test_what_is_left_alone_after_and_does_not_take_the_change_back(kb: KnowledgeBase) -> None:
+    reading = read(
+        "Upgrade the EKS control plane to 1.30 and leave the node groups as they are",
+        kb.knowledge,
+    )
+    assert {"upgrade", "control-plane"} <= reading.concepts
+    assert "node-pool" in reading.negated
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Create a break-glass IAM role for the prod clusters", "break"),
+        ("Add more context to the checkout alerts", "context"),
+    ],
+)
+def test_plain_words_are_never_reading_markers(kb: KnowledgeBase, text: str, word: str) -> None:
+    """The words "break" or "context" in a request are words, not a clause break or a reason."""
+    reading = read(text, kb.knowledge)
+    assert word in reading.concepts or any(word in c for c in reading.clauses)
+    assert not reading.context
+
+
+def test_an_over_compound_is_no_cutover(kb: KnowledgeBase) -> None:
+    reading = read("Apply the VPA recommendations to cut over-provisioning", kb.knowledge)
+    assert "migration" not in reading.concepts and "rightsizing" in reading.concepts
