@@ -84,6 +84,16 @@ class IntakeSettings(Strict):
         description="Openings that make a request of a suggestion ('why don't we add ...'): "
         "taken off before reading, so they are neither a negation nor a question.",
     )
+    introduced_objects: list[str] = Field(
+        default_factory=list,
+        description="Concepts that 'introduce' adds ('introduce a read replica'); a clause that "
+        "introduces none of them brings in a new tool ('introduce Linkerd').",
+    )
+    introduced_modes: list[str] = Field(
+        default_factory=list,
+        description="Modes that, said in any clause, make what is introduced an addition "
+        "('introduce a Gatekeeper constraint ..., dryrun only').",
+    )
     addition_openings: list[str] = Field(
         default_factory=list,
         description="Words that, opening a request, ask for something to be added, as ticket "

@@ -331,7 +331,14 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     envs: set[str] = set()
     doing: set[str] = set()  # the actions of the last stated clause
     excluded: set[str] = set()
+    # "introduce a PDB" adds one; "introduce Linkerd" brings in a tool; "introduce a Gatekeeper
+    # constraint ..., dryrun only" adds a constraint (a mode may be said in another clause)
+    said = set().union(*(c.stated for c in clauses if c.mode == "stated" and not c.taken_back))
+    modes = said & set(rules.introduced_modes)
     for clause in dict.fromkeys(clauses):  # a resumed clause is read once
+        if "introduce" in clause.stated:
+            added = clause.stated & set(rules.introduced_objects) or modes
+            clause.stated.add("add" if added else "new-tool")
         if clause.mode == "negated" or clause.taken_back:
             negated |= clause.stated | {f"env:{e}" for e in clause.environments}
             if not clause.stated & concept_ids:

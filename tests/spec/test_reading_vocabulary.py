@@ -260,3 +260,24 @@ def test_plain_words_are_never_reading_markers(kb: KnowledgeBase, text: str, wor
 def test_an_over_compound_is_no_cutover(kb: KnowledgeBase) -> None:
     reading = read("Apply the VPA recommendations to cut over-provisioning", kb.knowledge)
     assert "migration" not in reading.concepts and "rightsizing" in reading.concepts
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "a read replica of the prod orders database for reporting queries",
+        "PodDisruptionBudgets to the orders and payments Helm charts",
+        "an alert when the orders RDS database is running low on free storage",
+        "a Gatekeeper constraint that reports pods without limits, dryrun only",
+        "a Grafana dashboard for Kafka consumer lag",
+    ],
+)
+def test_introducing_a_thing_is_adding_it(kb: KnowledgeBase, what: str) -> None:
+    """ "Introduce a read replica" says what "add a read replica" says (intake.yaml
+    introduced_objects); it brings in no new tool."""
+    assert _plan(f"Introduce {what}", kb) == _plan(f"Add {what}", kb)
+
+
+def test_introducing_a_tool_is_a_new_tool(kb: KnowledgeBase) -> None:
+    reading = read("Introduce Linkerd for the checkout services", kb.knowledge)
+    assert "new-tool" in reading.concepts and "add" not in reading.concepts
