@@ -94,6 +94,11 @@ class IntakeSettings(Strict):
         description="Modes that, said in any clause, make what is introduced an addition "
         "('introduce a Gatekeeper constraint ..., dryrun only').",
     )
+    ticket_labels: list[str] = Field(
+        default_factory=list,
+        description="Words that end a ticket's label before a colon ('Platform ticket: ...', "
+        "'Ops request: ...'): the label is dropped, it says where a request was filed.",
+    )
     addition_openings: list[str] = Field(
         default_factory=list,
         description="Words that, opening a request, ask for something to be added, as ticket "

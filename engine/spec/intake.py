@@ -134,11 +134,15 @@ def choose(patterns: list[Candidate], knowledge: Knowledge) -> tuple[Candidate |
 
 
 def _generic(candidate: Candidate, knowledge: Knowledge) -> bool:
-    """A pattern of a fallback category matched only by the keywords of fallback categories."""
+    """A pattern of a fallback category matched only by the keywords of fallback categories and
+    generic words (concepts that weigh 1: "tool", "platform", "update")."""
     category = knowledge.category(candidate.category)
     if category is None or not category.fallback:
         return False
     generic = {w for c in knowledge.categories if c.fallback for w in c.keywords}
+    actions = set(knowledge.reading_rules.action_concepts)
+    # nouns that weigh 1 ("tool", "platform", "system") are generic; an action says what is done
+    generic |= {t.id for t in knowledge.terms if t.weight <= 1 and t.id not in actions}
     words = set(
         candidate.reason.removeprefix("triggers ").replace('"', "").replace(",", " ").split()
     )

@@ -175,6 +175,13 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if re.match(rf"{re.escape(opening)}\b", lowered):
             lowered = lowered[len(opening) :]
             break
+    # a ticket's label says where the request was filed, not what it asks: "[INFRA] ...",
+    # "OPS-1234: ...", "platform ticket: ..."
+    lowered = re.sub(r"^(?:\s*\[[^\]]{1,30}\])+\s*", "", lowered)
+    lowered = re.sub(r"^[a-z][a-z0-9]*-\d+\s*[:\-]\s*", "", lowered)
+    if rules.ticket_labels:
+        labels = "|".join(re.escape(w) for w in rules.ticket_labels)
+        lowered = re.sub(rf"^(?:[a-z0-9-]+\s+){{0,3}}(?:{labels})\s*:\s*", "", lowered)
     for opening in rules.addition_openings:  # "new DNS entry for ..." asks to add one
         if re.match(rf"{re.escape(opening)}\s+\w", lowered):
             lowered = f"add {lowered}"

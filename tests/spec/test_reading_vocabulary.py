@@ -281,3 +281,17 @@ def test_introducing_a_thing_is_adding_it(kb: KnowledgeBase, what: str) -> None:
 def test_introducing_a_tool_is_a_new_tool(kb: KnowledgeBase) -> None:
     reading = read("Introduce Linkerd for the checkout services", kb.knowledge)
     assert "new-tool" in reading.concepts and "add" not in reading.concepts
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Platform ticket: ", "[INFRA][P2] ", "OPS-1234: ", "Ops request: ", "Jira story: "],
+)
+def test_a_ticket_label_is_not_part_of_the_request(kb: KnowledgeBase, label: str) -> None:
+    """Where a request was filed ("Platform ticket:", "[INFRA]") says nothing about it."""
+    text = "Enable Google Workspace SSO login for Grafana"
+    assert _plan(label + text, kb) == _plan(text, kb)
+
+
+def test_a_pull_request_is_no_ticket_label(kb: KnowledgeBase) -> None:
+    assert "pull-request" in read("Pull request: add a conftest check", kb.knowledge).concepts
