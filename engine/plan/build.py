@@ -26,7 +26,7 @@ from engine.match.choose import match_pattern, phases_for
 from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
-from engine.match.subject import Subject, find_subjects
+from engine.match.subject import Subject, deploy_namespaces, find_subjects
 from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, upgrade_paths
 from engine.plan.ground import ground_texts, grounding, keeps
 from engine.plan.metrics import success_metrics
@@ -75,10 +75,12 @@ def build_plan(
     spec, e = loaded.spec, loaded.spec.enhancement
     pattern, choice = match_pattern(loaded, k)
     graph = build_graph(estate, k) if estate is not None else None
-    report = (
-        run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
-    )
     subjects = find_subjects(loaded, k, estate) if estate is not None else []
+    report = (
+        run_probes(estate, k, pattern, graph, deploy_namespaces(subjects, estate, k))
+        if estate is not None and graph is not None
+        else None
+    )
     if report is not None and estate is not None and graph is not None:
         report = ground_report(report, subjects, pattern, estate, graph, k)
     paths = upgrade_paths(subjects, e.target_version, estate, k) if estate is not None else []

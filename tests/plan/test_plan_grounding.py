@@ -160,6 +160,21 @@ def test_an_enforcing_policy_on_what_the_upgrade_deploys_is_a_finding() -> None:
     )
 
 
+def test_a_policy_that_excludes_where_the_upgrade_deploys_is_no_finding() -> None:
+    # require-team-label excludes flux-system, where the Flux controllers run
+    plan = _plan("shared-flux/fleet", "Upgrade Flux to 2.4")
+    assert plan["subjects"][0]["present"]
+    assert "current.blocking-policy" not in _findings(plan)
+    probe = next(p for p in plan["probes"] if p["name"] == "workload-policies")
+    assert probe["count"] == 0
+
+
+def test_an_upgrade_of_what_the_estate_does_not_run_deploys_nothing_a_policy_rejects() -> None:
+    plan = _plan("shared-flux/fleet", "Upgrade ingress-nginx to 1.11")
+    assert "current.subject-absent" in _findings(plan)
+    assert "current.blocking-policy" not in _findings(plan)
+
+
 def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:
     plan = _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")
     path = next(u for u in plan["upgrades"] if u["tool"] == "terraform-provider")
