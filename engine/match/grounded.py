@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.estate.model import Estate, K8sObject
+from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.impact import IntegrationPoint, ProbeReport, impact_of
 from engine.match.probes import module_environments, object_evidence, terraform_evidence
 from engine.match.subject import Subject, subject_points
+from engine.match.upgrade_path import parse_version
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
+def _block_version(b: TerraformFact) -> str:
+    """A block's version; a module's chart its callers install at several versions, all of them."""
+    charts = sorted(
+        {v.value for v in b.versions if v.attribute == "chart_version"},
+        key=lambda v: (parse_version(v) or (0, 0, 0), v),
+    )
+    return ", ".join(charts) if len(charts) > 1 else b.delivery.version or b.version
+
+
 def _versioned(points: list[IntegrationPoint], estate: Estate) -> list[IntegrationPoint]:
     versions = {o.where: o.delivery.version for o in estate.objects} | {
-        b.where: b.delivery.version or b.version for b in estate.terraform
+        b.where: _block_version(b) for b in estate.terraform
     }
     return [p.model_copy(update={"version": versions.get(p.id, "") or p.version}) for p in points]
 

@@ -133,13 +133,16 @@ def terraform_evidence(b: TerraformFact, envs: dict[tuple[str, str], set[str]]) 
     )
     where = b.module or "."
     chart = b.delivery.charts[0] if b.delivery.charts else None
+    # a module's chart installed at other versions by other callers: no one version is its own
+    versions = {v.value for v in b.versions if v.attribute == "chart_version"}
+    version = chart.version if chart and len(versions) < 2 else ""
     return Evidence(
         id=b.where,
         repo=b.repo,
         path=b.path,
         line=b.line,
         what=f"{b.address} ({where})"
-        + (f": chart {chart.name} {chart.version}".rstrip() if chart else ""),
+        + (f": chart {chart.name} {version}".rstrip() if chart else ""),
         environments=environments,
         clusters=b.clusters,
         owners=b.owners,

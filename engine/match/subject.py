@@ -29,6 +29,10 @@ class InstalledVersion(Out):
     at: str  # repo/path:line
     where: str = ""  # the cluster, environment or Terraform root it is installed in
     attribute: str = ""  # chart_version, app_version, locked_version, version_constraint...
+    hops: list[str] = Field(
+        default_factory=list,
+        description="On an upgrade path: this installation's own hops to the target.",
+    )
 
 
 class Subject(Out):

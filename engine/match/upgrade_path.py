@@ -160,10 +160,18 @@ def upgrade_path(
         for f in upgrade_findings(estate, knowledge, [tool.id])
         if f.id in by_id and considered(by_id[f.id].delivery)
     ]
+    installed = [
+        i.model_copy(
+            update={"hops": [h.text for h in installation_hops(tool, i.value, target_text)]}
+        )
+        if comparable
+        else i
+        for i in subject.installed
+    ]
     return UpgradePath(
         subject=subject.name,
         tool=tool.id,
-        installed=subject.installed,
+        installed=installed,
         target=target_text,
         comparable=comparable,
         chart_numbered=not tool.app_version and not tool.names and not own,

@@ -27,8 +27,9 @@ from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
 from engine.match.subject import Subject, deploy_namespaces, find_subjects
-from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, upgrade_paths
+from engine.match.upgrade_path import UpgradePath, upgrade_paths
 from engine.plan.ground import ground_texts, grounding, keeps
+from engine.plan.hops import installation_hops_of, placed_hops
 from engine.plan.metrics import success_metrics
 from engine.plan.model import (
     AgentTask,
@@ -42,7 +43,7 @@ from engine.plan.model import (
     RepositoryDigest,
 )
 from engine.plan.prose import template_prose
-from engine.plan.rollout import RolloutPlan, Target, plan_rollout
+from engine.plan.rollout import RolloutPlan, plan_rollout
 from engine.plan.sections import experts, pattern_ref, stages
 from engine.plan.targets import (
     estate_controllers,
@@ -338,28 +339,10 @@ def _rollout(
         root_rank=lambda repo, module: (order.get((repo, module), len(order)), module),
         traits={t.trait for t in evidence},
         done=done,
-        hops=_hops(targets, subjects, paths, k),
+        hops=installation_hops_of(targets, subjects, paths, k),
+        placed=placed_hops(targets, subjects, paths, k, estate) if estate is not None else {},
         migrations={u.id for u in report.upgrades} if report is not None else set(),
     )
-
-
-def _hops(
-    targets: list[Target], subjects: list[Subject], paths: list[UpgradePath], k: Knowledge
-) -> dict[str, list[Hop]]:
-    """The hops of each installation an upgrade moves: from the version it runs (the path's
-    lowest installed version when its own is not known) to the target."""
-    tools = {t.id: t for t in k.tools}
-    out: dict[str, list[Hop]] = {}
-    for s in subjects:
-        path = next((p for p in paths if p.subject == s.name and p.tool == s.tool), None)
-        if path is None or not path.comparable or not path.hops:
-            continue
-        lowest = path.hops[0].split(" → ", 1)[0]
-        for t in targets:
-            if t.id in s.installs:
-                found = installation_hops(tools[s.tool], t.version, path.target)
-                out[t.id] = found or installation_hops(tools[s.tool], lowest, path.target)
-    return out
 
 
 def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> list[str]:

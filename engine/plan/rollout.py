@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.knowledge.model import Knowledge
 from engine.knowledge.rollout import RolloutLayer, StepText
@@ -27,11 +27,28 @@ from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summa
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["ApplyFolders", "RolloutPlan", "RolloutStep", "Stage", "Target", "plan_rollout"]
+__all__ = [
+    "ApplyFolders",
+    "Placed",
+    "RolloutPlan",
+    "RolloutStep",
+    "Stage",
+    "Target",
+    "plan_rollout",
+]
 
 
 # Where a Terraform target is applied in an environment ("" for any): its root folders.
 ApplyFolders = Callable[[Target, str], list[str]]
+
+
+class Placed(NamedTuple):
+    """An installation's version in one environment or cluster, its hops from there to the
+    target (none: it is there already, and `done` says so)."""
+
+    version: str
+    hops: list[Hop]
+    done: str = ""
 
 
 def _folder(target: Target) -> str:
@@ -77,17 +94,20 @@ def plan_rollout(
     traits: set[str] | None = None,
     done: dict[str, str] | None = None,
     hops: dict[str, list[Hop]] | None = None,
+    placed: dict[str, dict[str, Placed]] | None = None,
     migrations: set[str] | None = None,
 ) -> RolloutPlan:
     """The steps of a rollout. `environments`: where a plan without repositories goes;
     `declared`: the spec's environments (they limit the rollout); `done`: targets already in
     place, with the reason; `hops`: the version hops of each installation the upgrade moves
-    (each hop its own steps); `migrations`: objects to move off APIs the target drops (before
-    the last hop)."""
+    (each hop its own steps); `placed`: an installation's version and hops per environment or
+    cluster, where they differ from one place to another (each stage hops from its own
+    version); `migrations`: objects to move off APIs the target drops (before the last hop)."""
     declared = declared or []
     cluster_envs = cluster_envs or {}
     done = done or {}
     hops = hops or {}
+    placed = placed or {}
     migrations = migrations or set()
     layers = sorted(knowledge.rollout, key=lambda layer: layer.order)
     strategy_value = knowledge.dimension_value("implementation_strategy", strategy)
@@ -134,10 +154,14 @@ def plan_rollout(
         )
 
     def deploy_steps(
-        stage: Stage, chosen: list[Target], hop_of: dict[str, Hop] | None = None
+        stage: Stage,
+        chosen: list[Target],
+        hop_of: dict[str, Hop] | None = None,
+        done_here: dict[str, str] | None = None,
     ) -> None:
         by_id = {t.id: t for t in chosen}
         hop_of = hop_of or {}
+        done_here = done if done_here is None else done_here
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for tid in _graph_order([t.id for t in chosen], graph):
             t = by_id[tid]
@@ -202,12 +226,12 @@ def plan_rollout(
                 else "",
             )
             last = steps[-1]
-            reasons = {done[i] for i in ids if i in done}
+            reasons = {done_here[i] for i in ids if i in done_here}
             hop = next((hop_of[i] for i in ids if i in hop_of), None)
             update: dict[str, object] = {
                 "controller": str(controller_id),
                 "clusters": clusters,
-                "done": sorted(reasons)[0] if reasons and all(i in done for i in ids) else "",
+                "done": sorted(reasons)[0] if reasons and all(i in done_here for i in ids) else "",
             }
             if hop is not None:
                 update["hop"] = str(hop_text)
@@ -220,26 +244,61 @@ def plan_rollout(
                     update["rollback"] = f"Fix forward once applied ({hop.one_way})"
             steps[-1] = last.model_copy(update=update)
 
-    def hop_steps(stage: Stage, chosen: list[Target]) -> None:
-        """The stage's steps hop by hop: each installation to each intermediate version, then
-        the objects moved off the APIs the target drops, then the last hop and the rest."""
-        moving = [t for t in chosen if hops.get(t.id) and t.id not in done]
+    def here(tid: str, stage: Stage) -> Placed | None:
+        """An installation's version and hops in a stage, when they are known per place: the
+        lowest of the stage's environments or clusters."""
+        places = placed.get(tid, {})
+        keys = stage.places(cluster_envs) if stage.kind != "all" else sorted(places)
+        found = [places[k] for k in keys if k in places]
+        return max(found, key=lambda p: len(p.hops)) if found else None
+
+    def in_stage(
+        stage: Stage, chosen: list[Target]
+    ) -> tuple[list[Target], dict[str, list[Hop]], dict[str, str]]:
+        """The stage's targets at the version they run here, their hops from it, and what is
+        done here (an installation already at the target in this stage included)."""
+        done_here = dict(done)
+        steps_of: dict[str, list[Hop]] = {}
+        own: list[Target] = []
+        for t in chosen:
+            found = here(t.id, stage)
+            steps_of[t.id] = found.hops if found is not None else hops.get(t.id, [])
+            if found is not None:
+                if found.version:
+                    t = t.model_copy(update={"version": found.version})
+                if found.done and t.id not in done_here:
+                    done_here[t.id] = found.done
+            own.append(t)
+        return own, steps_of, done_here
+
+    def hop_steps(
+        stage: Stage,
+        chosen: list[Target],
+        steps_of: dict[str, list[Hop]],
+        done_here: dict[str, str],
+    ) -> None:
+        """The stage's steps hop by hop: each installation to each intermediate version (from
+        the version it runs in this stage), then the objects moved off the APIs the target
+        drops, then the last hop and the rest."""
+        moving = [t for t in chosen if steps_of[t.id] and t.id not in done_here]
         if not moving:
-            deploy_steps(stage, chosen)
+            deploy_steps(stage, chosen, done_here=done_here)
             return
-        for i in range(max(len(hops[t.id]) for t in moving) - 1):
+        for i in range(max(len(steps_of[t.id]) for t in moving) - 1):
             deploy_steps(
                 stage,
-                [t for t in moving if len(hops[t.id]) > i + 1],
-                {t.id: hops[t.id][i] for t in moving if len(hops[t.id]) > i + 1},
+                [t for t in moving if len(steps_of[t.id]) > i + 1],
+                {t.id: steps_of[t.id][i] for t in moving if len(steps_of[t.id]) > i + 1},
+                done_here,
             )
         migrating = [t for t in chosen if t.id in migrations]
         if migrating:
-            deploy_steps(stage, migrating)
+            deploy_steps(stage, migrating, done_here=done_here)
         deploy_steps(
             stage,
             [t for t in chosen if t.id not in migrations],
-            {t.id: hops[t.id][-1] for t in moving},
+            {t.id: steps_of[t.id][-1] for t in moving},
+            done_here,
         )
 
     first = stages[0] if stages and stages[0].kind == "cluster" else None
@@ -252,10 +311,11 @@ def plan_rollout(
         ]
         if not chosen:
             continue  # nothing of this change lands here: no stage, no strategy steps around it
-        active = any(t.id not in done for t in chosen)
+        chosen, steps_of, done_here = in_stage(stage, chosen)
+        active = any(t.id not in done_here for t in chosen)
         for text in strategy_steps.before if strategy_steps and active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
-        hop_steps(stage, chosen)
+        hop_steps(stage, chosen, steps_of, done_here)
         for text in after if active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
         if flag and active:

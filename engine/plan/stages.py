@@ -42,6 +42,14 @@ class Stage:
             self.kind
         ]
 
+    def places(self, cluster_envs: dict[str, str]) -> list[str]:
+        """The environments and clusters a stage covers (an environment's clusters with it)."""
+        if self.kind == "cluster":
+            return [self.name]
+        if self.kind == "environment":
+            return [self.name, *sorted(c for c, e in cluster_envs.items() if e == self.name)]
+        return []
+
     @property
     def where(self) -> str:
         """How controller texts place a step (" in prod", " on cluster tools", "")."""

@@ -175,6 +175,31 @@ def test_an_upgrade_of_what_the_estate_does_not_run_deploys_nothing_a_policy_rej
     assert "current.blocking-policy" not in _findings(plan)
 
 
+def test_each_environment_hops_from_its_own_version() -> None:
+    # the roots pass 1.1.0 (dev), 1.0.6 (staging) and 0.37.5 (prod) to one module
+    plan = _plan("per-root-versions/terraform", "Upgrade Karpenter to 1.1")
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    by_stage = {
+        stage: [s["hop"] for s in steps if s["stage"] == stage and not s["done"]]
+        for stage in ("dev", "staging", "prod")
+    }
+    assert by_stage == {
+        "dev": [],
+        "staging": ["1.0.6 → 1.1"],
+        "prod": ["0.37.5 → 1.0", "1.0 → 1.1"],
+    }
+    (dev,) = [s for s in steps if s["stage"] == "dev"]
+    assert "1.1.0" in dev["done"] and "1.1" in dev["done"]
+    staging = next(s for s in steps if s["stage"] == "staging")
+    assert "0.37.5" not in staging["action"], staging["action"]
+    (path,) = plan["upgrades"]
+    assert {i["where"]: i["hops"] for i in path["installed"]} == {
+        "dev": [],
+        "staging": ["1.0.6 → 1.1"],
+        "prod": ["0.37.5 → 1.0", "1.0 → 1.1"],
+    }
+
+
 def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:
     plan = _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")
     path = next(u for u in plan["upgrades"] if u["tool"] == "terraform-provider")

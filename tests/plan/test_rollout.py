@@ -5,7 +5,8 @@ from __future__ import annotations
 import networkx as nx
 
 from engine.decide.base import KnowledgeBase
-from engine.plan.rollout import Stage, Target, plan_rollout
+from engine.match.upgrade_path import Hop
+from engine.plan.rollout import Placed, Stage, Target, plan_rollout
 
 
 def _t(
@@ -297,3 +298,49 @@ def test_terraform_roots_in_dependency_order(kb: KnowledgeBase) -> None:
     )
     roots = [s.action.split(" in ")[1].split(":")[0] for s in plan.steps if s.targets]
     assert roots == ["f/0-bootstrap", "f/1-org", "f/2-networks", "f/3-projects"]
+
+
+def _hop(text: str) -> Hop:
+    return Hop(text=text, to=text.rsplit(" → ", 1)[-1])
+
+
+def test_each_stage_hops_from_the_version_it_runs(kb: KnowledgeBase) -> None:
+    # one installation (a module every root calls) at 1.1.0 in dev, 1.0.6 in staging and
+    # 0.37.5 in prod: prod goes through 1.0, staging does not, dev is already there
+    chart = _t("chart", "platform", ["dev", "staging", "prod"]).model_copy(
+        update={"installs": True, "version": "0.37.5"}
+    )
+    pool = _t("pool", "platform", ["prod"], path="c/pool.yaml")
+    placed = {
+        "chart": {
+            "dev": Placed("1.1.0", [], "1.1.0 is at or past the target 1.1 here"),
+            "staging": Placed("1.0.6", [_hop("1.0.6 → 1.1")]),
+            "prod": Placed("0.37.5", [_hop("0.37.5 → 1.0"), _hop("1.0 → 1.1")]),
+        }
+    }
+    plan = plan_rollout(
+        [chart, pool],
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+        hops={"chart": [_hop("0.37.5 → 1.0"), _hop("1.0 → 1.1")]},
+        placed=placed,
+        migrations={"pool"},
+    )
+    deploying = [(s.stage, s.hop, bool(s.done), s.targets) for s in plan.steps if s.targets]
+    assert deploying == [
+        ("dev", "", True, ["chart"]),
+        ("staging", "1.0.6 → 1.1", False, ["chart"]),
+        ("prod", "0.37.5 → 1.0", False, ["chart"]),
+        ("prod", "", False, ["pool"]),
+        ("prod", "1.0 → 1.1", False, ["chart"]),
+    ]
+    dev = plan.steps[0]
+    assert dev.done == "1.1.0 is at or past the target 1.1 here"
+    assert "(1.1.0)" in dev.action and "hop" not in dev.action
+    staging = next(s for s in plan.steps if s.stage == "staging" and s.targets)
+    assert "(1.0.6)" in staging.action and "set the version to 1.1" in staging.action
+    # a stage whose every installation is done brings no strategy step around it
+    assert [s.stage for s in plan.steps if not s.targets].count("dev") == 0
