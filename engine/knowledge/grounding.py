@@ -115,6 +115,11 @@ class ControllerText(Strict):
     rollback: str
     emergency_stop: str
     command: str = Field(description="The command line tool its texts name (for readers).")
+    merged: bool = Field(
+        default=False,
+        description="It applies what is merged, everywhere it is read: one merge of a file "
+        "several environments read reaches all of them at once (Flux, Argo CD).",
+    )
     usual: bool = Field(
         default=False,
         description="Assumed by a plan made without repositories (the seed's own controllers): "

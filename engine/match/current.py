@@ -172,7 +172,6 @@ def current_state(
 
 
 MAX_SHARED = 10
-_MERGED = {"flux", "argocd"}  # controllers that apply what is merged, everywhere it is read
 
 
 class SharedFile(Out):
@@ -195,12 +194,12 @@ class SharedFile(Out):
 
 
 def shared_files(
-    points: list[IntegrationPoint], estate: Estate, declared: list[str]
+    points: list[IntegrationPoint], estate: Estate, declared: list[str], merging: set[str]
 ) -> list[SharedFile]:
     """Files of the change's points that environments beyond one stage apply: outside the
     environments the spec declares, or — with none declared — more than one, so one merge
-    reaches every one of them (Flux, Argo CD) or the next apply of each root takes it
-    (a Terraform module)."""
+    reaches every one of them (`merging`: the controllers that apply what is merged, Flux and
+    Argo CD) or the next apply of each root takes it (a Terraform module)."""
     items = {o.where: o for o in estate.objects} | {b.where: b for b in estate.terraform}
     cluster_env = {c.name: c.environment for c in estate.clusters}
     groups: dict[tuple[bool, tuple[str, ...], tuple[str, ...]], list[str]] = {}
@@ -212,7 +211,7 @@ def shared_files(
         seen.add(p.repo + "/" + p.path)
         in_clusters = {cluster_env[c] for c in p.clusters if cluster_env.get(c)}
         envs = sorted(set(p.environments) | in_clusters)
-        merged = item.delivery.delivered_by in _MERGED
+        merged = item.delivery.delivered_by in merging
         if len(envs) < 2 or not (merged or isinstance(item, TerraformFact)):
             continue
         label = {

@@ -100,7 +100,12 @@ def build_plan(
             setting_counts(estate, k) if estate is not None else [],
         ),
         *shared_facts(
-            shared_files(report.integration_points, estate, _declared(loaded, k))
+            shared_files(
+                report.integration_points,
+                estate,
+                _declared(loaded, k),
+                {c.id for c in k.controllers if c.merged},
+            )
             if estate is not None and report is not None
             else []
         ),
@@ -139,7 +144,7 @@ def build_plan(
         evidence,
         effects,
     )
-    envs = list(dict.fromkeys(s.environment for s in rollout.steps if s.environment)) or (
+    envs = list(dict.fromkeys(e for s in rollout.steps for e in s.environments)) or (
         fallback if not rollout.steps else []
     )
     grounded = grounding(

@@ -21,7 +21,17 @@ from typing import TYPE_CHECKING, NamedTuple
 from engine.knowledge.model import Knowledge
 from engine.knowledge.rollout import RolloutLayer, StepText
 from engine.match.upgrade_path import Hop
-from engine.plan.stages import RolloutPlan, RolloutStep, Stage, Target, lands_in, rollout_stages
+from engine.plan.placing import folder_of_target, graph_order, reach, spot_rank, spots
+from engine.plan.stages import (
+    RolloutPlan,
+    RolloutStep,
+    Stage,
+    Target,
+    lands_in,
+    one_merge,
+    rollout_stages,
+    said,
+)
 from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summary
 
 if TYPE_CHECKING:
@@ -49,24 +59,6 @@ class Placed(NamedTuple):
     version: str
     hops: list[Hop]
     done: str = ""
-
-
-def _folder(target: Target) -> str:
-    return target.path.rsplit("/", 1)[0] if "/" in target.path else "."
-
-
-def _graph_order(ids: list[str], graph: nx.DiGraph | None) -> list[str]:
-    if graph is None:
-        return ids
-    import networkx as nx
-
-    present = [i for i in ids if i in graph]
-    sub = graph.subgraph(present)
-    try:
-        ordered = list(nx.lexicographical_topological_sort(sub))
-    except nx.NetworkXUnfeasible:  # a cycle: fall back to ids
-        ordered = sorted(present)
-    return ordered + sorted(i for i in ids if i not in graph)
 
 
 def _flag_name(feature_flag: str | bool | None, pattern_flag: bool, unnamed: str) -> str:
@@ -119,6 +111,14 @@ def plan_rollout(
         cluster_envs=cluster_envs,
         skips_lower=bool(strategy_value and strategy_value.skips_lower_environments),
     )
+    merging = {c.id for c in knowledge.controllers if c.merged}
+    stages = one_merge(
+        stages,
+        [t for t in targets if _layer(layers, t.layer).per_environment],
+        merging,
+        cluster_envs,
+        declared,
+    )
     strategy_steps = knowledge.strategy_steps(deployment)
     flags = knowledge.feature_flag
     flag = _flag_name(feature_flag, pattern_flag, flags.unnamed)
@@ -137,13 +137,22 @@ def plan_rollout(
     controllers = {c.id: c for c in knowledge.controllers}
     steps: list[RolloutStep] = []
 
-    def add(stage: Stage, layer: str, text: StepText, ids: list[str], **fmt: str) -> None:
+    def add(
+        stage: Stage,
+        layer: str,
+        text: StepText,
+        ids: list[str],
+        envs: tuple[str, ...] = (),
+        **fmt: str,
+    ) -> None:
         fmt = {"env": stage.label, "flag": flag, **fmt}
+        envs = envs or tuple(stage.environments)
         steps.append(
             RolloutStep(
                 order=len(steps) + 1,
                 stage=stage.key,
-                environment=stage.environment,
+                environment=envs[0] if envs else "",
+                environments=list(envs),
                 layer=layer,
                 action=text.action.format(**fmt),
                 targets=ids,
@@ -163,30 +172,39 @@ def plan_rollout(
         hop_of = hop_of or {}
         done_here = done if done_here is None else done_here
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
-        for tid in _graph_order([t.id for t in chosen], graph):
+        order = stage.environments
+        for tid in graph_order([t.id for t in chosen], graph):
             t = by_id[tid]
             layer = _layer(layers, t.layer)
-            folders = (
-                apply_folders(t, stage.environment)
-                if apply_folders is not None and layer.matches.terraform
-                else [_folder(t)]
-            )
-            for folder in folders:
-                module = folder if layer.matches.terraform else ""
-                rank = root_rank(t.repo, module) if root_rank and module else ()
-                key: tuple[object, ...] = (
-                    t.sequence,
-                    layer.order,
-                    rank,
-                    t.controller,
-                    t.repo,
-                    module,
-                    t.step,
-                    hop_of[tid].text if tid in hop_of else "",
+            for envs in spots(t, stage, reached.get(tid, ()), merging):
+                folders = (
+                    apply_folders(t, envs[0] if envs else stage.environment)
+                    if apply_folders is not None and layer.matches.terraform
+                    else [folder_of_target(t)]
                 )
-                groups[key].append(tid)
+                for folder in folders:
+                    module = folder if layer.matches.terraform else ""
+                    rank = root_rank(t.repo, module) if root_rank and module else ()
+                    key: tuple[object, ...] = (
+                        t.sequence,
+                        layer.order,
+                        rank,
+                        t.controller,
+                        t.repo,
+                        module,
+                        t.step,
+                        hop_of[tid].text if tid in hop_of else "",
+                        envs,
+                    )
+                    groups[key].append(tid)
         merged: list[tuple[tuple[object, ...], list[str]]] = []
-        for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
+        # in a stage of several environments, each environment's own steps of an upgrade
+        # position or layer before the next position or layer, which one merge may take to
+        # all of them
+        for key in sorted(
+            groups,
+            key=lambda g: (g[0], g[1], spot_rank(g[8], order), g[2]),  # type: ignore[arg-type]
+        ):
             # one Terraform root is applied once, whatever the upgrade order inside it (a Helm
             # release through Terraform included: `module` is set for Terraform layers only)
             last_key = merged[-1][0] if merged else None
@@ -194,19 +212,27 @@ def plan_rollout(
                 last_key is not None
                 and key[5]
                 and last_key[4:7] == key[4:7]
+                and last_key[8] == key[8]
                 and (not key[7] or not last_key[7] or key[7] == last_key[7])
             ):
-                merged[-1] = ((*last_key[:7], last_key[7] or key[7]), merged[-1][1] + groups[key])
+                merged[-1] = (
+                    (*last_key[:7], last_key[7] or key[7], key[8]),
+                    merged[-1][1] + groups[key],
+                )
                 continue
             merged.append((key, list(groups[key])))
         for key, ids in merged:
-            _, _, _, controller_id, repo, root, _, hop_text = key
+            _, _, _, controller_id, repo, root, _, hop_text, spot = key
+            landing = tuple(spot) or tuple(stage.environments)  # type: ignore[arg-type]
             layer = next(x for x in layers if x.order == key[1])
             # the clusters of this stage: in an environment, those of that environment
             clusters = sorted(
-                c
-                for c in {c for i in ids for c in by_id[i].clusters}
-                if stage.kind != "environment" or cluster_envs.get(c, "") in {"", stage.name}
+                (
+                    c
+                    for c in {c for i in ids for c in by_id[i].clusters}
+                    if stage.kind != "environment" or cluster_envs.get(c, "") in {"", *landing}
+                ),
+                key=lambda c: (spot_rank((cluster_envs.get(c, ""),), list(landing)), c),
             )
             text = layer_text(
                 layer, controllers.get(str(controller_id)) or controllers.get("unknown")
@@ -216,11 +242,12 @@ def plan_rollout(
                 layer.id,
                 text,
                 ids,
+                landing,
                 repo=str(repo) or ", ".join(sorted({by_id[i].repo for i in ids})),
                 module=str(root) or ".",
                 root=f"{repo}/{root}" if str(root) not in {"", "."} else str(repo),
                 targets=describe([by_id[i] for i in ids]),
-                where=stage.where,
+                where=f" in {said(list(landing))}" if spot else stage.where,
                 clusters=f" ({', '.join(clusters)})"
                 if clusters and stage.kind != "cluster"
                 else "",
@@ -302,15 +329,20 @@ def plan_rollout(
         )
 
     first = stages[0] if stages and stages[0].kind == "cluster" else None
+    # a file several stages read, delivered by a merge: merged once, in its first stage
+    reached = {t.id: reach(t, stages, cluster_envs, declared) for t in targets}
+    once: set[str] = set()
     for stage in stages:
         chosen = [
             t
             for t in targets
-            if _layer(layers, t.layer).per_environment
+            if t.id not in once  # merged once, in an earlier stage, for every environment
+            and _layer(layers, t.layer).per_environment
             and lands_in(t, stage, cluster_envs, declared, first)
         ]
         if not chosen:
             continue  # nothing of this change lands here: no stage, no strategy steps around it
+        once |= {t.id for t in chosen if t.controller in merging and len(reached[t.id]) > 1}
         chosen, steps_of, done_here = in_stage(stage, chosen)
         active = any(t.id not in done_here for t in chosen)
         for text in strategy_steps.before if strategy_steps and active else []:

@@ -73,7 +73,8 @@ def test_stage_texts_of_a_flux_estate_name_flux_and_its_stages_only() -> None:
     assert _names(text, "Flux")
     for word in ("Terraform", "Argo CD", "kubectl", "dev", "production"):
         assert not _names(text, word), word
-    assert "staging → prod" in text
+    # infrastructure/controllers, read by both clusters, is one merge: one stage for both
+    assert "staging + prod" in text
     steps = " ".join(s["action"] + s["validation"] for s in plan["rollout_steps"])
     assert not _names(steps, "terraform") and not _names(steps, "argocd")
 
@@ -119,7 +120,7 @@ def test_the_rollout_goes_hop_by_hop_with_migrations_before_the_last_hop() -> No
     plan = _plan("shared-flux/fleet", ESO)
     path = next(u for u in plan["upgrades"] if u["tool"] == "external-secrets")
     assert path["hops"] == ["0.9.20 → 0.16", "0.16 → 0.17"]
-    for stage in ("staging", "prod"):
+    for stage in ("staging + prod",):
         steps = [s for s in plan["rollout_steps"] if s["stage"] == stage and s["targets"]]
         kinds = [
             "hop 0.16"
@@ -134,6 +135,23 @@ def test_the_rollout_goes_hop_by_hop_with_migrations_before_the_last_hop() -> No
         assert kinds.index("hop 0.16") < kinds.index("migrate") < kinds.index("hop 0.17"), kinds
         last = steps[kinds.index("hop 0.17")]
         assert last["point_of_no_return"], last
+
+
+def test_a_file_both_clusters_reconcile_is_one_merge_in_the_rollout_too() -> None:
+    # infrastructure/controllers/external-secrets.yaml is read by both clusters: each hop is one
+    # merge that reaches staging and production at once, not a staging merge and a prod merge
+    plan = _plan("shared-flux/fleet", ESO)
+    assert "current.shared-one-merge" in _findings(plan)
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert {s["stage"] for s in steps} == {"staging + prod"}
+    release = "fleet/infrastructure/controllers/external-secrets.yaml:10"
+    merges = [s for s in steps if release in s["targets"]]
+    assert [s["hop"] for s in merges] == ["0.9.20 → 0.16", "0.16 → 0.17"]
+    for step in merges:
+        assert step["environments"] == ["staging", "prod"]
+        assert step["clusters"] == ["staging", "production"]
+        assert "Flux reconciles in staging and prod (staging, production)" in step["action"]
+    assert plan["enhancement"]["environments"] == ["staging", "prod"]
 
 
 def test_a_file_both_clusters_reconcile_is_a_warning_for_a_staging_only_change() -> None:
