@@ -16,6 +16,7 @@ from engine.knowledge.grounding import Tool
 from engine.knowledge.model import Knowledge
 from engine.match.constraints import admits
 from engine.match.probes import considered
+from engine.match.reach import Reach
 from engine.match.subject import InstalledVersion, Subject
 from engine.match.upgrades import upgrade_findings
 
@@ -195,10 +196,20 @@ def upgrade_path(
 
 
 def upgrade_paths(
-    subjects: list[Subject], target: str, estate: Estate, knowledge: Knowledge
+    subjects: list[Subject],
+    target: str,
+    estate: Estate,
+    knowledge: Knowledge,
+    reach: Reach | None = None,
 ) -> list[UpgradePath]:
-    """The upgrade path of every subject the estate runs."""
+    """The upgrade path of every subject the estate runs, from its installations within the
+    change's reach (`reach`: the spec's environments; all of them when none is within)."""
     tools = {t.id: t for t in knowledge.tools}
-    return [
-        upgrade_path(s, tools[s.tool], target, estate, knowledge) for s in subjects if s.present
-    ]
+    out = []
+    for s in subjects:
+        if not s.present:
+            continue
+        inside = [i for i in s.installed if not (reach and reach.outside_place(i.where))]
+        s = s.model_copy(update={"installed": inside or s.installed})
+        out.append(upgrade_path(s, tools[s.tool], target, estate, knowledge))
+    return out

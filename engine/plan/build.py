@@ -26,6 +26,7 @@ from engine.match.choose import match_pattern, phases_for
 from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
+from engine.match.reach import Reach
 from engine.match.subject import Subject, deploy_namespaces, find_subjects
 from engine.match.upgrade_path import UpgradePath, upgrade_paths
 from engine.plan.ground import ground_texts, grounding, keeps
@@ -84,14 +85,25 @@ def build_plan(
     )
     if report is not None and estate is not None and graph is not None:
         report = ground_report(report, subjects, pattern, estate, graph, k)
-    paths = upgrade_paths(subjects, e.target_version, estate, k) if estate is not None else []
+    reach = (
+        Reach(
+            frozenset(_declared(loaded, k)),
+            {c.name: c.environment for c in estate.clusters},
+            frozenset(x.id for x in k.environments),
+        )
+        if estate is not None
+        else None
+    )
+    paths = (
+        upgrade_paths(subjects, e.target_version, estate, k, reach) if estate is not None else []
+    )
     validate_waivers(loaded, kb)
     day = today or datetime.now(UTC).date()
     phases, phase_source = phases_for(loaded, pattern, k)
     evidence = change_model(loaded, k, pattern, phases)
     facts = [
         *spec_facts(loaded, k, pattern, day, evidence),
-        *estate_facts(estate, k, report, pattern),
+        *estate_facts(estate, k, report, pattern, reach),
         *current_facts(
             loaded,
             estate,
@@ -241,7 +253,7 @@ def build_plan(
         integration_points=report.integration_points if report is not None else [],
         impact=report.impact if report is not None else None,
         upgrade_findings=report.upgrades if report is not None else [],
-        current_state=current_state(estate, k, pattern, report.integration_points, subjects)
+        current_state=current_state(estate, k, pattern, report.integration_points, subjects, reach)
         if estate is not None and report is not None
         else [],
         subjects=subjects,

@@ -18,6 +18,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "grounding"
 
 @cache
 def _plan(repo: str, request: str) -> dict[str, Any]:
+    return _plan_over((str(FIXTURES / repo),), request)
+
+
+def _plan_over(repos_given: tuple[str, ...], request: str) -> dict[str, Any]:
     from engine.commands.common import read_request
     from engine.decide.base import load_knowledge_base
     from engine.estate.discover import parse_repo_args
@@ -27,7 +31,7 @@ def _plan(repo: str, request: str) -> dict[str, Any]:
     from engine.spec.load import parse_spec
 
     kb = load_knowledge_base()
-    repos = parse_repo_args([str(FIXTURES / repo)])
+    repos = parse_repo_args(list(repos_given))
     estate = scan_estate(repos, kb.knowledge, ScanOptions(cache_dir=None))
     if request.startswith("enhancement:"):
         loaded = parse_spec(request, kb.knowledge, "spec.yaml")
@@ -216,6 +220,40 @@ def test_each_environment_hops_from_its_own_version() -> None:
         "staging": ["1.0.6 → 1.1"],
         "prod": ["0.37.5 → 1.0", "1.0 → 1.1"],
     }
+
+
+EKS_1_30 = """enhancement:
+  name: eks-1-30
+  category: tool-upgrade
+  scope: single-environment
+  summary: Upgrade the Kubernetes control plane and node groups to 1.30
+  target_version: "1.30"
+  environments: [{envs}]
+rollback: Control planes cannot be downgraded; fix forward or rebuild the cluster.
+"""
+
+
+@cache
+def _example(request: str) -> dict[str, Any]:
+    """A plan against the example estate (its three workload clusters and their node pools)."""
+    estate = ROOT / "examples" / "estate"
+    repos = tuple(str(estate / name) for name in ("infra-tf", "infra-flux", "deployments"))
+    return _plan_over(repos, request)
+
+
+def test_a_staging_only_plan_names_no_production_object() -> None:
+    plan = _example(EKS_1_30.format(envs="staging"))
+    assert "estate.prod-node-pools" not in _findings(plan)
+    performance = plan["decisions"]["testing"]["trace"]
+    assert not any(t["rule"] == "estate.prod-node-pools" for t in performance)
+    # the current state and the upgrade path speak of staging's clusters only
+    for entry in plan["current_state"]:
+        assert "prod" not in entry["subject"] and "envs/prod" not in entry["at"], entry
+    node_pools = next(f for f in plan["facts"] if f["id"] == "probe:node-pools:prod")
+    assert node_pools["fields"]["count"] == 0 and node_pools["evidence"] == []
+    # the same change reaching production does name them
+    both = _example(EKS_1_30.format(envs="staging, prod"))
+    assert "estate.prod-node-pools" in _findings(both)
 
 
 def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:
