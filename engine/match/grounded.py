@@ -1,5 +1,6 @@
 """The probe report grounded in the request's subject: a generic upgrade (a pattern whose upgrade
-notes apply to any tool, `upgrade_tools: ["*"]`) that names what it upgrades touches that and
+notes apply to any tool, `upgrade_tools: ["*"]`, or that is `subject_scoped`, as a database
+engine upgrade is) that names what it upgrades touches that and
 nothing else — its installations and objects, a provider's `required_providers` entries and the
 versioned module calls constraining it, and its objects on deprecated or removed APIs — not
 every HelmRelease of the estate. Every integration point carries the version it runs."""
@@ -45,7 +46,7 @@ def ground_report(
 ) -> ProbeReport:
     """The report with versions on its integration points, narrowed to the subjects for a
     generic upgrade that names them."""
-    generic = pattern is not None and "*" in pattern.upgrade_tools
+    generic = pattern is not None and ("*" in pattern.upgrade_tools or pattern.subject_scoped)
     if not (generic and subjects):
         points = _versioned(report.integration_points, estate)
         return report.model_copy(update={"integration_points": points})

@@ -78,6 +78,11 @@ def named_tools(loaded: LoadedSpec, knowledge: Knowledge) -> list[Tool]:
     return [t for t in out if not (providers and not t.names and t.runs_with_objects)]
 
 
+def _inputs_match(m: Matcher, b: TerraformFact) -> bool:
+    """Whether a block sets the inputs a matcher names to one of their values (`engine`)."""
+    return all(b.inputs.get(name) in values for name, values in m.input_values.items())
+
+
 def matches(m: Matcher, item: K8sObject | TerraformFact) -> bool:
     """Whether an object or block shows what a matcher describes."""
     charts = [c.name for c in item.delivery.charts]
@@ -86,8 +91,8 @@ def matches(m: Matcher, item: K8sObject | TerraformFact) -> bool:
     if isinstance(item, K8sObject):
         return item.kind in m.kinds or (bool(item.group) and item.group in m.api_groups)
     if item.block == "module" and any(needle in item.source for needle in m.modules):
-        return True
-    return item.block == "resource" and item.type in m.terraform
+        return _inputs_match(m, item)
+    return item.block == "resource" and item.type in m.terraform and _inputs_match(m, item)
 
 
 def is_installation(tool: Tool, item: K8sObject | TerraformFact) -> bool:
@@ -99,9 +104,13 @@ def is_installation(tool: Tool, item: K8sObject | TerraformFact) -> bool:
         return True
     if isinstance(item, K8sObject) and installs_from_manifest(tool, item):
         return True
-    return isinstance(item, TerraformFact) and (
-        (item.block == "module" and any(needle in item.source for needle in tool.modules))
-        or (item.block == "resource" and item.type in tool.terraform)
+    return (
+        isinstance(item, TerraformFact)
+        and (
+            (item.block == "module" and any(needle in item.source for needle in tool.modules))
+            or (item.block == "resource" and item.type in tool.terraform)
+        )
+        and _inputs_match(tool, item)
     )
 
 
@@ -155,7 +164,14 @@ def _tool_subject(tool: Tool, estate: Estate) -> Subject:
             estate, tool.version_attribute, lambda r: any(n in r.subject for n in tool.charts)
         )
     else:
-        installed = _versions(estate, tool.version_attribute, lambda r: True)
+        # a version of a block (an engine_version) counts only when the block shows the tool
+        blocks = {b.where for b in estate.terraform if b.block in {"resource", "module"}}
+        of_tool = {i.where for i in shown}
+        installed = _versions(
+            estate,
+            tool.version_attribute,
+            lambda r: (r.of or r.at) not in blocks or (r.of or r.at) in of_tool,
+        )
     installed = _unique(
         installed
         + [

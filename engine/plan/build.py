@@ -356,7 +356,7 @@ def _rollout(
         root_rank=lambda repo, module: (order.get((repo, module), len(order)), module),
         traits={t.trait for t in evidence},
         done=done,
-        hops=installation_hops_of(targets, subjects, paths, k),
+        hops=installation_hops_of(targets, subjects, paths, k, estate) if estate else {},
         placed=placed_hops(targets, subjects, paths, k, estate) if estate is not None else {},
         migrations={u.id for u in report.upgrades} if report is not None else set(),
     )

@@ -5,10 +5,13 @@ root already on 1.0.6 is not taken through prod's 0.37 → 1.0)."""
 
 from __future__ import annotations
 
-from engine.estate.model import Estate
+from engine.estate.model import Estate, K8sObject, TerraformFact
+from engine.knowledge.grounding import Tool
 from engine.knowledge.model import Knowledge
-from engine.match.subject import Subject
-from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, parse_version
+from engine.match.major import major_checks
+from engine.match.probes import considered
+from engine.match.subject import Subject, is_installation
+from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, tool_version
 from engine.plan.rollout import Placed, Target
 
 
@@ -22,8 +25,29 @@ def _moving(subjects: list[Subject], paths: list[UpgradePath]) -> list[tuple[Sub
     return out
 
 
+def _with_major(tool: Tool, hops: list[Hop], path: UpgradePath, estate: Estate) -> list[Hop]:
+    """Hops to another major version carry what changes with them and what comes before
+    (checked from the version the hop starts at)."""
+    items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
+    installations = [i for i in items if considered(i.delivery) and is_installation(tool, i)]
+    out = []
+    for hop in hops:
+        start, end = hop.text.split(" → ", 1)
+        low, high = tool_version(tool, start), tool_version(tool, end)
+        if low is not None and high is not None and low[0] < high[0]:
+            also = ", ".join(c.said for c in path.changes)
+            checks = major_checks(tool, installations, start, path.target)
+            hop = hop.model_copy(update={"also": also, "checks": checks})
+        out.append(hop)
+    return out
+
+
 def installation_hops_of(
-    targets: list[Target], subjects: list[Subject], paths: list[UpgradePath], k: Knowledge
+    targets: list[Target],
+    subjects: list[Subject],
+    paths: list[UpgradePath],
+    k: Knowledge,
+    estate: Estate,
 ) -> dict[str, list[Hop]]:
     """The hops of each installation an upgrade moves: from the version it runs (the path's
     lowest installed version when its own is not known) to the target."""
@@ -34,7 +58,8 @@ def installation_hops_of(
         for t in targets:
             if t.id in s.installs:
                 found = installation_hops(tools[s.tool], t.version, path.target)
-                out[t.id] = found or installation_hops(tools[s.tool], lowest, path.target)
+                found = found or installation_hops(tools[s.tool], lowest, path.target)
+                out[t.id] = _with_major(tools[s.tool], found, path, estate)
     return out
 
 
@@ -67,9 +92,9 @@ def placed_hops(
             pairs = own or [(i.value, set(i.where.split(", "))) for i in path.installed]
             lowest: dict[str, str] = {}
             for value, where in pairs:
-                version = parse_version(value)
+                version = tool_version(tool, value)
                 for place in (where | {cluster_envs.get(w, "") for w in where}) - {""}:
-                    known = parse_version(lowest.get(place, ""))
+                    known = tool_version(tool, lowest.get(place, ""))
                     if version is not None and (known is None or version < known):
                         lowest[place] = value
             if len(set(lowest.values())) < 2 and not own:
@@ -77,7 +102,11 @@ def placed_hops(
             out[t.id] = {
                 place: Placed(
                     version=value if own else "",  # the subject's version is not the block's
-                    hops=(found := installation_hops(tool, value, path.target)),
+                    hops=(
+                        found := _with_major(
+                            tool, installation_hops(tool, value, path.target), path, estate
+                        )
+                    ),
                     done="" if found else f"{value} is at or past the target {path.target} here",
                 )
                 for place, value in sorted(lowest.items())

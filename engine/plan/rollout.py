@@ -32,7 +32,7 @@ from engine.plan.stages import (
     rollout_stages,
     said,
 )
-from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summary
+from engine.plan.steps import before_hop, describe, layer_text, mark_one_way, rollback_summary
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -171,6 +171,11 @@ def plan_rollout(
         by_id = {t.id: t for t in chosen}
         hop_of = hop_of or {}
         done_here = done if done_here is None else done_here
+        checked: set[str] = set()
+        for tid, major in sorted(hop_of.items()):  # what comes before a hop to another major
+            if major.checks and major.text not in checked:
+                checked.add(major.text)
+                add(stage, by_id[tid].layer, before_hop(major, stage.where), [])
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         order = stage.environments
         for tid in graph_order([t.id for t in chosen], graph):
@@ -262,9 +267,10 @@ def plan_rollout(
             }
             if hop is not None:
                 update["hop"] = str(hop_text)
+                also = f", with {hop.also}" if hop.also else ""
                 update["action"] = (
-                    f"{last.action} — hop {hop_text}: set the version to {hop.to}, check it,"
-                    " then go on"
+                    f"{last.action} — hop {hop_text}: set the version to {hop.to}{also}, check"
+                    " it, then go on"
                 )
                 if hop.one_way:
                     update["point_of_no_return"] = f"Point of no return: {hop.one_way}"

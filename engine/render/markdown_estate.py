@@ -80,6 +80,10 @@ def upgrades(add: Add, plan: Plan) -> None:
             add("- Deprecated or removed APIs: none found (no object of it in these repositories).")
         if u.order:
             add("- Order: " + " → ".join(u.order) + ".")
+        for c in u.changes:
+            add(f"- Changes with the major version: {c.said} — {c.why}.")
+        for check in u.checks:
+            add(f"- For the major hop: {check}.")
         add("")
 
 

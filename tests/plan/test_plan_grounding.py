@@ -256,6 +256,67 @@ def test_a_staging_only_plan_names_no_production_object() -> None:
     assert "estate.prod-node-pools" in _findings(both)
 
 
+AURORA = "Upgrade the orders Aurora PostgreSQL cluster from 13 to 15"
+
+
+def test_a_postgres_major_upgrade_names_its_hop_inputs_and_checks() -> None:
+    # staging and prod pass 13.14 and 13.12 to one module whose parameter groups are family
+    # aurora-postgresql13 and whose cluster leaves allow_major_version_upgrade at false; the
+    # estate also runs a MySQL database, which this upgrade does not touch
+    plan = _plan("aurora-pg/terraform", AURORA)
+    (path,) = plan["upgrades"]
+    assert path["tool"] == "postgresql" and path["target"] == "15"
+    assert {i["where"]: i["hops"] for i in path["installed"]} == {
+        "staging": ["13.14 → 15"],
+        "prod": ["13.12 → 15"],
+    }
+    assert [n["version"] for n in path["notes"]] == ["14", "15"]
+    module = "terraform/modules/orders-db/main.tf"
+    assert {(c["at"], c["input"], c["needs"]) for c in path["changes"]} == {
+        (f"{module}:9", "family", "aurora-postgresql15"),
+        (f"{module}:19", "family", "aurora-postgresql15"),
+        (f"{module}:24", "allow_major_version_upgrade", "true"),
+    }
+    found = _findings(plan)["current.major-upgrade-inputs"]
+    assert found["severity"] == "warning" and "aurora-postgresql13" in found["message"]
+    steps = plan["rollout_steps"]
+    for stage, hop in (("staging", "13.14 → 15"), ("prod", "13.12 → 15")):
+        here = [s for s in steps if s["stage"] == stage]
+        check = next(i for i, s in enumerate(here) if s["action"].startswith("Before the hop"))
+        apply = next(i for i, s in enumerate(here) if s["hop"] == hop)
+        assert check < apply
+        before = here[check]["action"]
+        assert hop in before and "snapshot" in before and "PostGIS" in before
+        assert f"--engine aurora-postgresql --engine-version {hop.split(' ')[0]}" in before
+        assert "allow_major_version_upgrade = true" in here[apply]["action"]
+        assert 'family = "aurora-postgresql15"' in here[apply]["action"]
+        assert here[apply]["point_of_no_return"]
+    # the MySQL database is no target and none of its inputs changes
+    targets = {t for s in steps for t in s["targets"]}
+    assert not any("reports-db" in t for t in targets), targets
+    assert not any("reports-db" in c["at"] for c in path["changes"])
+
+
+def test_a_dev_only_postgres_upgrade_allows_the_major_version_of_its_database() -> None:
+    spec = """enhancement:
+  name: ledger-postgres-16-dev
+  category: databases
+  scope: single-environment
+  summary: Upgrade the ledger PostgreSQL database from 15 to 16 in dev
+  target_version: "16"
+  environments: [dev]
+rollback: Restore the snapshot taken before the upgrade
+"""
+    plan = _plan("tf-only/terraform", spec)
+    (path,) = plan["upgrades"]
+    assert path["hops"] == ["15.7 → 16"]
+    (change,) = path["changes"]
+    assert change["input"] == "allow_major_version_upgrade" and change["value"] == "not set (false)"
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert {s["stage"] for s in steps} == {"dev"}
+    assert any(s["hop"] == "15.7 → 16" for s in steps)
+
+
 def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:
     plan = _plan("tf-only/terraform", "Upgrade the AWS provider to 5.80")
     path = next(u for u in plan["upgrades"] if u["tool"] == "terraform-provider")

@@ -17,6 +17,7 @@ from engine.estate.extract.kinds import (
     Monitoring,
     SecretShape,
     SecretStore,
+    Workload,
 )
 
 
@@ -249,6 +250,18 @@ spec:
     (rule,) = cel.detail.matches
     assert [f.kinds for f in rule.match] == [["deployments"]]
     assert [f.kinds for f in rule.exclude] == [["statefulsets"]]
+
+
+def test_a_cloudnativepg_cluster_runs_its_postgres_image() -> None:
+    (cluster,) = _objects("""apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: orders, namespace: data}
+spec:
+  instances: 3
+  imageName: ghcr.io/cloudnative-pg/postgresql:15.6
+""")
+    assert isinstance(cluster.detail, Workload)
+    assert cluster.detail.images == ["ghcr.io/cloudnative-pg/postgresql:15.6"]
 
 
 def test_karpenter_generations() -> None:
