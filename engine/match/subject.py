@@ -79,8 +79,12 @@ def named_tools(loaded: LoadedSpec, knowledge: Knowledge) -> list[Tool]:
 
 
 def _inputs_match(m: Matcher, b: TerraformFact) -> bool:
-    """Whether a block sets the inputs a matcher names to one of their values (`engine`)."""
-    return all(b.inputs.get(name) in values for name, values in m.input_values.items())
+    """Whether a block sets the inputs a matcher names to one of their values (`engine`); one
+    passed in from elsewhere (`engine = var.engine`) may be any of them."""
+    return all(
+        b.inputs.get(name) in values or name in b.input_refs
+        for name, values in m.input_values.items()
+    )
 
 
 def matches(m: Matcher, item: K8sObject | TerraformFact) -> bool:

@@ -87,3 +87,13 @@ def test_checks_before_a_major_hop_fit_the_installations(kb: KnowledgeBase) -> N
     # with no RDS installation, the engine-neutral checks remain
     bare = major_checks(tool, [], "15", "16")
     assert bare and not any("describe-db-engine-versions" in c for c in bare)
+
+
+def test_an_engine_passed_in_may_be_postgresql(kb: KnowledgeBase) -> None:
+    from engine.match.subject import is_installation
+
+    tool = _tool(kb)
+    assert is_installation(tool, _block(1, "aws_db_instance", {"engine": "postgres"}))
+    assert not is_installation(tool, _block(1, "aws_db_instance", {"engine": "mysql"}))
+    assert not is_installation(tool, _block(1, "aws_db_instance", {}))
+    assert is_installation(tool, _block(1, "aws_db_instance", {}, {"engine": "var.engine"}))
