@@ -5,7 +5,7 @@ root already on 1.0.6 is not taken through prod's 0.37 → 1.0)."""
 
 from __future__ import annotations
 
-from engine.estate.model import Estate, K8sObject, TerraformFact
+from engine.estate.model import Estate, K8sObject, TerraformFact, VersionRecord
 from engine.knowledge.grounding import Tool
 from engine.knowledge.model import Knowledge
 from engine.match.major import major_checks
@@ -28,6 +28,8 @@ def _moving(subjects: list[Subject], paths: list[UpgradePath]) -> list[tuple[Sub
 def _with_major(tool: Tool, hops: list[Hop], path: UpgradePath, estate: Estate) -> list[Hop]:
     """Hops to another major version carry what changes with them and what comes before
     (checked from the version the hop starts at)."""
+    if not (path.changes or path.checks):
+        return hops  # nothing a major hop of this tool needs
     items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
     installations = [i for i in items if considered(i.delivery) and is_installation(tool, i)]
     out = []
@@ -76,6 +78,10 @@ def placed_hops(
     installation at the target in one place is done there."""
     tools = {t.id: t for t in k.tools}
     cluster_envs = {c.name: c.environment for c in estate.clusters}
+    by_block: dict[str, list[VersionRecord]] = {}
+    for r in estate.versions:
+        if r.live is not False:
+            by_block.setdefault(r.of or r.at, []).append(r)
     out: dict[str, dict[str, Placed]] = {}
     for s, path in _moving(subjects, paths):
         tool = tools[s.tool]
@@ -84,10 +90,8 @@ def placed_hops(
                 continue
             own = [
                 (r.value, {r.cluster, r.environment})
-                for r in estate.versions
+                for r in by_block.get(t.id, [])
                 if r.attribute == tool.version_attribute
-                and r.live is not False
-                and (r.of or r.at) == t.id
             ]
             pairs = own or [(i.value, set(i.where.split(", "))) for i in path.installed]
             lowest: dict[str, str] = {}
