@@ -140,6 +140,8 @@ def patterns_reference(kb: KnowledgeBase) -> str:
             lines.append(f"- Creates: {', '.join(p.creates)} (checked against enforcing policies)")
         if p.upgrade_tools:
             lines.append(f"- Upgrade notes for: {', '.join(p.upgrade_tools)}")
+        if p.subject_scoped:
+            lines.append("- A request naming what it changes touches only that (its installations)")
         lines.append("")
         for title, items in (
             ("Risks", p.risks),

@@ -57,7 +57,7 @@ def current_facts(
         make_fact(
             "upgrade",
             p.subject,
-            evidence=[i.at for i in p.installed][:MAX_EVIDENCE]
+            evidence=[*(i.at for i in p.installed), *(c.at for c in p.changes)][:MAX_EVIDENCE]
             or p.old_apis[:MAX_EVIDENCE]
             or _constraints_at(p, subjects)[:MAX_EVIDENCE],
             subject=p.subject,
@@ -70,6 +70,8 @@ def current_facts(
             objects=p.objects,
             old_apis=len(p.old_apis),
             excluded_by=len(p.excluded_by),
+            changes=len(p.changes),
+            changed="; ".join(c.said for c in p.changes),
         )
         for p in paths
     ]

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # the estate's modules load only when there is an estate (not
     from engine.estate.model import Estate
     from engine.knowledge.model import Knowledge, Pattern
     from engine.match.impact import ProbeReport
+    from engine.match.probes import ProbeResult
+    from engine.match.reach import Reach
 
 MAX_EVIDENCE_IN_FACTS = 10
 
@@ -23,8 +25,11 @@ def estate_facts(
     knowledge: Knowledge,
     report: ProbeReport | None,
     pattern: Pattern | None = None,
+    reach: Reach | None = None,
 ) -> list[Fact]:
-    """`estate`, `probe` and `impact` facts for the rules. Absence is data: counts of 0."""
+    """`estate`, `probe` and `impact` facts for the rules. Absence is data: counts of 0. A
+    probe counts only what the change can reach (`reach`: the spec's environments): a
+    staging-only change finds no production node pool."""
     if estate is None or report is None:
         return [
             make_fact(
@@ -74,6 +79,8 @@ def estate_facts(
         )
         for env in knowledge.environments
     )
+    upgrades = [f for f in report.upgrades if not (reach and reach.outside(f.environments))]
+    report = report.model_copy(update={"upgrades": upgrades})
     extra = [
         ProbeResult(
             name="deprecated-apis",
@@ -102,7 +109,7 @@ def estate_facts(
         "deprecated": [f.id for f in report.upgrades if f.status == "deprecated"],
         "removed": [f.id for f in report.upgrades if f.status == "removed"],
     }
-    for result in [*report.results, *extra]:
+    for result in [*(within(r, reach) for r in report.results), *extra]:
         evidence = [e.id for e in result.evidence] or upgrade_evidence.get(
             result.name.split("-")[0], []
         )
@@ -121,19 +128,23 @@ def estate_facts(
         )
         for env in knowledge.environments:
             count = result.by_environment.get(env.id, 0)
-            ev = [e.id for e in result.evidence if env.id in e.environments]
+            # an environment outside the change's reach holds nothing of it
+            here = [
+                e
+                for e in result.evidence
+                if env.id in e.environments
+                and not (reach and reach.environments and env.id not in reach.environments)
+            ]
             facts.append(
                 make_fact(
                     "probe",
                     f"{result.name}:{env.id}",
-                    evidence=ev[:MAX_EVIDENCE_IN_FACTS],
+                    evidence=[e.id for e in here][:MAX_EVIDENCE_IN_FACTS],
                     name=result.name,
                     environment=env.id,
                     count=count,
                     environments=1 if count else 0,
-                    clusters=len(
-                        {c for e in result.evidence if env.id in e.environments for c in e.clusters}
-                    ),
+                    clusters=len({c for e in here for c in e.clusters}),
                 )
             )
     impact = report.impact
@@ -169,6 +180,23 @@ def estate_facts(
         )
     facts.extend(truth_facts(estate, report))
     return facts
+
+
+def within(result: ProbeResult, reach: Reach | None) -> ProbeResult:
+    """A probe's answer counting only what the change reaches."""
+    if reach is None or not reach.environments:
+        return result
+    kept = [e for e in result.evidence if not reach.outside(e.environments, e.clusters)]
+    return result.model_copy(
+        update={
+            "count": len(kept),
+            "evidence": kept,
+            "by_environment": {
+                e: n for e, n in result.by_environment.items() if e in reach.environments
+            },
+            "by_cluster": dict(sorted(Counter(c for e in kept for c in e.clusters).items())),
+        }
+    )
 
 
 # a version record's attribute → the `subject` of its `version` fact

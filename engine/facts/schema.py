@@ -268,6 +268,14 @@ class UpgradeFact(FactSchema):
         default=0,
         description="its version constraints (`~> 5.46.0`) that do not admit the target version",
     )
+    changes: int = Field(
+        default=0,
+        description="Terraform inputs a hop to another major version changes with it "
+        "(allow_major_version_upgrade, a parameter group's family)",
+    )
+    changed: str = Field(
+        default="", description="those inputs, each with what it needs and where it is written"
+    )
 
 
 class SettingFact(FactSchema):

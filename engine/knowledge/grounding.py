@@ -24,6 +24,11 @@ class Matcher(Strict):
     kinds: list[str] = Field(default_factory=list)
     modules: list[str] = Field(default_factory=list)
     terraform: list[str] = Field(default_factory=list)
+    input_values: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Terraform inputs a block must set to one of these values (written as "
+        "literals) to show it: `engine: [postgres]` tells a PostgreSQL database from others.",
+    )
 
 
 class VersionNote(Strict):
@@ -44,6 +49,30 @@ class SequenceStep(Matcher):
     """One position in the order an upgrade goes in (control plane → add-ons → node groups)."""
 
     title: str
+
+
+class UpgradeInput(Strict):
+    """A Terraform input that a major version upgrade changes with the version, in the same
+    apply: one the blocks installing the tool must set to `value` (`unset`: what the provider
+    assumes when it is not written), or — `follows_major` — one whose value names the major
+    version (a parameter group's `postgres15` becomes `postgres16`), on blocks of `terraform`
+    types or `modules` sources whose value starts with one of `prefixes`."""
+
+    input: str
+    terraform: list[str] = Field(default_factory=list)
+    modules: list[str] = Field(default_factory=list)
+    value: str = ""
+    unset: str = ""
+    follows_major: bool = False
+    prefixes: list[str] = Field(default_factory=list)
+    why: str
+
+
+class MajorCheck(Matcher):
+    """What to do before a hop to another major version (a snapshot, extension updates), for an
+    installation the matcher describes (empty: every installation)."""
+
+    text: str
 
 
 class Tool(Matcher):
@@ -95,12 +124,22 @@ class Tool(Matcher):
         description="Its chart version is the tool's version (false: the chart has its own "
         "numbering, so a requested version cannot be compared with it).",
     )
-    hop: Literal["minor", "stops"] = Field(
+    hop: Literal["minor", "stops", "major"] = Field(
         default="stops",
-        description="minor: one minor version at a time; stops: through each stop version.",
+        description="minor: one minor version at a time; stops: through each stop version; "
+        "major: versions are major.minor and a bare number names a major (PostgreSQL 16), an "
+        "upgrade goes to the target directly, through the stop versions only.",
     )
     notes: list[VersionNote] = Field(default_factory=list)
     sequence: list[SequenceStep] = Field(default_factory=list)
+    upgrade_inputs: list[UpgradeInput] = Field(
+        default_factory=list,
+        description="Terraform inputs a hop to another major version changes with it.",
+    )
+    major_checks: list[MajorCheck] = Field(
+        default_factory=list,
+        description="What to do before each hop to another major version.",
+    )
 
 
 class ControllerText(Strict):
@@ -115,6 +154,11 @@ class ControllerText(Strict):
     rollback: str
     emergency_stop: str
     command: str = Field(description="The command line tool its texts name (for readers).")
+    merged: bool = Field(
+        default=False,
+        description="It applies what is merged, everywhere it is read: one merge of a file "
+        "several environments read reaches all of them at once (Flux, Argo CD).",
+    )
     usual: bool = Field(
         default=False,
         description="Assumed by a plan made without repositories (the seed's own controllers): "

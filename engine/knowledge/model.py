@@ -246,6 +246,12 @@ class Pattern(WithAssignments):
         default_factory=list,
         description='Tools whose upgrade notes apply (knowledge/upgrades.yaml); "*" for every tool.',
     )
+    subject_scoped: bool = Field(
+        default=False,
+        description="A request that names what it changes (knowledge/tools.yaml) touches only "
+        "that: its installations are the integration points, not every match of the probes "
+        '(as for `upgrade_tools: ["*"]`).',
+    )
     planning_agents: list[Assignment]
     implementation_phases: list[Phase] = Field(default_factory=list)
     suggested_phases: list[Phase] = Field(

@@ -14,6 +14,7 @@ from engine.knowledge.grounding import Setting
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.impact import IntegrationPoint
 from engine.match.probes import considered
+from engine.match.reach import Reach
 from engine.match.subject import Subject, matches
 
 MAX_STATE_ENTRIES = 80
@@ -103,9 +104,18 @@ def setting_counts(estate: Estate, knowledge: Knowledge) -> list[SettingCount]:
     return out
 
 
-def _setting_entries(estate: Estate, settings: Iterable[Setting]) -> list[StateEntry]:
+def _placed(item: K8sObject | TerraformFact) -> tuple[list[str], list[str]]:
+    """An object's or block's environments and clusters."""
+    if isinstance(item, TerraformFact):
+        return [*item.environments, item.environment], item.clusters
+    return item.environments, item.clusters
+
+
+def _setting_entries(
+    estate: Estate, settings: Iterable[Setting], reach: Reach | None = None
+) -> list[StateEntry]:
     out = []
-    items = _items(estate)
+    items = [i for i in _items(estate) if not (reach and reach.outside(*_placed(i)))]
     for s in settings:
         for i in items:
             value = _has(s, i)
@@ -128,14 +138,18 @@ def current_state(
     pattern: Pattern | None,
     points: list[IntegrationPoint],
     subjects: list[Subject],
+    reach: Reach | None = None,
 ) -> list[StateEntry]:
-    """What the estate runs where the change lands, sorted by subject and attribute."""
+    """What the estate runs where the change lands, sorted by subject and attribute; nothing
+    placed only outside the change's reach (`reach`: the spec's environments)."""
     installed = {(i.at, i.value) for s in subjects for i in s.installed}
     at_points = {p.id for p in points}
     clusters = {c for p in points for c in p.clusters}
     out: list[StateEntry] = []
     for r in estate.versions:
         if r.live is False or r.attribute == "api_version":
+            continue
+        if reach and reach.outside([r.environment], [r.cluster]):
             continue
         if (
             (r.at, r.value) in installed
@@ -159,20 +173,21 @@ def current_state(
     }
     seen: set[tuple[str, str]] = set()
     for o in sorted(estate.cluster_objects(), key=lambda o: o.where):
+        if reach and reach.outside(o.environments, o.clusters):
+            continue
         if o.kind in kinds and considered(o.delivery) and (o.kind, o.api_version) not in seen:
             seen.add((o.kind, o.api_version))
             out.append(
                 StateEntry(subject=o.kind, attribute="api_version", value=o.api_version, at=o.where)
             )
     asked = set(pattern.probes) if pattern is not None else set()
-    out += _setting_entries(estate, (s for s in knowledge.settings if asked & set(s.probes)))
+    out += _setting_entries(estate, (s for s in knowledge.settings if asked & set(s.probes)), reach)
     unique = {(e.subject, e.attribute, e.value, e.at): e for e in out}
     ordered = sorted(unique.values(), key=lambda e: (e.subject, e.attribute, e.at, e.value))
     return ordered[:MAX_STATE_ENTRIES]
 
 
 MAX_SHARED = 10
-_MERGED = {"flux", "argocd"}  # controllers that apply what is merged, everywhere it is read
 
 
 class SharedFile(Out):
@@ -195,12 +210,12 @@ class SharedFile(Out):
 
 
 def shared_files(
-    points: list[IntegrationPoint], estate: Estate, declared: list[str]
+    points: list[IntegrationPoint], estate: Estate, declared: list[str], merging: set[str]
 ) -> list[SharedFile]:
     """Files of the change's points that environments beyond one stage apply: outside the
     environments the spec declares, or — with none declared — more than one, so one merge
-    reaches every one of them (Flux, Argo CD) or the next apply of each root takes it
-    (a Terraform module)."""
+    reaches every one of them (`merging`: the controllers that apply what is merged, Flux and
+    Argo CD) or the next apply of each root takes it (a Terraform module)."""
     items = {o.where: o for o in estate.objects} | {b.where: b for b in estate.terraform}
     cluster_env = {c.name: c.environment for c in estate.clusters}
     groups: dict[tuple[bool, tuple[str, ...], tuple[str, ...]], list[str]] = {}
@@ -212,7 +227,7 @@ def shared_files(
         seen.add(p.repo + "/" + p.path)
         in_clusters = {cluster_env[c] for c in p.clusters if cluster_env.get(c)}
         envs = sorted(set(p.environments) | in_clusters)
-        merged = item.delivery.delivered_by in _MERGED
+        merged = item.delivery.delivered_by in merging
         if len(envs) < 2 or not (merged or isinstance(item, TerraformFact)):
             continue
         label = {

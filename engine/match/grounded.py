@@ -1,5 +1,6 @@
 """The probe report grounded in the request's subject: a generic upgrade (a pattern whose upgrade
-notes apply to any tool, `upgrade_tools: ["*"]`) that names what it upgrades touches that and
+notes apply to any tool, `upgrade_tools: ["*"]`, or that is `subject_scoped`, as a database
+engine upgrade is) that names what it upgrades touches that and
 nothing else — its installations and objects, a provider's `required_providers` entries and the
 versioned module calls constraining it, and its objects on deprecated or removed APIs — not
 every HelmRelease of the estate. Every integration point carries the version it runs."""
@@ -8,19 +9,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.estate.model import Estate, K8sObject
+from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.impact import IntegrationPoint, ProbeReport, impact_of
 from engine.match.probes import module_environments, object_evidence, terraform_evidence
 from engine.match.subject import Subject, subject_points
+from engine.match.upgrade_path import parse_version
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
+def _block_version(b: TerraformFact) -> str:
+    """A block's version; a module's chart its callers install at several versions, all of them."""
+    charts = sorted(
+        {v.value for v in b.versions if v.attribute == "chart_version"},
+        key=lambda v: (parse_version(v) or (0, 0, 0), v),
+    )
+    return ", ".join(charts) if len(charts) > 1 else b.delivery.version or b.version
+
+
 def _versioned(points: list[IntegrationPoint], estate: Estate) -> list[IntegrationPoint]:
     versions = {o.where: o.delivery.version for o in estate.objects} | {
-        b.where: b.delivery.version or b.version for b in estate.terraform
+        b.where: _block_version(b) for b in estate.terraform
     }
     return [p.model_copy(update={"version": versions.get(p.id, "") or p.version}) for p in points]
 
@@ -35,7 +46,7 @@ def ground_report(
 ) -> ProbeReport:
     """The report with versions on its integration points, narrowed to the subjects for a
     generic upgrade that names them."""
-    generic = pattern is not None and "*" in pattern.upgrade_tools
+    generic = pattern is not None and ("*" in pattern.upgrade_tools or pattern.subject_scoped)
     if not (generic and subjects):
         points = _versioned(report.integration_points, estate)
         return report.model_copy(update={"integration_points": points})

@@ -75,12 +75,18 @@ class ProbeReport(Out):
 
 
 def run_probes(
-    estate: Estate, knowledge: Knowledge, pattern: Pattern | None, graph: nx.DiGraph
+    estate: Estate,
+    knowledge: Knowledge,
+    pattern: Pattern | None,
+    graph: nx.DiGraph,
+    namespaces: set[str] | None = None,
 ) -> ProbeReport:
+    """The pattern's probes, its integration points and their impact. `namespaces`: where the
+    request's subjects deploy (None: not known)."""
     envs = module_environments(estate)
     names = pattern.probes if pattern else []
     by_name = {p.name: p for p in knowledge.probes}
-    results = [run_probe(by_name[n], estate, pattern, envs) for n in names]
+    results = [run_probe(by_name[n], estate, pattern, envs, namespaces) for n in names]
     tools = pattern.upgrade_tools if pattern else []
     # upgrade notes apply when the pattern names tools ("*": every tool the notes know)
     found = upgrade_findings(estate, knowledge, [] if "*" in tools else tools) if tools else []

@@ -17,6 +17,7 @@ from engine.estate.extract.kinds import HelmRelease, KyvernoPolicy
 from engine.estate.model import Delivered, Estate, K8sObject, TerraformFact
 from engine.estate.paths import join
 from engine.knowledge.model import Pattern, Probe
+from engine.match.policies import may_reject
 
 
 class Evidence(Out):
@@ -132,13 +133,16 @@ def terraform_evidence(b: TerraformFact, envs: dict[tuple[str, str], set[str]]) 
     )
     where = b.module or "."
     chart = b.delivery.charts[0] if b.delivery.charts else None
+    # a module's chart installed at other versions by other callers: no one version is its own
+    versions = {v.value for v in b.versions if v.attribute == "chart_version"}
+    version = chart.version if chart and len(versions) < 2 else ""
     return Evidence(
         id=b.where,
         repo=b.repo,
         path=b.path,
         line=b.line,
         what=f"{b.address} ({where})"
-        + (f": chart {chart.name} {chart.version}".rstrip() if chart else ""),
+        + (f": chart {chart.name} {version}".rstrip() if chart else ""),
         environments=environments,
         clusters=b.clusters,
         owners=b.owners,
@@ -165,14 +169,16 @@ def _matches_chart(o: K8sObject | TerraformFact, needles: list[str]) -> bool:
     )
 
 
-def _kinds_match(policy: KyvernoPolicy, created: list[str]) -> bool:
-    wanted = {k.lower() for k in created} | {k.lower() + "s" for k in created}
-    return "*" in policy.kinds or any(k.lower() in wanted for k in policy.kinds)
-
-
 def run_probe(
-    probe: Probe, estate: Estate, pattern: Pattern | None, envs: dict[tuple[str, str], set[str]]
+    probe: Probe,
+    estate: Estate,
+    pattern: Pattern | None,
+    envs: dict[tuple[str, str], set[str]],
+    namespaces: set[str] | None = None,
 ) -> ProbeResult:
+    """The facts a probe finds. `namespaces`: where the request's subjects deploy (None: not
+    known), against which a probe's own `creates` (what an upgraded installation deploys) are
+    checked by enforcing policies."""
     evidence: list[Evidence] = []
     dropped: list[tuple[str, Delivered]] = []
     every = estate.cluster_objects()
@@ -235,12 +241,11 @@ def run_probe(
                     )
                 )
     created = probe.creates or (pattern.creates if pattern is not None else [])
+    where = namespaces if probe.creates else None
     if probe.enforcing_policies and created:
         for o in objects:
-            if (
-                isinstance(o.detail, KyvernoPolicy)
-                and o.detail.action == "Enforce"
-                and _kinds_match(o.detail, created)
+            if isinstance(o.detail, KyvernoPolicy) and may_reject(
+                o.detail, created, where, o.namespace if o.kind == "Policy" else ""
             ):
                 ev = object_evidence(o)
                 evidence.append(

@@ -9,6 +9,7 @@ import re
 from pydantic import Field
 
 from engine.core.models import Out
+from engine.estate.extract.kinds import HelmRelease
 from engine.estate.model import Estate, K8sObject, TerraformFact, VersionRecord
 from engine.knowledge.grounding import Matcher, Tool
 from engine.knowledge.model import Knowledge
@@ -28,6 +29,10 @@ class InstalledVersion(Out):
     at: str  # repo/path:line
     where: str = ""  # the cluster, environment or Terraform root it is installed in
     attribute: str = ""  # chart_version, app_version, locked_version, version_constraint...
+    hops: list[str] = Field(
+        default_factory=list,
+        description="On an upgrade path: this installation's own hops to the target.",
+    )
 
 
 class Subject(Out):
@@ -73,6 +78,15 @@ def named_tools(loaded: LoadedSpec, knowledge: Knowledge) -> list[Tool]:
     return [t for t in out if not (providers and not t.names and t.runs_with_objects)]
 
 
+def _inputs_match(m: Matcher, b: TerraformFact) -> bool:
+    """Whether a block sets the inputs a matcher names to one of their values (`engine`); one
+    passed in from elsewhere (`engine = var.engine`) may be any of them."""
+    return all(
+        b.inputs.get(name) in values or name in b.input_refs
+        for name, values in m.input_values.items()
+    )
+
+
 def matches(m: Matcher, item: K8sObject | TerraformFact) -> bool:
     """Whether an object or block shows what a matcher describes."""
     charts = [c.name for c in item.delivery.charts]
@@ -81,11 +95,11 @@ def matches(m: Matcher, item: K8sObject | TerraformFact) -> bool:
     if isinstance(item, K8sObject):
         return item.kind in m.kinds or (bool(item.group) and item.group in m.api_groups)
     if item.block == "module" and any(needle in item.source for needle in m.modules):
-        return True
-    return item.block == "resource" and item.type in m.terraform
+        return _inputs_match(m, item)
+    return item.block == "resource" and item.type in m.terraform and _inputs_match(m, item)
 
 
-def _installs(tool: Tool, item: K8sObject | TerraformFact) -> bool:
+def is_installation(tool: Tool, item: K8sObject | TerraformFact) -> bool:
     """An installation of the tool: a chart of it, a module of it, a cluster it declares, the
     manifests that install it."""
     if any(needle in c.name for needle in tool.charts for c in item.delivery.charts):
@@ -94,9 +108,13 @@ def _installs(tool: Tool, item: K8sObject | TerraformFact) -> bool:
         return True
     if isinstance(item, K8sObject) and installs_from_manifest(tool, item):
         return True
-    return isinstance(item, TerraformFact) and (
-        (item.block == "module" and any(needle in item.source for needle in tool.modules))
-        or (item.block == "resource" and item.type in tool.terraform)
+    return (
+        isinstance(item, TerraformFact)
+        and (
+            (item.block == "module" and any(needle in item.source for needle in tool.modules))
+            or (item.block == "resource" and item.type in tool.terraform)
+        )
+        and _inputs_match(tool, item)
     )
 
 
@@ -144,13 +162,20 @@ def _tool_subject(tool: Tool, estate: Estate) -> Subject:
     # its own objects (its kinds and API groups), not the objects that install it
     own = Matcher(kinds=tool.kinds, api_groups=tool.api_groups)
     shown_objects = objects if tool.runs_with_objects else [o for o in objects if matches(own, o)]
-    installs = sorted({i.where for i in shown if _installs(tool, i)})
+    installs = sorted({i.where for i in shown if is_installation(tool, i)})
     if tool.version_attribute == "chart_version":
         installed = _versions(
             estate, tool.version_attribute, lambda r: any(n in r.subject for n in tool.charts)
         )
     else:
-        installed = _versions(estate, tool.version_attribute, lambda r: True)
+        # a version of a block (an engine_version) counts only when the block shows the tool
+        blocks = {b.where for b in estate.terraform if b.block in {"resource", "module"}}
+        of_tool = {i.where for i in shown}
+        installed = _versions(
+            estate,
+            tool.version_attribute,
+            lambda r: (r.of or r.at) not in blocks or (r.of or r.at) in of_tool,
+        )
     installed = _unique(
         installed
         + [
@@ -282,7 +307,7 @@ def subject_points(subjects: list[Subject], estate: Estate, knowledge: Knowledge
         else:
             items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
             live = [i for i in items if considered(i.delivery)]
-            installs = {i.where for i in live if _installs(tool, i)}
+            installs = {i.where for i in live if is_installation(tool, i)}
             # installed from elsewhere (flux bootstrap, a platform team): its own objects are
             # what the upgraded version reconciles
             own = Matcher(kinds=tool.kinds, api_groups=tool.api_groups)
@@ -292,3 +317,47 @@ def subject_points(subjects: list[Subject], estate: Estate, knowledge: Knowledge
                 if isinstance(i, K8sObject) and not tool.runs_with_objects and matches(own, i)
             }
     return ids
+
+
+def _namespace_of(item: K8sObject | TerraformFact) -> str | None:
+    """Where an installation deploys its workloads (None: not known)."""
+    if isinstance(item, TerraformFact):
+        if item.block == "resource" and "namespace" in item.input_refs:
+            return None
+        if item.block == "resource" and item.delivery.charts:  # a helm_release
+            return item.inputs.get("namespace") or "default"
+        return None
+    if isinstance(item.detail, HelmRelease):
+        return item.detail.target_namespace or item.namespace or None
+    destination = getattr(item.detail, "destination_namespace", None)
+    if destination is not None:
+        return destination if destination and "{{" not in destination else None
+    if item.kind == "Namespace":
+        return item.name
+    return item.namespace or None
+
+
+def deploy_namespaces(
+    subjects: list[Subject], estate: Estate, knowledge: Knowledge
+) -> set[str] | None:
+    """The namespaces the subjects the request names deploy to: None when it names none, or
+    when where one installation deploys is not known; empty when none of them is present."""
+    if not subjects:
+        return None
+    tools = {t.id: t for t in knowledge.tools}
+    items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
+    out: set[str] = set()
+    for s in subjects:
+        if not s.present:
+            continue
+        if s.kind != "tool":
+            return None  # a provider or module: what it deploys is not read
+        found = [i for i in items if considered(i.delivery) and is_installation(tools[s.tool], i)]
+        if not found:
+            return None  # installed from elsewhere
+        for i in found:
+            namespace = _namespace_of(i)
+            if namespace is None:
+                return None
+            out.add(namespace)
+    return out

@@ -11,12 +11,14 @@ import re
 from pydantic import Field
 
 from engine.core.models import Out
-from engine.estate.model import Estate
+from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.knowledge.grounding import Tool
 from engine.knowledge.model import Knowledge
 from engine.match.constraints import admits
+from engine.match.major import InputChange, crosses_major, input_changes, major_checks
 from engine.match.probes import considered
-from engine.match.subject import InstalledVersion, Subject
+from engine.match.reach import Reach
+from engine.match.subject import InstalledVersion, Subject, is_installation
 from engine.match.upgrades import upgrade_findings
 
 _VERSION = re.compile(r"v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+))?")
@@ -51,15 +53,31 @@ class UpgradePath(Out):
         description="version constraints (repo/path:line) that do not admit the target: "
         "their edit is a step of the upgrade",
     )
+    changes: list[InputChange] = Field(
+        default_factory=list,
+        description="Terraform inputs a hop to another major version changes with it, where "
+        "the estate writes them",
+    )
+    checks: list[str] = Field(
+        default_factory=list, description="what to do before a hop to another major version"
+    )
 
 
-def parse_version(value: str) -> tuple[int, int, int] | None:
+def parse_version(value: str, major: bool = False) -> tuple[int, int, int] | None:
     """(major, minor, patch) of a version or a constraint's first bound; None when the value
-    names no minor version (`1.x`, `latest`)."""
+    names no minor version (`1.x`, `latest`) — unless `major`: a bare number names a major
+    version (PostgreSQL 16)."""
     found = _VERSION.search(value)
-    if not found or found.group(2) in {None, "x", "*"}:
+    if not found or found.group(2) in {"x", "*"}:
         return None
+    if found.group(2) is None:
+        return (int(found.group(1)), 0, 0) if major and not found.group(3) else None
     return int(found.group(1)), int(found.group(2)), int(found.group(3) or 0)
+
+
+def tool_version(tool: Tool, value: str) -> tuple[int, int, int] | None:
+    """A version of a tool, numbered its way (a bare major for a tool that hops by majors)."""
+    return parse_version(value, major=tool.hop == "major")
 
 
 def _short(v: tuple[int, int, int]) -> str:
@@ -80,7 +98,7 @@ def _hops(
         stops = [((low[0], m, 0), f"{low[0]}.{m}") for m in range(low[1] + 1, target[1])]
     else:
         for note in tool.notes:
-            v = parse_version(note.version)
+            v = tool_version(tool, note.version)
             if note.stop and v is not None and low[:2] < v[:2] < target[:2]:
                 stops.append((v, note.version))
     points = [low_text, *[s for _, s in sorted(stops)], target_text]
@@ -94,24 +112,26 @@ class Hop(Out):
     text: str
     to: str
     one_way: str = ""
+    also: str = ""  # what changes with it: the inputs of a hop to another major version
+    checks: list[str] = Field(default_factory=list)  # what to do before it (a major hop)
 
 
 def installation_hops(tool: Tool, installed: str, target_text: str) -> list[Hop]:
     """The hops of one installation from the version it runs to the target (none when either
     is unknown or it is already there)."""
-    low, target = parse_version(installed), parse_version(target_text)
+    low, target = tool_version(tool, installed), tool_version(tool, target_text)
     if low is None or target is None:
         return []
     low_text = _short(low) if tool.hop == "minor" else installed
     out = []
     for text in _hops(tool, low, low_text, target, target_text):
         to = text.rsplit(" → ", 1)[-1]
-        v = parse_version(to)
+        v = tool_version(tool, to)
         one_way = next(
             (
                 n.one_way
                 for n in tool.notes
-                if n.one_way and v is not None and parse_version(n.version) == v
+                if n.one_way and v is not None and tool_version(tool, n.version) == v
             ),
             "",
         )
@@ -124,7 +144,7 @@ def _notes(
 ) -> list[VersionNote]:
     out = []
     for note in tool.notes:
-        v = parse_version(note.version)
+        v = tool_version(tool, note.version)
         if v is None:
             continue
         after_low = low is None or v[:2] > low[:2]
@@ -137,8 +157,8 @@ def _notes(
 def upgrade_path(
     subject: Subject, tool: Tool, target_text: str, estate: Estate, knowledge: Knowledge
 ) -> UpgradePath:
-    target = parse_version(target_text) if target_text else None
-    versions = [(parse_version(i.value), i) for i in subject.installed]
+    target = tool_version(tool, target_text) if target_text else None
+    versions = [(tool_version(tool, i.value), i) for i in subject.installed]
     known = [(v, i) for v, i in versions if v is not None]
     # a plain manifest declares the tool's own version (image tag, version label), comparable
     # with the request's even when the tool's chart is numbered apart
@@ -160,10 +180,21 @@ def upgrade_path(
         for f in upgrade_findings(estate, knowledge, [tool.id])
         if f.id in by_id and considered(by_id[f.id].delivery)
     ]
+    crossing = target is not None and crosses_major([v for v, _ in known], target)
+    items: list[K8sObject | TerraformFact] = [*estate.cluster_objects(), *estate.terraform]
+    installations = [i for i in items if considered(i.delivery) and is_installation(tool, i)]
+    installed = [
+        i.model_copy(
+            update={"hops": [h.text for h in installation_hops(tool, i.value, target_text)]}
+        )
+        if comparable
+        else i
+        for i in subject.installed
+    ]
     return UpgradePath(
         subject=subject.name,
         tool=tool.id,
-        installed=subject.installed,
+        installed=installed,
         target=target_text,
         comparable=comparable,
         chart_numbered=not tool.app_version and not tool.names and not own,
@@ -183,14 +214,28 @@ def upgrade_path(
             for c in subject.constraints
             if target is not None and admits(c.value, target) is False
         ],
+        changes=input_changes(tool, estate, min(v[0] for v, _ in known), str(target[0]))
+        if crossing and target is not None
+        else [],
+        checks=major_checks(tool, installations, low_text, target_text) if crossing else [],
     )
 
 
 def upgrade_paths(
-    subjects: list[Subject], target: str, estate: Estate, knowledge: Knowledge
+    subjects: list[Subject],
+    target: str,
+    estate: Estate,
+    knowledge: Knowledge,
+    reach: Reach | None = None,
 ) -> list[UpgradePath]:
-    """The upgrade path of every subject the estate runs."""
+    """The upgrade path of every subject the estate runs, from its installations within the
+    change's reach (`reach`: the spec's environments; all of them when none is within)."""
     tools = {t.id: t for t in knowledge.tools}
-    return [
-        upgrade_path(s, tools[s.tool], target, estate, knowledge) for s in subjects if s.present
-    ]
+    out = []
+    for s in subjects:
+        if not s.present:
+            continue
+        inside = [i for i in s.installed if not (reach and reach.outside_place(i.where))]
+        s = s.model_copy(update={"installed": inside or s.installed})
+        out.append(upgrade_path(s, tools[s.tool], target, estate, knowledge))
+    return out

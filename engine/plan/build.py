@@ -26,9 +26,11 @@ from engine.match.choose import match_pattern, phases_for
 from engine.match.current import current_state, setting_counts, shared_files
 from engine.match.grounded import ground_report
 from engine.match.impact import ProbeReport, run_probes
-from engine.match.subject import Subject, find_subjects
-from engine.match.upgrade_path import Hop, UpgradePath, installation_hops, upgrade_paths
+from engine.match.reach import Reach
+from engine.match.subject import Subject, deploy_namespaces, find_subjects
+from engine.match.upgrade_path import UpgradePath, upgrade_paths
 from engine.plan.ground import ground_texts, grounding, keeps
+from engine.plan.hops import installation_hops_of, placed_hops
 from engine.plan.metrics import success_metrics
 from engine.plan.model import (
     AgentTask,
@@ -42,7 +44,7 @@ from engine.plan.model import (
     RepositoryDigest,
 )
 from engine.plan.prose import template_prose
-from engine.plan.rollout import RolloutPlan, Target, plan_rollout
+from engine.plan.rollout import RolloutPlan, plan_rollout
 from engine.plan.sections import experts, pattern_ref, stages
 from engine.plan.targets import (
     estate_controllers,
@@ -75,20 +77,33 @@ def build_plan(
     spec, e = loaded.spec, loaded.spec.enhancement
     pattern, choice = match_pattern(loaded, k)
     graph = build_graph(estate, k) if estate is not None else None
-    report = (
-        run_probes(estate, k, pattern, graph) if estate is not None and graph is not None else None
-    )
     subjects = find_subjects(loaded, k, estate) if estate is not None else []
+    report = (
+        run_probes(estate, k, pattern, graph, deploy_namespaces(subjects, estate, k))
+        if estate is not None and graph is not None
+        else None
+    )
     if report is not None and estate is not None and graph is not None:
         report = ground_report(report, subjects, pattern, estate, graph, k)
-    paths = upgrade_paths(subjects, e.target_version, estate, k) if estate is not None else []
+    reach = (
+        Reach(
+            frozenset(_declared(loaded, k)),
+            {c.name: c.environment for c in estate.clusters},
+            frozenset(x.id for x in k.environments),
+        )
+        if estate is not None
+        else None
+    )
+    paths = (
+        upgrade_paths(subjects, e.target_version, estate, k, reach) if estate is not None else []
+    )
     validate_waivers(loaded, kb)
     day = today or datetime.now(UTC).date()
     phases, phase_source = phases_for(loaded, pattern, k)
     evidence = change_model(loaded, k, pattern, phases)
     facts = [
         *spec_facts(loaded, k, pattern, day, evidence),
-        *estate_facts(estate, k, report, pattern),
+        *estate_facts(estate, k, report, pattern, reach),
         *current_facts(
             loaded,
             estate,
@@ -97,7 +112,12 @@ def build_plan(
             setting_counts(estate, k) if estate is not None else [],
         ),
         *shared_facts(
-            shared_files(report.integration_points, estate, _declared(loaded, k))
+            shared_files(
+                report.integration_points,
+                estate,
+                _declared(loaded, k),
+                {c.id for c in k.controllers if c.merged},
+            )
             if estate is not None and report is not None
             else []
         ),
@@ -136,7 +156,7 @@ def build_plan(
         evidence,
         effects,
     )
-    envs = list(dict.fromkeys(s.environment for s in rollout.steps if s.environment)) or (
+    envs = list(dict.fromkeys(e for s in rollout.steps for e in s.environments)) or (
         fallback if not rollout.steps else []
     )
     grounded = grounding(
@@ -233,7 +253,7 @@ def build_plan(
         integration_points=report.integration_points if report is not None else [],
         impact=report.impact if report is not None else None,
         upgrade_findings=report.upgrades if report is not None else [],
-        current_state=current_state(estate, k, pattern, report.integration_points, subjects)
+        current_state=current_state(estate, k, pattern, report.integration_points, subjects, reach)
         if estate is not None and report is not None
         else [],
         subjects=subjects,
@@ -336,28 +356,10 @@ def _rollout(
         root_rank=lambda repo, module: (order.get((repo, module), len(order)), module),
         traits={t.trait for t in evidence},
         done=done,
-        hops=_hops(targets, subjects, paths, k),
+        hops=installation_hops_of(targets, subjects, paths, k, estate) if estate else {},
+        placed=placed_hops(targets, subjects, paths, k, estate) if estate is not None else {},
         migrations={u.id for u in report.upgrades} if report is not None else set(),
     )
-
-
-def _hops(
-    targets: list[Target], subjects: list[Subject], paths: list[UpgradePath], k: Knowledge
-) -> dict[str, list[Hop]]:
-    """The hops of each installation an upgrade moves: from the version it runs (the path's
-    lowest installed version when its own is not known) to the target."""
-    tools = {t.id: t for t in k.tools}
-    out: dict[str, list[Hop]] = {}
-    for s in subjects:
-        path = next((p for p in paths if p.subject == s.name and p.tool == s.tool), None)
-        if path is None or not path.comparable or not path.hops:
-            continue
-        lowest = path.hops[0].split(" → ", 1)[0]
-        for t in targets:
-            if t.id in s.installs:
-                found = installation_hops(tools[s.tool], t.version, path.target)
-                out[t.id] = found or installation_hops(tools[s.tool], lowest, path.target)
-    return out
 
 
 def _environments(loaded: LoadedSpec, k: Knowledge, estate: Estate | None) -> list[str]:

@@ -16,40 +16,49 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.knowledge.model import Knowledge
 from engine.knowledge.rollout import RolloutLayer, StepText
 from engine.match.upgrade_path import Hop
-from engine.plan.stages import RolloutPlan, RolloutStep, Stage, Target, lands_in, rollout_stages
-from engine.plan.steps import describe, layer_text, mark_one_way, rollback_summary
+from engine.plan.placing import folder_of_target, graph_order, reach, spot_rank, spots
+from engine.plan.stages import (
+    RolloutPlan,
+    RolloutStep,
+    Stage,
+    Target,
+    lands_in,
+    one_merge,
+    rollout_stages,
+    said,
+)
+from engine.plan.steps import before_hop, describe, layer_text, mark_one_way, rollback_summary
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["ApplyFolders", "RolloutPlan", "RolloutStep", "Stage", "Target", "plan_rollout"]
+__all__ = [
+    "ApplyFolders",
+    "Placed",
+    "RolloutPlan",
+    "RolloutStep",
+    "Stage",
+    "Target",
+    "plan_rollout",
+]
 
 
 # Where a Terraform target is applied in an environment ("" for any): its root folders.
 ApplyFolders = Callable[[Target, str], list[str]]
 
 
-def _folder(target: Target) -> str:
-    return target.path.rsplit("/", 1)[0] if "/" in target.path else "."
+class Placed(NamedTuple):
+    """An installation's version in one environment or cluster, its hops from there to the
+    target (none: it is there already, and `done` says so)."""
 
-
-def _graph_order(ids: list[str], graph: nx.DiGraph | None) -> list[str]:
-    if graph is None:
-        return ids
-    import networkx as nx
-
-    present = [i for i in ids if i in graph]
-    sub = graph.subgraph(present)
-    try:
-        ordered = list(nx.lexicographical_topological_sort(sub))
-    except nx.NetworkXUnfeasible:  # a cycle: fall back to ids
-        ordered = sorted(present)
-    return ordered + sorted(i for i in ids if i not in graph)
+    version: str
+    hops: list[Hop]
+    done: str = ""
 
 
 def _flag_name(feature_flag: str | bool | None, pattern_flag: bool, unnamed: str) -> str:
@@ -77,17 +86,20 @@ def plan_rollout(
     traits: set[str] | None = None,
     done: dict[str, str] | None = None,
     hops: dict[str, list[Hop]] | None = None,
+    placed: dict[str, dict[str, Placed]] | None = None,
     migrations: set[str] | None = None,
 ) -> RolloutPlan:
     """The steps of a rollout. `environments`: where a plan without repositories goes;
     `declared`: the spec's environments (they limit the rollout); `done`: targets already in
     place, with the reason; `hops`: the version hops of each installation the upgrade moves
-    (each hop its own steps); `migrations`: objects to move off APIs the target drops (before
-    the last hop)."""
+    (each hop its own steps); `placed`: an installation's version and hops per environment or
+    cluster, where they differ from one place to another (each stage hops from its own
+    version); `migrations`: objects to move off APIs the target drops (before the last hop)."""
     declared = declared or []
     cluster_envs = cluster_envs or {}
     done = done or {}
     hops = hops or {}
+    placed = placed or {}
     migrations = migrations or set()
     layers = sorted(knowledge.rollout, key=lambda layer: layer.order)
     strategy_value = knowledge.dimension_value("implementation_strategy", strategy)
@@ -98,6 +110,14 @@ def plan_rollout(
         fallback=environments,
         cluster_envs=cluster_envs,
         skips_lower=bool(strategy_value and strategy_value.skips_lower_environments),
+    )
+    merging = {c.id for c in knowledge.controllers if c.merged}
+    stages = one_merge(
+        stages,
+        [t for t in targets if _layer(layers, t.layer).per_environment],
+        merging,
+        cluster_envs,
+        declared,
     )
     strategy_steps = knowledge.strategy_steps(deployment)
     flags = knowledge.feature_flag
@@ -117,13 +137,22 @@ def plan_rollout(
     controllers = {c.id: c for c in knowledge.controllers}
     steps: list[RolloutStep] = []
 
-    def add(stage: Stage, layer: str, text: StepText, ids: list[str], **fmt: str) -> None:
+    def add(
+        stage: Stage,
+        layer: str,
+        text: StepText,
+        ids: list[str],
+        envs: tuple[str, ...] = (),
+        **fmt: str,
+    ) -> None:
         fmt = {"env": stage.label, "flag": flag, **fmt}
+        envs = envs or tuple(stage.environments)
         steps.append(
             RolloutStep(
                 order=len(steps) + 1,
                 stage=stage.key,
-                environment=stage.environment,
+                environment=envs[0] if envs else "",
+                environments=list(envs),
                 layer=layer,
                 action=text.action.format(**fmt),
                 targets=ids,
@@ -134,35 +163,53 @@ def plan_rollout(
         )
 
     def deploy_steps(
-        stage: Stage, chosen: list[Target], hop_of: dict[str, Hop] | None = None
+        stage: Stage,
+        chosen: list[Target],
+        hop_of: dict[str, Hop] | None = None,
+        done_here: dict[str, str] | None = None,
     ) -> None:
         by_id = {t.id: t for t in chosen}
         hop_of = hop_of or {}
+        done_here = done if done_here is None else done_here
+        checked: set[str] = set()
+        for tid, major in sorted(hop_of.items()):  # what comes before a hop to another major
+            if major.checks and major.text not in checked:
+                checked.add(major.text)
+                add(stage, by_id[tid].layer, before_hop(major, stage.where), [])
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
-        for tid in _graph_order([t.id for t in chosen], graph):
+        order = stage.environments
+        for tid in graph_order([t.id for t in chosen], graph):
             t = by_id[tid]
             layer = _layer(layers, t.layer)
-            folders = (
-                apply_folders(t, stage.environment)
-                if apply_folders is not None and layer.matches.terraform
-                else [_folder(t)]
-            )
-            for folder in folders:
-                module = folder if layer.matches.terraform else ""
-                rank = root_rank(t.repo, module) if root_rank and module else ()
-                key: tuple[object, ...] = (
-                    t.sequence,
-                    layer.order,
-                    rank,
-                    t.controller,
-                    t.repo,
-                    module,
-                    t.step,
-                    hop_of[tid].text if tid in hop_of else "",
+            for envs in spots(t, stage, reached.get(tid, ()), merging):
+                folders = (
+                    apply_folders(t, envs[0] if envs else stage.environment)
+                    if apply_folders is not None and layer.matches.terraform
+                    else [folder_of_target(t)]
                 )
-                groups[key].append(tid)
+                for folder in folders:
+                    module = folder if layer.matches.terraform else ""
+                    rank = root_rank(t.repo, module) if root_rank and module else ()
+                    key: tuple[object, ...] = (
+                        t.sequence,
+                        layer.order,
+                        rank,
+                        t.controller,
+                        t.repo,
+                        module,
+                        t.step,
+                        hop_of[tid].text if tid in hop_of else "",
+                        envs,
+                    )
+                    groups[key].append(tid)
         merged: list[tuple[tuple[object, ...], list[str]]] = []
-        for key in sorted(groups, key=lambda g: (g[0], g[1], g[2])):
+        # in a stage of several environments, each environment's own steps of an upgrade
+        # position or layer before the next position or layer, which one merge may take to
+        # all of them
+        for key in sorted(
+            groups,
+            key=lambda g: (g[0], g[1], spot_rank(g[8], order), g[2]),  # type: ignore[arg-type]
+        ):
             # one Terraform root is applied once, whatever the upgrade order inside it (a Helm
             # release through Terraform included: `module` is set for Terraform layers only)
             last_key = merged[-1][0] if merged else None
@@ -170,19 +217,27 @@ def plan_rollout(
                 last_key is not None
                 and key[5]
                 and last_key[4:7] == key[4:7]
+                and last_key[8] == key[8]
                 and (not key[7] or not last_key[7] or key[7] == last_key[7])
             ):
-                merged[-1] = ((*last_key[:7], last_key[7] or key[7]), merged[-1][1] + groups[key])
+                merged[-1] = (
+                    (*last_key[:7], last_key[7] or key[7], key[8]),
+                    merged[-1][1] + groups[key],
+                )
                 continue
             merged.append((key, list(groups[key])))
         for key, ids in merged:
-            _, _, _, controller_id, repo, root, _, hop_text = key
+            _, _, _, controller_id, repo, root, _, hop_text, spot = key
+            landing = tuple(spot) or tuple(stage.environments)  # type: ignore[arg-type]
             layer = next(x for x in layers if x.order == key[1])
             # the clusters of this stage: in an environment, those of that environment
             clusters = sorted(
-                c
-                for c in {c for i in ids for c in by_id[i].clusters}
-                if stage.kind != "environment" or cluster_envs.get(c, "") in {"", stage.name}
+                (
+                    c
+                    for c in {c for i in ids for c in by_id[i].clusters}
+                    if stage.kind != "environment" or cluster_envs.get(c, "") in {"", *landing}
+                ),
+                key=lambda c: (spot_rank((cluster_envs.get(c, ""),), list(landing)), c),
             )
             text = layer_text(
                 layer, controllers.get(str(controller_id)) or controllers.get("unknown")
@@ -192,70 +247,113 @@ def plan_rollout(
                 layer.id,
                 text,
                 ids,
+                landing,
                 repo=str(repo) or ", ".join(sorted({by_id[i].repo for i in ids})),
                 module=str(root) or ".",
                 root=f"{repo}/{root}" if str(root) not in {"", "."} else str(repo),
                 targets=describe([by_id[i] for i in ids]),
-                where=stage.where,
+                where=f" in {said(list(landing))}" if spot else stage.where,
                 clusters=f" ({', '.join(clusters)})"
                 if clusters and stage.kind != "cluster"
                 else "",
             )
             last = steps[-1]
-            reasons = {done[i] for i in ids if i in done}
+            reasons = {done_here[i] for i in ids if i in done_here}
             hop = next((hop_of[i] for i in ids if i in hop_of), None)
             update: dict[str, object] = {
                 "controller": str(controller_id),
                 "clusters": clusters,
-                "done": sorted(reasons)[0] if reasons and all(i in done for i in ids) else "",
+                "done": sorted(reasons)[0] if reasons and all(i in done_here for i in ids) else "",
             }
             if hop is not None:
                 update["hop"] = str(hop_text)
+                also = f", with {hop.also}" if hop.also else ""
                 update["action"] = (
-                    f"{last.action} — hop {hop_text}: set the version to {hop.to}, check it,"
-                    " then go on"
+                    f"{last.action} — hop {hop_text}: set the version to {hop.to}{also}, check"
+                    " it, then go on"
                 )
                 if hop.one_way:
                     update["point_of_no_return"] = f"Point of no return: {hop.one_way}"
                     update["rollback"] = f"Fix forward once applied ({hop.one_way})"
             steps[-1] = last.model_copy(update=update)
 
-    def hop_steps(stage: Stage, chosen: list[Target]) -> None:
-        """The stage's steps hop by hop: each installation to each intermediate version, then
-        the objects moved off the APIs the target drops, then the last hop and the rest."""
-        moving = [t for t in chosen if hops.get(t.id) and t.id not in done]
+    def here(tid: str, stage: Stage) -> Placed | None:
+        """An installation's version and hops in a stage, when they are known per place: the
+        lowest of the stage's environments or clusters."""
+        places = placed.get(tid, {})
+        keys = stage.places(cluster_envs) if stage.kind != "all" else sorted(places)
+        found = [places[k] for k in keys if k in places]
+        return max(found, key=lambda p: len(p.hops)) if found else None
+
+    def in_stage(
+        stage: Stage, chosen: list[Target]
+    ) -> tuple[list[Target], dict[str, list[Hop]], dict[str, str]]:
+        """The stage's targets at the version they run here, their hops from it, and what is
+        done here (an installation already at the target in this stage included)."""
+        done_here = dict(done)
+        steps_of: dict[str, list[Hop]] = {}
+        own: list[Target] = []
+        for t in chosen:
+            found = here(t.id, stage)
+            steps_of[t.id] = found.hops if found is not None else hops.get(t.id, [])
+            if found is not None:
+                if found.version:
+                    t = t.model_copy(update={"version": found.version})
+                if found.done and t.id not in done_here:
+                    done_here[t.id] = found.done
+            own.append(t)
+        return own, steps_of, done_here
+
+    def hop_steps(
+        stage: Stage,
+        chosen: list[Target],
+        steps_of: dict[str, list[Hop]],
+        done_here: dict[str, str],
+    ) -> None:
+        """The stage's steps hop by hop: each installation to each intermediate version (from
+        the version it runs in this stage), then the objects moved off the APIs the target
+        drops, then the last hop and the rest."""
+        moving = [t for t in chosen if steps_of[t.id] and t.id not in done_here]
         if not moving:
-            deploy_steps(stage, chosen)
+            deploy_steps(stage, chosen, done_here=done_here)
             return
-        for i in range(max(len(hops[t.id]) for t in moving) - 1):
+        for i in range(max(len(steps_of[t.id]) for t in moving) - 1):
             deploy_steps(
                 stage,
-                [t for t in moving if len(hops[t.id]) > i + 1],
-                {t.id: hops[t.id][i] for t in moving if len(hops[t.id]) > i + 1},
+                [t for t in moving if len(steps_of[t.id]) > i + 1],
+                {t.id: steps_of[t.id][i] for t in moving if len(steps_of[t.id]) > i + 1},
+                done_here,
             )
         migrating = [t for t in chosen if t.id in migrations]
         if migrating:
-            deploy_steps(stage, migrating)
+            deploy_steps(stage, migrating, done_here=done_here)
         deploy_steps(
             stage,
             [t for t in chosen if t.id not in migrations],
-            {t.id: hops[t.id][-1] for t in moving},
+            {t.id: steps_of[t.id][-1] for t in moving},
+            done_here,
         )
 
     first = stages[0] if stages and stages[0].kind == "cluster" else None
+    # a file several stages read, delivered by a merge: merged once, in its first stage
+    reached = {t.id: reach(t, stages, cluster_envs, declared) for t in targets}
+    once: set[str] = set()
     for stage in stages:
         chosen = [
             t
             for t in targets
-            if _layer(layers, t.layer).per_environment
+            if t.id not in once  # merged once, in an earlier stage, for every environment
+            and _layer(layers, t.layer).per_environment
             and lands_in(t, stage, cluster_envs, declared, first)
         ]
         if not chosen:
             continue  # nothing of this change lands here: no stage, no strategy steps around it
-        active = any(t.id not in done for t in chosen)
+        once |= {t.id for t in chosen if t.controller in merging and len(reached[t.id]) > 1}
+        chosen, steps_of, done_here = in_stage(stage, chosen)
+        active = any(t.id not in done_here for t in chosen)
         for text in strategy_steps.before if strategy_steps and active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
-        hop_steps(stage, chosen)
+        hop_steps(stage, chosen, steps_of, done_here)
         for text in after if active else []:
             add(stage, strategy_steps.layer if strategy_steps else "", text, [])
         if flag and active:

@@ -19,17 +19,26 @@ from engine.knowledge.model import Knowledge
 
 @dataclass(frozen=True)
 class Stage:
-    """Where steps run: an environment, a cluster outside any environment, or everywhere."""
+    """Where steps run: an environment, a cluster outside any environment, or everywhere. An
+    environment stage may hold more environments (`also`): those one merge reaches together
+    (a file every one of them reads, applied by a controller that applies what is merged)."""
 
     kind: Literal["environment", "cluster", "all"]
     name: str = ""
+    also: tuple[str, ...] = ()
+
+    @property
+    def environments(self) -> list[str]:
+        return [self.name, *self.also] if self.kind == "environment" else []
 
     @property
     def key(self) -> str:
-        """How plans name the stage."""
-        return {"environment": self.name, "cluster": f"cluster:{self.name}", "all": "all"}[
-            self.kind
-        ]
+        """How plans name the stage (`staging + prod` for environments one merge reaches)."""
+        return {
+            "environment": " + ".join(self.environments),
+            "cluster": f"cluster:{self.name}",
+            "all": "all",
+        }[self.kind]
 
     @property
     def environment(self) -> str:
@@ -38,18 +47,32 @@ class Stage:
     @property
     def label(self) -> str:
         """How strategy and flag texts name the stage ("Canary in prod")."""
-        return {"environment": self.name, "cluster": f"cluster {self.name}", "all": "the estate"}[
-            self.kind
-        ]
+        return {
+            "environment": said(self.environments),
+            "cluster": f"cluster {self.name}",
+            "all": "the estate",
+        }[self.kind]
+
+    def places(self, cluster_envs: dict[str, str]) -> list[str]:
+        """The environments and clusters a stage covers (an environment's clusters with it)."""
+        if self.kind == "cluster":
+            return [self.name]
+        envs = self.environments
+        return [*envs, *sorted(c for c, e in cluster_envs.items() if e in envs)]
 
     @property
     def where(self) -> str:
         """How controller texts place a step (" in prod", " on cluster tools", "")."""
         return {
-            "environment": f" in {self.name}",
+            "environment": f" in {self.label}",
             "cluster": f" on cluster {self.name}",
             "all": "",
         }[self.kind]
+
+
+def said(names: list[str]) -> str:
+    """`staging`, `staging and prod`, `dev, staging and prod`."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 class Target(Out):
@@ -96,7 +119,7 @@ def lands_in(
             return True
         return not envs and not target.clusters and stage == first
     if envs:
-        return stage.name in envs
+        return bool(set(envs) & set(stage.environments))
     return bool(declared) or not target.clusters
 
 
@@ -128,6 +151,38 @@ def rollout_stages(
     return stages or [Stage("all")]
 
 
+def one_merge(
+    stages: list[Stage],
+    targets: list[Target],
+    merging: set[str],
+    cluster_envs: dict[str, str],
+    declared: list[str],
+) -> list[Stage]:
+    """Environment stages that one merge upgrades together are one stage: an installation of
+    the change's subject delivered by a controller that applies what is merged (`merging`)
+    and read by several of them is one version for all of them, so it joins them
+    (`staging + prod`), placed where its first environment was."""
+    envs = [s.name for s in stages if s.kind == "environment"]
+    group = {e: {e} for e in envs}
+    for t in targets:
+        if t.controller not in merging or not t.installs:
+            continue
+        landing = [e for e in envs if lands_in(t, Stage("environment", e), cluster_envs, declared)]
+        joined = set().union(*(group[e] for e in landing)) if landing else set()
+        for e in joined:
+            group[e] = joined
+    out: list[Stage] = []
+    seen: set[str] = set()
+    for stage in stages:
+        if stage.kind != "environment":
+            out.append(stage)
+        elif stage.name not in seen:
+            members = [e for e in envs if e in group[stage.name]]
+            seen.update(members)
+            out.append(Stage("environment", members[0], tuple(members[1:])))
+    return out
+
+
 class RolloutStep(Out):
     order: int
     stage: str  # an environment, cluster:<name>, or all
@@ -138,6 +193,8 @@ class RolloutStep(Out):
     validation: str
     rollback: str
     minutes: int = 15
+    # every environment the step lands in: its stage's, or those one merge reaches together
+    environments: list[str] = Field(default_factory=list)
     controller: str = ""  # who applies it (knowledge/controllers.yaml); "" for strategy steps
     clusters: list[str] = Field(default_factory=list)
     point_of_no_return: str = ""  # the marker, when this step cannot be undone

@@ -7,6 +7,7 @@ from __future__ import annotations
 from engine.knowledge.grounding import ControllerText, Reversibility
 from engine.knowledge.model import Knowledge
 from engine.knowledge.rollout import RolloutLayer, StepText
+from engine.match.upgrade_path import Hop
 from engine.plan.stages import RolloutStep, Target
 
 MAX_DESCRIBED = 6
@@ -18,6 +19,17 @@ def describe(targets: list[Target]) -> str:
     shown = [t.what + (f" ({t.version})" if t.version else "") for t in targets[:MAX_DESCRIBED]]
     more = len(targets) - MAX_DESCRIBED
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def before_hop(hop: Hop, where: str) -> StepText:
+    """The step before a hop to another major version: its checks, which change nothing."""
+    return StepText(
+        action=f"Before the hop {hop.text}{where}: "
+        + "; ".join(c[:1].lower() + c[1:] for c in hop.checks),
+        validation="Every item above holds before the hop starts",
+        rollback="Nothing to undo: these checks change nothing",
+        minutes=30,
+    )
 
 
 def layer_text(layer: RolloutLayer, controller: ControllerText | None) -> StepText:

@@ -43,8 +43,14 @@ def upgrades(add: Add, plan: Plan) -> None:
             f"### {u.subject}: {', '.join(installed) or 'version not declared'} → {u.target or 'target not named'}"
         )
         add("")
+        # each installation's own hops, when they differ from one installation to another
+        own = len({tuple(i.hops) for i in u.installed}) > 1
         for i in u.installed:
-            add(f"- Installed: {chart}{i.value}{' on ' + i.where if i.where else ''} (`{i.at}`)")
+            hops = f": {'; '.join(i.hops) or 'at the target'}" if own else ""
+            add(
+                f"- Installed: {chart}{i.value}{' on ' + i.where if i.where else ''} (`{i.at}`)"
+                + hops
+            )
         if not u.target:
             add(
                 "- Target: not named; name it in the spec (`enhancement.target_version`) to get the hops."
@@ -58,7 +64,8 @@ def upgrades(add: Add, plan: Plan) -> None:
         if u.at_target:
             add("- Already at or past the target everywhere: nothing to upgrade.")
         if u.hops:
-            add("- Hops, one at a time: " + "; ".join(u.hops))
+            lowest = " (from the lowest installed version)" if own else ""
+            add(f"- Hops, one at a time{lowest}: " + "; ".join(u.hops))
         for n in u.notes:
             add(f"- {n.version}: {n.note}")
         if not u.notes and u.target:
@@ -73,6 +80,10 @@ def upgrades(add: Add, plan: Plan) -> None:
             add("- Deprecated or removed APIs: none found (no object of it in these repositories).")
         if u.order:
             add("- Order: " + " → ".join(u.order) + ".")
+        for c in u.changes:
+            add(f"- Changes with the major version: {c.said} — {c.why}.")
+        for check in u.checks:
+            add(f"- For the major hop: {check}.")
         add("")
 
 

@@ -48,11 +48,11 @@ def test_in_place_values_and_effects_agree(kb: KnowledgeBase) -> None:
 
 
 def test_tools_name_their_version_and_upgrade_notes_in_order(kb: KnowledgeBase) -> None:
-    from engine.match.upgrade_path import parse_version
+    from engine.match.upgrade_path import tool_version
 
     for tool in kb.knowledge.tools:
         assert tool.words
-        versions = [parse_version(n.version) for n in tool.notes]
+        versions = [tool_version(tool, n.version) for n in tool.notes]
         assert None not in versions, tool.id
         assert versions == sorted(versions), tool.id  # type: ignore[type-var]
     upgrade_tools = {u.tool for u in kb.knowledge.upgrades}

@@ -67,3 +67,17 @@ def test_the_tools_a_request_names(kb: KnowledgeBase) -> None:
     assert named("Upgrade the EKS clusters from 1.29 to 1.31") == ["kubernetes"]
     assert named("Upgrade the AWS provider to 6.0") == ["terraform-provider"]
     assert "karpenter" not in named("Do not upgrade Karpenter, just upgrade Kyverno to 1.13")
+
+
+def test_a_bare_major_names_a_postgresql_version(kb: KnowledgeBase) -> None:
+    assert parse_version("16") is None and parse_version("16", major=True) == (16, 0, 0)
+    path = _path(kb, "postgresql", ["15.7", "14.12"], "16")
+    # RDS goes to a later major directly: one hop per installation, notes of every major crossed
+    assert path.hops == ["14.12 → 16"]  # type: ignore[attr-defined]
+    assert [n.version for n in path.notes] == ["15", "16"]  # type: ignore[attr-defined]
+    assert [i.hops for i in path.installed] == [["15.7 → 16"], ["14.12 → 16"]]  # type: ignore[attr-defined]
+    assert path.behind == 2 and not path.at_target  # type: ignore[attr-defined]
+    there = _path(kb, "postgresql", ["16.3"], "16")
+    assert there.at_target and not there.hops  # type: ignore[attr-defined]
+    minor = _path(kb, "postgresql", ["15.7"], "15.8")
+    assert minor.hops == ["15.7 → 15.8"] and not minor.notes  # type: ignore[attr-defined]

@@ -18,6 +18,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "grounding"
 
 @cache
 def _plan(repo: str, request: str) -> dict[str, Any]:
+    return _plan_over((str(FIXTURES / repo),), request)
+
+
+def _plan_over(repos_given: tuple[str, ...], request: str) -> dict[str, Any]:
     from engine.commands.common import read_request
     from engine.decide.base import load_knowledge_base
     from engine.estate.discover import parse_repo_args
@@ -27,7 +31,7 @@ def _plan(repo: str, request: str) -> dict[str, Any]:
     from engine.spec.load import parse_spec
 
     kb = load_knowledge_base()
-    repos = parse_repo_args([str(FIXTURES / repo)])
+    repos = parse_repo_args(list(repos_given))
     estate = scan_estate(repos, kb.knowledge, ScanOptions(cache_dir=None))
     if request.startswith("enhancement:"):
         loaded = parse_spec(request, kb.knowledge, "spec.yaml")
@@ -73,7 +77,8 @@ def test_stage_texts_of_a_flux_estate_name_flux_and_its_stages_only() -> None:
     assert _names(text, "Flux")
     for word in ("Terraform", "Argo CD", "kubectl", "dev", "production"):
         assert not _names(text, word), word
-    assert "staging → prod" in text
+    # infrastructure/controllers, read by both clusters, is one merge: one stage for both
+    assert "staging + prod" in text
     steps = " ".join(s["action"] + s["validation"] for s in plan["rollout_steps"])
     assert not _names(steps, "terraform") and not _names(steps, "argocd")
 
@@ -119,7 +124,7 @@ def test_the_rollout_goes_hop_by_hop_with_migrations_before_the_last_hop() -> No
     plan = _plan("shared-flux/fleet", ESO)
     path = next(u for u in plan["upgrades"] if u["tool"] == "external-secrets")
     assert path["hops"] == ["0.9.20 → 0.16", "0.16 → 0.17"]
-    for stage in ("staging", "prod"):
+    for stage in ("staging + prod",):
         steps = [s for s in plan["rollout_steps"] if s["stage"] == stage and s["targets"]]
         kinds = [
             "hop 0.16"
@@ -134,6 +139,23 @@ def test_the_rollout_goes_hop_by_hop_with_migrations_before_the_last_hop() -> No
         assert kinds.index("hop 0.16") < kinds.index("migrate") < kinds.index("hop 0.17"), kinds
         last = steps[kinds.index("hop 0.17")]
         assert last["point_of_no_return"], last
+
+
+def test_a_file_both_clusters_reconcile_is_one_merge_in_the_rollout_too() -> None:
+    # infrastructure/controllers/external-secrets.yaml is read by both clusters: each hop is one
+    # merge that reaches staging and production at once, not a staging merge and a prod merge
+    plan = _plan("shared-flux/fleet", ESO)
+    assert "current.shared-one-merge" in _findings(plan)
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert {s["stage"] for s in steps} == {"staging + prod"}
+    release = "fleet/infrastructure/controllers/external-secrets.yaml:10"
+    merges = [s for s in steps if release in s["targets"]]
+    assert [s["hop"] for s in merges] == ["0.9.20 → 0.16", "0.16 → 0.17"]
+    for step in merges:
+        assert step["environments"] == ["staging", "prod"]
+        assert step["clusters"] == ["staging", "production"]
+        assert "Flux reconciles in staging and prod (staging, production)" in step["action"]
+    assert plan["enhancement"]["environments"] == ["staging", "prod"]
 
 
 def test_a_file_both_clusters_reconcile_is_a_warning_for_a_staging_only_change() -> None:
@@ -158,6 +180,141 @@ def test_an_enforcing_policy_on_what_the_upgrade_deploys_is_a_finding() -> None:
     assert any("infrastructure/configs/require-team-label.yaml:" in e for e in found["evidence"]), (
         found["evidence"]
     )
+
+
+def test_a_policy_that_excludes_where_the_upgrade_deploys_is_no_finding() -> None:
+    # require-team-label excludes flux-system, where the Flux controllers run
+    plan = _plan("shared-flux/fleet", "Upgrade Flux to 2.4")
+    assert plan["subjects"][0]["present"]
+    assert "current.blocking-policy" not in _findings(plan)
+    probe = next(p for p in plan["probes"] if p["name"] == "workload-policies")
+    assert probe["count"] == 0
+
+
+def test_an_upgrade_of_what_the_estate_does_not_run_deploys_nothing_a_policy_rejects() -> None:
+    plan = _plan("shared-flux/fleet", "Upgrade ingress-nginx to 1.11")
+    assert "current.subject-absent" in _findings(plan)
+    assert "current.blocking-policy" not in _findings(plan)
+
+
+def test_each_environment_hops_from_its_own_version() -> None:
+    # the roots pass 1.1.0 (dev), 1.0.6 (staging) and 0.37.5 (prod) to one module
+    plan = _plan("per-root-versions/terraform", "Upgrade Karpenter to 1.1")
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    by_stage = {
+        stage: [s["hop"] for s in steps if s["stage"] == stage and not s["done"]]
+        for stage in ("dev", "staging", "prod")
+    }
+    assert by_stage == {
+        "dev": [],
+        "staging": ["1.0.6 → 1.1"],
+        "prod": ["0.37.5 → 1.0", "1.0 → 1.1"],
+    }
+    (dev,) = [s for s in steps if s["stage"] == "dev"]
+    assert "1.1.0" in dev["done"] and "1.1" in dev["done"]
+    staging = next(s for s in steps if s["stage"] == "staging")
+    assert "0.37.5" not in staging["action"], staging["action"]
+    (path,) = plan["upgrades"]
+    assert {i["where"]: i["hops"] for i in path["installed"]} == {
+        "dev": [],
+        "staging": ["1.0.6 → 1.1"],
+        "prod": ["0.37.5 → 1.0", "1.0 → 1.1"],
+    }
+
+
+EKS_1_30 = """enhancement:
+  name: eks-1-30
+  category: tool-upgrade
+  scope: single-environment
+  summary: Upgrade the Kubernetes control plane and node groups to 1.30
+  target_version: "1.30"
+  environments: [{envs}]
+rollback: Control planes cannot be downgraded; fix forward or rebuild the cluster.
+"""
+
+
+@cache
+def _example(request: str) -> dict[str, Any]:
+    """A plan against the example estate (its three workload clusters and their node pools)."""
+    estate = ROOT / "examples" / "estate"
+    repos = tuple(str(estate / name) for name in ("infra-tf", "infra-flux", "deployments"))
+    return _plan_over(repos, request)
+
+
+def test_a_staging_only_plan_names_no_production_object() -> None:
+    plan = _example(EKS_1_30.format(envs="staging"))
+    assert "estate.prod-node-pools" not in _findings(plan)
+    performance = plan["decisions"]["testing"]["trace"]
+    assert not any(t["rule"] == "estate.prod-node-pools" for t in performance)
+    # the current state and the upgrade path speak of staging's clusters only
+    for entry in plan["current_state"]:
+        assert "prod" not in entry["subject"] and "envs/prod" not in entry["at"], entry
+    node_pools = next(f for f in plan["facts"] if f["id"] == "probe:node-pools:prod")
+    assert node_pools["fields"]["count"] == 0 and node_pools["evidence"] == []
+    # the same change reaching production does name them
+    both = _example(EKS_1_30.format(envs="staging, prod"))
+    assert "estate.prod-node-pools" in _findings(both)
+
+
+AURORA = "Upgrade the orders Aurora PostgreSQL cluster from 13 to 15"
+
+
+def test_a_postgres_major_upgrade_names_its_hop_inputs_and_checks() -> None:
+    # staging and prod pass 13.14 and 13.12 to one module whose parameter groups are family
+    # aurora-postgresql13 and whose cluster leaves allow_major_version_upgrade at false; the
+    # estate also runs a MySQL database, which this upgrade does not touch
+    plan = _plan("aurora-pg/terraform", AURORA)
+    (path,) = plan["upgrades"]
+    assert path["tool"] == "postgresql" and path["target"] == "15"
+    assert {i["where"]: i["hops"] for i in path["installed"]} == {
+        "staging": ["13.14 → 15"],
+        "prod": ["13.12 → 15"],
+    }
+    assert [n["version"] for n in path["notes"]] == ["14", "15"]
+    module = "terraform/modules/orders-db/main.tf"
+    assert {(c["at"], c["input"], c["needs"]) for c in path["changes"]} == {
+        (f"{module}:9", "family", "aurora-postgresql15"),
+        (f"{module}:19", "family", "aurora-postgresql15"),
+        (f"{module}:24", "allow_major_version_upgrade", "true"),
+    }
+    found = _findings(plan)["current.major-upgrade-inputs"]
+    assert found["severity"] == "warning" and "aurora-postgresql13" in found["message"]
+    steps = plan["rollout_steps"]
+    for stage, hop in (("staging", "13.14 → 15"), ("prod", "13.12 → 15")):
+        here = [s for s in steps if s["stage"] == stage]
+        check = next(i for i, s in enumerate(here) if s["action"].startswith("Before the hop"))
+        apply = next(i for i, s in enumerate(here) if s["hop"] == hop)
+        assert check < apply
+        before = here[check]["action"]
+        assert hop in before and "snapshot" in before and "PostGIS" in before
+        assert f"--engine aurora-postgresql --engine-version {hop.split(' ')[0]}" in before
+        assert "allow_major_version_upgrade = true" in here[apply]["action"]
+        assert 'family = "aurora-postgresql15"' in here[apply]["action"]
+        assert here[apply]["point_of_no_return"]
+    # the MySQL database is no target and none of its inputs changes
+    targets = {t for s in steps for t in s["targets"]}
+    assert not any("reports-db" in t for t in targets), targets
+    assert not any("reports-db" in c["at"] for c in path["changes"])
+
+
+def test_a_dev_only_postgres_upgrade_allows_the_major_version_of_its_database() -> None:
+    spec = """enhancement:
+  name: ledger-postgres-16-dev
+  category: databases
+  scope: single-environment
+  summary: Upgrade the ledger PostgreSQL database from 15 to 16 in dev
+  target_version: "16"
+  environments: [dev]
+rollback: Restore the snapshot taken before the upgrade
+"""
+    plan = _plan("tf-only/terraform", spec)
+    (path,) = plan["upgrades"]
+    assert path["hops"] == ["15.7 → 16"]
+    (change,) = path["changes"]
+    assert change["input"] == "allow_major_version_upgrade" and change["value"] == "not set (false)"
+    steps = [s for s in plan["rollout_steps"] if s["targets"]]
+    assert {s["stage"] for s in steps} == {"dev"}
+    assert any(s["hop"] == "15.7 → 16" for s in steps)
 
 
 def test_a_provider_constraint_that_excludes_the_target_is_a_step() -> None:

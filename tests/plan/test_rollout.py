@@ -5,7 +5,9 @@ from __future__ import annotations
 import networkx as nx
 
 from engine.decide.base import KnowledgeBase
-from engine.plan.rollout import Stage, Target, plan_rollout
+from engine.match.upgrade_path import Hop
+from engine.plan.rollout import Placed, RolloutPlan, Stage, Target, plan_rollout
+from engine.plan.stages import one_merge
 
 
 def _t(
@@ -297,3 +299,127 @@ def test_terraform_roots_in_dependency_order(kb: KnowledgeBase) -> None:
     )
     roots = [s.action.split(" in ")[1].split(":")[0] for s in plan.steps if s.targets]
     assert roots == ["f/0-bootstrap", "f/1-org", "f/2-networks", "f/3-projects"]
+
+
+def _hop(text: str) -> Hop:
+    return Hop(text=text, to=text.rsplit(" → ", 1)[-1])
+
+
+def test_each_stage_hops_from_the_version_it_runs(kb: KnowledgeBase) -> None:
+    # one installation (a module every root calls) at 1.1.0 in dev, 1.0.6 in staging and
+    # 0.37.5 in prod: prod goes through 1.0, staging does not, dev is already there
+    chart = _t("chart", "platform", ["dev", "staging", "prod"]).model_copy(
+        update={"installs": True, "version": "0.37.5"}
+    )
+    pool = _t("pool", "platform", ["prod"], path="c/pool.yaml")
+    placed = {
+        "chart": {
+            "dev": Placed("1.1.0", [], "1.1.0 is at or past the target 1.1 here"),
+            "staging": Placed("1.0.6", [_hop("1.0.6 → 1.1")]),
+            "prod": Placed("0.37.5", [_hop("0.37.5 → 1.0"), _hop("1.0 → 1.1")]),
+        }
+    }
+    plan = plan_rollout(
+        [chart, pool],
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+        hops={"chart": [_hop("0.37.5 → 1.0"), _hop("1.0 → 1.1")]},
+        placed=placed,
+        migrations={"pool"},
+    )
+    deploying = [(s.stage, s.hop, bool(s.done), s.targets) for s in plan.steps if s.targets]
+    assert deploying == [
+        ("dev", "", True, ["chart"]),
+        ("staging", "1.0.6 → 1.1", False, ["chart"]),
+        ("prod", "0.37.5 → 1.0", False, ["chart"]),
+        ("prod", "", False, ["pool"]),
+        ("prod", "1.0 → 1.1", False, ["chart"]),
+    ]
+    dev = plan.steps[0]
+    assert dev.done == "1.1.0 is at or past the target 1.1 here"
+    assert "(1.1.0)" in dev.action and "hop" not in dev.action
+    staging = next(s for s in plan.steps if s.stage == "staging" and s.targets)
+    assert "(1.0.6)" in staging.action and "set the version to 1.1" in staging.action
+    # a stage whose every installation is done brings no strategy step around it
+    assert [s.stage for s in plan.steps if not s.targets].count("dev") == 0
+
+
+def _merged(tid: str, layer: str, envs: list[str], installs: bool = False) -> Target:
+    return _t(tid, layer, envs, path=f"{tid}/x.yaml").model_copy(
+        update={"controller": "flux", "installs": installs}
+    )
+
+
+def _module(envs: list[str]) -> Target:
+    """A Terraform module every environment's root calls."""
+    return Target(
+        id="module",
+        what="module.db",
+        repo="tf",
+        path="modules/db/main.tf",
+        layer="cloud",
+        environments=envs,
+        controller="terraform",
+    )
+
+
+def _rooted(targets: list[Target], kb: KnowledgeBase) -> RolloutPlan:
+    """A staged, phased rollout with one Terraform root per environment (`envs/<env>`)."""
+    return plan_rollout(
+        targets,
+        kb.knowledge,
+        environments=[],
+        strategy="staged",
+        deployment="phased",
+        feature_flag=False,
+        apply_folders=lambda t, env: [f"envs/{env}"],
+    )
+
+
+def test_an_installation_one_merge_delivers_to_several_environments_joins_their_stages(
+    kb: KnowledgeBase,
+) -> None:
+    chart = _merged("chart", "platform", ["staging", "prod"], installs=True)
+    only_staging = _merged("only", "workload", ["staging"])
+    plan = _rooted([chart, _module(["staging", "prod"]), only_staging], kb)
+    deploying = [(s.stage, s.environments, s.targets) for s in plan.steps if s.targets]
+    assert deploying == [
+        # each environment's own root first, then the one merge that reaches both
+        ("staging + prod", ["staging"], ["module"]),
+        ("staging + prod", ["prod"], ["module"]),
+        ("staging + prod", ["staging", "prod"], ["chart"]),
+        ("staging + prod", ["staging"], ["only"]),
+    ]
+    merge = next(s for s in plan.steps if s.targets == ["chart"])
+    assert "reconciles in staging and prod" in merge.action
+
+
+def test_a_file_several_stages_read_is_merged_once_in_the_first(kb: KnowledgeBase) -> None:
+    # not an installation of what is upgraded: the stages stay, the merge happens once
+    secret = _merged("secret", "workload", ["dev", "staging", "prod"])
+    plan = _rooted([secret, _module(["dev", "staging", "prod"])], kb)
+    deploying = [(s.stage, s.environments, s.targets) for s in plan.steps if s.targets]
+    assert deploying == [
+        ("dev", ["dev"], ["module"]),
+        ("dev", ["dev", "staging", "prod"], ["secret"]),
+        ("staging", ["staging"], ["module"]),
+        ("prod", ["prod"], ["module"]),
+    ]
+    (merge,) = [s for s in plan.steps if s.targets == ["secret"]]
+    assert "reconciles in dev, staging and prod" in merge.action
+
+
+def test_one_merge_joins_stages_only_through_an_installation() -> None:
+    stages = [Stage("environment", e) for e in ("dev", "staging", "prod")]
+    shared = _merged("x", "platform", ["staging", "prod"])
+    assert one_merge(stages, [shared], {"flux"}, {}, []) == stages
+    installed = shared.model_copy(update={"installs": True})
+    joined = one_merge(stages, [installed], {"flux"}, {}, [])
+    assert [s.key for s in joined] == ["dev", "staging + prod"]
+    assert joined[1].label == "staging and prod" and joined[1].where == " in staging and prod"
+    # applied by hand in each environment: staged, whatever it installs
+    by_hand = installed.model_copy(update={"controller": "kubectl"})
+    assert one_merge(stages, [by_hand], {"flux"}, {}, []) == stages

@@ -15,6 +15,8 @@ from engine.estate.extract.kinds import (
     ArgoSource,
     Karpenter,
     KyvernoPolicy,
+    PolicyRule,
+    ResourceFilter,
 )
 from engine.estate.extract.readers import items as _list
 from engine.estate.extract.readers import mapping as _dict
@@ -106,33 +108,88 @@ def argo_detail(kind: str, spec: dict[str, Any]) -> ArgoApplication | ArgoRollou
     return None
 
 
+# what narrows a Kyverno resource filter beyond its kinds and namespaces (not evaluated)
+_NARROWING = ("name", "names", "selector", "namespaceSelector", "annotations", "operations")
+
+
+def _resource_filter(block: dict[str, Any], narrowed: bool = False) -> ResourceFilter:
+    """A `resources` block (with the subjects or roles beside it)."""
+    return ResourceFilter(
+        kinds=sorted({_str(k) for k in _list(block.get("kinds")) if _str(k)}),
+        namespaces=sorted({_str(n) for n in _list(block.get("namespaces")) if _str(n)}),
+        narrowed=narrowed or any(block.get(k) for k in _NARROWING),
+    )
+
+
+def _filters(clause: dict[str, Any]) -> tuple[list[ResourceFilter], bool]:
+    """A rule's `match` or `exclude`: its filters (`any` or `all`, or the legacy `resources`
+    block) and whether all of them must hold."""
+    if "any" in clause or "all" in clause:
+        every = bool(_list(clause.get("all"))) and not _list(clause.get("any"))
+        return [
+            _resource_filter(
+                _dict(_dict(f).get("resources")),
+                any(_dict(f).get(k) for k in ("subjects", "roles", "clusterRoles")),
+            )
+            for f in _list(clause.get("all" if every else "any"))
+        ], every
+    if not clause:
+        return [], False
+    narrowed = any(clause.get(k) for k in ("subjects", "roles", "clusterRoles"))
+    return [_resource_filter(_dict(clause.get("resources")), narrowed)], True
+
+
+def _kyverno_rule(rule: dict[str, Any]) -> PolicyRule:
+    match, match_all = _filters(_dict(rule.get("match")))
+    exclude, exclude_all = _filters(_dict(rule.get("exclude")))
+    action = _str(_dict(rule.get("validate")).get("failureAction"))
+    return PolicyRule(
+        match=match,
+        match_all=match_all,
+        exclude=exclude,
+        exclude_all=exclude_all,
+        # a rule that only mutates or generates never rejects an object
+        validates=bool(rule.get("validate") or rule.get("verifyImages"))
+        or not (rule.get("mutate") or rule.get("generate")),
+        action=action.capitalize() if action else "",
+    )
+
+
 def kyverno_detail(group: str, spec: dict[str, Any]) -> KyvernoPolicy:
-    kinds: set[str] = set()
     if group == "kyverno.io":
         action = _str(spec.get("validationFailureAction"))
-        rules = _list(spec.get("rules"))
-        for rule in rules:
-            rule = _dict(rule)
-            match = _dict(rule.get("match"))
-            blocks = [_dict(match.get("resources"))] + [
-                _dict(_dict(m).get("resources"))
-                for m in _list(match.get("any")) + _list(match.get("all"))
-            ]
-            for block in blocks:
-                kinds.update(_str(k) for k in _list(block.get("kinds")) if _str(k))
-            rule_action = _str(_dict(rule.get("validate")).get("failureAction"))
-            if rule_action and not action:
-                action = rule_action
-        action = action.capitalize() if action else "Audit"
-        return KyvernoPolicy(family=group, action=action, rules=len(rules), kinds=sorted(kinds))
+        rules = [_kyverno_rule(_dict(r)) for r in _list(spec.get("rules"))]
+        if not action:
+            action = next((r.action for r in rules if r.action), "")
+        kinds = {k for r in rules for f in r.match for k in f.kinds}
+        return KyvernoPolicy(
+            family=group,
+            action=action.capitalize() if action else "Audit",
+            rules=len(rules),
+            kinds=sorted(kinds),
+            matches=rules,
+        )
     actions = [_str(a) for a in _list(spec.get("validationActions"))]
-    for rule in _list(_dict(spec.get("matchConstraints")).get("resourceRules")):
-        kinds.update(_str(r) for r in _list(_dict(rule).get("resources")) if _str(r))
+    constraints = _dict(spec.get("matchConstraints"))
+
+    def resources(key: str) -> list[ResourceFilter]:
+        return [
+            ResourceFilter(
+                kinds=sorted({_str(r) for r in _list(_dict(rule).get("resources")) if _str(r)}),
+                narrowed=bool(_dict(rule).get("resourceNames") or _dict(rule).get("operations")),
+            )
+            for rule in _list(constraints.get(key))
+        ]
+
+    match = resources("resourceRules")
+    selected = bool(constraints.get("namespaceSelector") or constraints.get("objectSelector"))
+    match = [f.model_copy(update={"narrowed": f.narrowed or selected}) for f in match]
     return KyvernoPolicy(
         family=group,
         action="Enforce" if "Deny" in actions or not actions else "Audit",
         rules=1,
-        kinds=sorted(kinds),
+        kinds=sorted({k for f in match for k in f.kinds}),
+        matches=[PolicyRule(match=match, exclude=resources("excludeResourceRules"))],
     )
 
 

@@ -16,10 +16,12 @@ from engine.estate.extract.kinds import KubeDoc
 from engine.estate.extract.kubernetes import object_doc
 from engine.estate.extract.yamldocs import load_documents
 
-# attributes whose literal value infraplan reads (switches, names, charts, versions)
+# attributes whose literal value infraplan reads (switches, names, charts, versions; a
+# database's engine and its parameter group's family, which name the engine and its version)
 _READ = re.compile(
     r"^(count|for_each|create|enabled?|chart|chart_name|repository|namespace|name|release_name|"
-    r"cluster_name|config_context|environment|env|stage|workspace)$|_version$|^version$|^create_|^enable_"
+    r"cluster_name|config_context|environment|env|stage|workspace|engine|family)$"
+    r"|_version$|^version$|^create_|^enable_"
 )
 _SECRETISH = re.compile(r"(?i)pass|secret|token|key|cred|auth|cert")
 _LITERAL_STRING = re.compile(r'^"((?:[^"\\$]|\\.|\$(?!\{))*)"$')

@@ -136,12 +136,36 @@ class ArgoRollout(Out):
     strategy: str = ""
 
 
+class ResourceFilter(Out):
+    """One resource filter of a Kyverno rule's `match` or `exclude` (a `resources` block): the
+    kinds and namespaces it names (empty: any); `narrowed` when names, selectors, annotations,
+    operations or subjects narrow it further (those are not evaluated)."""
+
+    kinds: list[str] = Field(default_factory=list)
+    namespaces: list[str] = Field(default_factory=list)
+    narrowed: bool = False
+
+
+class PolicyRule(Out):
+    """What a Kyverno rule applies to: `match` filters (any of them, or all with `match_all`)
+    minus `exclude` filters (any, or all with `exclude_all`); `validates` when it can reject an
+    object (a validate or verifyImages rule), `action` its own failure action when it sets one."""
+
+    match: list[ResourceFilter] = Field(default_factory=list)
+    match_all: bool = False
+    exclude: list[ResourceFilter] = Field(default_factory=list)
+    exclude_all: bool = False
+    validates: bool = True
+    action: str = ""  # Enforce or Audit, when the rule sets its own
+
+
 class KyvernoPolicy(Out):
     type: Literal["kyverno-policy"] = "kyverno-policy"
     family: str  # kyverno.io or policies.kyverno.io
     action: str = ""  # Enforce or Audit
     rules: int = 0
     kinds: list[str] = Field(default_factory=list)
+    matches: list[PolicyRule] = Field(default_factory=list)  # what each rule applies to
 
 
 class Karpenter(Out):

@@ -367,6 +367,8 @@ def _detail(group: str, kind: str, spec: dict[str, Any], data: dict[str, Any]) -
         return ConfigValues(values=values) if values else None
     if kind in WORKLOAD_KINDS:
         return Workload(images=_images(spec, kind))
+    if group == "postgresql.cnpg.io" and kind == "Cluster":  # its pods run imageName
+        return Workload(images=[_str(spec.get("imageName"))] if spec.get("imageName") else [])
     if group == "apiextensions.k8s.io" and kind == "CustomResourceDefinition":
         return CRD(
             group=_str(spec.get("group")),

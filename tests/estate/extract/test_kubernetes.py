@@ -17,6 +17,7 @@ from engine.estate.extract.kinds import (
     Monitoring,
     SecretShape,
     SecretStore,
+    Workload,
 )
 
 
@@ -191,6 +192,76 @@ spec:
         new.detail.kinds,
     ) == ("policies.kyverno.io", "Enforce", ["pods"])
     assert isinstance(audit.detail, KyvernoPolicy) and audit.detail.action == "Audit"
+
+
+def test_kyverno_rules_keep_their_match_and_exclude() -> None:
+    (policy, legacy, cel) = _objects("""apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-team-label}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: team
+      match: {any: [{resources: {kinds: [Deployment, apps/v1/StatefulSet]}}]}
+      exclude:
+        any:
+          - resources: {namespaces: [kube-system, flux-system]}
+          - resources: {kinds: [Deployment], selector: {matchLabels: {tier: system}}}
+      validate: {pattern: {metadata: {labels: {team: "?*"}}}}
+    - name: add-default
+      match: {all: [{resources: {kinds: [Pod], namespaces: [apps]}}, {subjects: [{kind: User, name: x}]}]}
+      mutate: {patchStrategicMerge: {metadata: {labels: {x: y}}}}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: legacy}
+spec:
+  rules:
+    - match: {resources: {kinds: [Secret], namespaceSelector: {matchLabels: {a: b}}}}
+      exclude: {resources: {namespaces: [vault]}}
+      validate: {failureAction: Enforce, deny: {}}
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata: {name: cel}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], resources: [deployments]}]
+    excludeResourceRules: [{resources: [statefulsets]}]
+""")
+    detail = policy.detail
+    assert isinstance(detail, KyvernoPolicy)
+    team, add = detail.matches
+    assert [f.kinds for f in team.match] == [["Deployment", "apps/v1/StatefulSet"]]
+    assert not team.match_all and team.validates
+    assert [(f.kinds, f.namespaces, f.narrowed) for f in team.exclude] == [
+        ([], ["flux-system", "kube-system"], False),
+        (["Deployment"], [], True),
+    ]
+    assert not team.exclude_all
+    # all filters must hold; a subject filter narrows what it matches; a mutation never rejects
+    assert add.match_all and [f.narrowed for f in add.match] == [False, True]
+    assert not add.validates
+    assert isinstance(legacy.detail, KyvernoPolicy) and legacy.detail.action == "Enforce"
+    (rule,) = legacy.detail.matches
+    assert rule.match_all and rule.match[0].narrowed and rule.action == "Enforce"
+    assert [f.namespaces for f in rule.exclude] == [["vault"]]
+    assert isinstance(cel.detail, KyvernoPolicy)
+    (rule,) = cel.detail.matches
+    assert [f.kinds for f in rule.match] == [["deployments"]]
+    assert [f.kinds for f in rule.exclude] == [["statefulsets"]]
+
+
+def test_a_cloudnativepg_cluster_runs_its_postgres_image() -> None:
+    (cluster,) = _objects("""apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: orders, namespace: data}
+spec:
+  instances: 3
+  imageName: ghcr.io/cloudnative-pg/postgresql:15.6
+""")
+    assert isinstance(cluster.detail, Workload)
+    assert cluster.detail.images == ["ghcr.io/cloudnative-pg/postgresql:15.6"]
 
 
 def test_karpenter_generations() -> None:

@@ -160,3 +160,23 @@ def test_booleans_are_read_whatever_the_attribute_is_called() -> None:
     assert db.inputs["storage_encrypted"] == "false"
     assert "master_password" not in db.inputs and "password_length" not in db.inputs
     assert "s3cr3t" not in repr(blocks)
+
+
+def test_a_database_engine_and_its_parameter_group_family_are_read() -> None:
+    blocks, _ = extract_terraform("""resource "aws_db_parameter_group" "pg" {
+  name   = "ledger-pg15"
+  family = "postgres15"
+}
+
+resource "aws_db_instance" "db" {
+  engine                      = "postgres"
+  engine_version              = var.engine_version
+  allow_major_version_upgrade = false
+  password                    = "not-for-facts"
+}
+""")
+    group, db = blocks
+    assert group.inputs["family"] == "postgres15"
+    assert db.inputs["engine"] == "postgres" and db.inputs["allow_major_version_upgrade"] == "false"
+    assert db.input_refs["engine_version"] == "var.engine_version"
+    assert "password" not in db.inputs
