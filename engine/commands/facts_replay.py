@@ -218,7 +218,8 @@ def _lookup(args: FactsArgs, path: str, started: int) -> tuple[Entry | None, _Ke
 def cached(argv: list[str]) -> Iterator[None]:
     """Around the command line: `facts` replayed from its output cache (the block does not
     run), or the block run and recorded, its output stored; any other command runs as is."""
-    args = parse(argv) if os.name == "posix" else None
+    streams = all(hasattr(s, "buffer") and hasattr(s, "isatty") for s in (sys.stdout, sys.stderr))
+    args = parse(argv) if os.name == "posix" and streams else None
     started = time.time_ns()
     entry = before = None
     path = ""

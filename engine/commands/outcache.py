@@ -2,7 +2,7 @@
 the technique of ccache and Bazel's action cache — computed with the standard library only,
 before click, PyYAML or pydantic are imported (engine/commands/facts_replay.py). It digests:
 
-- the tool and the command (engine/commands/outentry.py `direct_inputs`): the tool's version,
+- the tool and the command (engine/commands/outentry.py `value_inputs`): the tool's version,
   the interpreter, the installed distributions, the arguments exactly as given, the working
   directory, every `INFRAPLAN_*` variable (limits, model settings), the standard streams'
   encoding, error mode and terminal-ness; and every module of the engine, the command line
@@ -30,7 +30,7 @@ import stat
 from pathlib import Path
 
 from engine.commands.facts_argv import FactsArgs
-from engine.commands.outentry import Unusual, direct_inputs
+from engine.commands.outentry import Unusual, value_inputs
 from engine.core.errors import InputError
 from engine.core.files import working_root
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
@@ -166,7 +166,7 @@ def tool_and_command(inputs: Inputs, args: FactsArgs) -> list[object]:
     cli = ENGINE / "_cli.py"  # a wheel's command line; a source tree's is cli.py beside engine/
     cli = cli if cli.exists() else ENGINE.parent / "cli.py"
     return [
-        direct_inputs(args),
+        value_inputs(args),
         _tree(inputs, str(ENGINE), ".py", skip=("__pycache__",)),
         inputs.digest(str(cli), os.stat(cli)),
         _working_tree(inputs),

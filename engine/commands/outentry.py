@@ -19,9 +19,10 @@ An entry holds the key and the run's output, and what the key was computed from 
 
 When all of them are as recorded, the key computed now would be the key recorded: the entry is
 replayed without listing or reading anything. Any difference is not a miss: the key is
-computed again (engine/commands/facts_replay.py). Entries are stored only when every recorded
-time is at least FRESH_NS older than the run's start, so a recorded stat cannot be "racily
-clean": a later change to a file or folder changes its times.
+computed again (engine/commands/facts_replay.py). Stat data vouches only when it is at least
+FRESH_NS older than the run that recorded it — else that file keeps no digest (it is read
+again) and `dirs` is None until a later run records the check again — so a recorded stat
+cannot be "racily clean": a later change to a file or folder changes its times.
 
 The standard library only, and none of the slow parts of it: a warm run imports this and
 nothing else. Entries are marshal data (like .pyc files), read only from a file the current
@@ -88,7 +89,7 @@ def _distributions() -> list[str]:
     return sorted(found)
 
 
-def direct_inputs(args: FactsArgs) -> tuple[object, ...]:
+def value_inputs(args: FactsArgs) -> tuple[object, ...]:
     """The inputs of a run that are values, not files."""
     return (
         FORMAT,
@@ -138,7 +139,7 @@ def write_entry(path: str, entry: Entry) -> None:
 
 def unchanged(entry: Entry, args: FactsArgs) -> bool:
     """Whether every input the entry's key was computed from is as it was recorded."""
-    if entry["dirs"] is None or entry["values"] != direct_inputs(args):
+    if entry["dirs"] is None or entry["values"] != value_inputs(args):
         return False
     try:
         for path, record in entry["stats"].items():

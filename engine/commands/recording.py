@@ -43,7 +43,9 @@ class _Tee(io.BufferedIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         written = bytes(data)
-        self._target.write(written)
+        view = memoryview(written)
+        while view:  # (an unbuffered stream, under python -u, may take part of it)
+            view = view[self._target.write(view) or 0 :]
         recorder = _State.active
         if recorder is not None and not recorder.paused:
             self._sink += written
