@@ -65,19 +65,30 @@ class _Key:
         self.tool = outcache.tool_and_command(self.inputs, args)
         self.repos: Repositories = outcache.repositories(self.inputs, args)
         self.knowledge_dirs: list[str] = []
-        self.knowledge: list[object] = []
+        self.named: list[str] = []
+        self.settings: list[object] = []
         self.key = ""
 
-    def with_knowledge(self, dirs: list[str]) -> str:
+    def with_settings(self, knowledge_dirs: list[str], named: list[str]) -> str:
+        """The key, with what the settings resolved: the knowledge folders in effect, the
+        folders `.infraplan.yaml` files name (facts_replay._named_folders)."""
         from engine.commands import outcache
 
-        self.knowledge_dirs = dirs
-        self.knowledge = outcache.knowledge(self.inputs, dirs)
-        self.key = outcache.key(self.tool, self.knowledge, self.repos)
+        self.knowledge_dirs, self.named = knowledge_dirs, named
+        self.settings = [
+            outcache.knowledge(self.inputs, knowledge_dirs),
+            outcache.named_folders(self.inputs, named),
+        ]
+        self.key = outcache.key(self.tool, self.settings, self.repos)
         return self.key
 
+    def resolved(self, args: FactsArgs) -> str:
+        """The key, with the settings resolved as the command resolves them."""
+        dirs = [str(d) for d in _settings(args).knowledge_dirs]
+        return self.with_settings(dirs, _named_folders(args))
+
     def parts(self) -> tuple[object, ...]:
-        return (self.tool, self.knowledge_dirs, self.knowledge, self.repos.parts)
+        return (self.tool, self.knowledge_dirs, self.named, self.settings, self.repos.parts)
 
     def entry(self, key: str, entry: Entry, started: int) -> Entry:
         """`entry` (its output) with this key and this check. A stat record changed less than
@@ -90,6 +101,7 @@ class _Key:
             "key": key,
             "values": self.tool[0],
             "knowledge_dirs": self.knowledge_dirs,
+            "named": self.named,
             "stats": {
                 path: record if max(record[3], record[4]) < fresh else (*record[:5], "")
                 for path, record in inputs.stats.items()
@@ -172,6 +184,25 @@ def _settings(args: FactsArgs) -> Settings:
         raise Unusual("settings") from exc
 
 
+def _named_folders(args: FactsArgs) -> list[str]:
+    """The folders the working tree's and each repository's `.infraplan.yaml` name, joined to
+    its folder: whether each exists is output (an error; a repository's diagnostic)."""
+    from engine.core.errors import InputError
+    from engine.core.files import working_root
+    from engine.estate.walk import parse_repo_args
+    from engine.spec.config import read_config
+
+    named = []
+    folders = [working_root(), *(s.root for s in parse_repo_args(args.paths or ["."]))]
+    for i, folder in enumerate(folders):
+        try:
+            config, _ = read_config(folder, confined=i > 0)
+        except InputError:
+            continue  # (its bytes are in the key; it names nothing)
+        named += [str(folder / rel) for rel in (*config.rules_dirs, *config.knowledge_dirs)]
+    return named
+
+
 def _store(args: FactsArgs, before: _Key, started: int, output: Entry, path: str) -> None:
     """Store a successful run under the key computed before it ran — when its inputs are still
     those: by the check recorded then (stat data), or, where that cannot vouch for them (a
@@ -185,7 +216,7 @@ def _store(args: FactsArgs, before: _Key, started: int, output: Entry, path: str
     entry = before.entry(before.key, output, started)
     if entry["dirs"] is None or not outentry.unchanged(entry, args):
         after = _Key(args, before.inputs.stats)
-        after.with_knowledge([str(d) for d in settings.knowledge_dirs])
+        after.resolved(args)
         if after.parts() != before.parts():
             return  # an input changed while the command ran
         entry = after.entry(after.key, output, started)
@@ -204,9 +235,8 @@ def _lookup(args: FactsArgs, path: str, started: int) -> tuple[Entry | None, _Ke
     if entry is not None and outentry.unchanged(entry, args):
         return entry, None
     now = _Key(args, entry["stats"] if entry else {})
-    if entry is None or now.with_knowledge(entry["knowledge_dirs"]) != entry["key"]:
-        # a miss: the command runs, so its settings cost nothing more to read now
-        now.with_knowledge([str(d) for d in _settings(args).knowledge_dirs])
+    if entry is None or now.with_settings(entry["knowledge_dirs"], entry["named"]) != entry["key"]:
+        now.resolved(args)  # a miss: the command runs, so its settings cost nothing more now
         return None, now
     checked = now.entry(entry["key"], entry, started)
     if any(checked[name] != entry[name] for name in ("stats", "dirs", "absent", "real")):

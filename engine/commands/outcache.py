@@ -3,12 +3,14 @@ the technique of ccache and Bazel's action cache — computed with the standard 
 before click, PyYAML or pydantic are imported (engine/commands/facts_replay.py). It digests:
 
 - the tool and the command (engine/commands/outentry.py `value_inputs`): the tool's version,
-  the interpreter, the installed distributions, the arguments exactly as given, the working
-  directory, every `INFRAPLAN_*` variable (limits, model settings), the standard streams'
-  encoding, error mode and terminal-ness; and every module of the engine, the command line
-  (cli.py) and the working tree's `.infraplan.yaml` (its bytes, or its absence);
-- the knowledge: every file under the bundled knowledge folder and each overlay folder in
-  effect (as named and resolved), paths and contents — what the knowledge cache is keyed by;
+  the interpreter and what it can import (by name: the installed distributions' versions
+  among them), the arguments exactly as given, the working directory, every `INFRAPLAN_*`
+  variable (limits, model settings), the standard streams' encoding, error mode and
+  terminal-ness; every module of the engine and the command line (cli.py); the working tree's
+  `.infraplan.yaml` (its bytes, or its absence);
+- the settings resolved from it: the knowledge — every file under the bundled knowledge folder
+  and each overlay folder in effect (as named and resolved), paths and contents, what the
+  knowledge cache is keyed by — and whether each folder an `.infraplan.yaml` names exists;
 - each repository: its name, folder (as given and resolved), `.infraplan.yaml`, and the walk
   of engine/estate/walk.py — the listing the full path uses (`git ls-files --cached --others`
   with only `.gitignore` in a work tree, else the pruning walk): every file's path, kind,
@@ -184,9 +186,27 @@ def knowledge(inputs: Inputs, dirs: list[str]) -> list[object]:
     return out
 
 
+def named_folders(inputs: Inputs, named: list[str]) -> list[object]:
+    """The folders `.infraplan.yaml` files name (facts_replay.py lists them): whether each is
+    one is output — an error, a repository's diagnostic — though no file in one is read."""
+    out: list[object] = []
+    for path in named:
+        real = inputs.resolved(path)
+        try:
+            inputs.folder(real)
+        except FileNotFoundError:
+            inputs.absent.append(real)
+        out.append((path, real, os.path.isdir(real)))
+    return out
+
+
 def _repository_folders(inputs: Inputs, root: str) -> None:
     """Every folder of a repository but `.git` and those the walk never enters (SKIP_DIRS), each
-    `.gitignore`; a symlink anywhere leaves the check to the key (its target may change)."""
+    `.gitignore` and the repository's git configuration; a symlink anywhere leaves the check to
+    the key (its target may change)."""
+    git_config = os.path.join(root, ".git", "config")
+    if os.path.isfile(git_config):
+        inputs.watch(git_config, os.stat(git_config))
     pending = [root]
     while pending and inputs.dirs is not None:
         folder = pending.pop()
@@ -238,5 +258,5 @@ def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
     return found
 
 
-def key(tool: list[object], knowledge_part: list[object], repos: Repositories) -> str:
-    return hashlib.sha256(repr((tool, knowledge_part, repos.parts)).encode()).hexdigest()
+def key(tool: list[object], settings_part: list[object], repos: Repositories) -> str:
+    return hashlib.sha256(repr((tool, settings_part, repos.parts)).encode()).hexdigest()

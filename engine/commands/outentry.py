@@ -1,7 +1,9 @@
 """Entries of the `facts` output cache (engine/commands/outcache.py has the key), and the check
 that nothing an entry was computed from has changed — the only work of a warm run.
 
-An entry holds the key and the run's output, and what the key was computed from on disk:
+An entry holds the key, the run's output, what the command's settings resolved that the key
+needs (the knowledge folders in effect; the folders `.infraplan.yaml` files name), and what the
+key was computed from on disk:
 
 - `stats`: every file whose content the key digests (and every file the walk classified, and
   each `.gitignore`), by path: device, inode, size, modification and change times (ns), and
@@ -11,11 +13,12 @@ An entry holds the key and the run's output, and what the key was computed from 
   working directory up to its work tree — by device, inode and times: a name added, removed or
   renamed in a folder changes its times — git's untracked cache. None when a repository holds a
   symlink (its target may change without any of this): the key is then computed again;
-- `absent`: paths that must not exist (an `.infraplan.yaml`); `real`: paths and what they
-  resolve to (repository and knowledge folders, symlinked `.infraplan.yaml`);
-- `values`: the inputs that are values — the tool's version, the interpreter, the installed
-  distributions, the arguments, working directory, `INFRAPLAN_*` variables and the standard
-  streams — compared as they are.
+- `absent`: paths that must not exist (an `.infraplan.yaml`, a folder one names); `real`: paths
+  and what they resolve to (repository, knowledge and named folders, a symlinked
+  `.infraplan.yaml`);
+- `values`: the inputs that are values — the tool's version, the interpreter, what it can
+  import (by name: the installed distributions' versions among them), the arguments, working
+  directory, `INFRAPLAN_*` variables and the standard streams — compared as they are.
 
 When all of them are as recorded, the key computed now would be the key recorded: the entry is
 replayed without listing or reading anything. Any difference is not a miss: the key is
@@ -50,6 +53,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "key": str,
     "values": tuple,
     "knowledge_dirs": list,
+    "named": list,  # folders .infraplan.yaml files name (facts_replay._named_folders)
     "total": int,
     "rc": int,
     "stdout": bytes,
@@ -73,19 +77,26 @@ def _stream(stream: Any) -> tuple[object, ...] | None:
     return (stream.encoding, stream.errors, stream.isatty())
 
 
-def _distributions() -> list[str]:
-    """The installed distributions, by their metadata folders' names (which hold versions)."""
+_IMPORTABLE = (".py", ".pyc", ".so", ".pth", ".dist-info", ".egg-info", ".egg-link")
+
+
+def _importable() -> list[str]:
+    """What the interpreter can import, by name: each module file and package on sys.path (the
+    installed distributions' metadata folders name their versions; a module in the working
+    directory or on PYTHONPATH would shadow a library). A folder without `__init__.py` shadows
+    nothing: a module or package anywhere on the path comes before a namespace package."""
     found = []
     for entry in sys.path:
         try:
-            names = os.listdir(entry or ".")
+            with os.scandir(entry or ".") as names:
+                found += [
+                    f"{entry}/{n.name}"
+                    for n in names
+                    if n.name.endswith(_IMPORTABLE)
+                    or (n.is_dir() and os.path.exists(os.path.join(n.path, "__init__.py")))
+                ]
         except OSError:
             continue
-        found += [
-            f"{entry}/{name}"
-            for name in names
-            if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))
-        ]
     return sorted(found)
 
 
@@ -96,7 +107,7 @@ def value_inputs(args: FactsArgs) -> tuple[object, ...]:
         __version__,
         sys.version,
         sys.executable,
-        _distributions(),
+        _importable(),
         args.argv,
         os.getcwd(),
         tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("INFRAPLAN_"))),

@@ -205,6 +205,30 @@ def test_a_knowledge_change_is_a_miss_from_a_flag_or_the_working_tree(estate: Es
     assert MARKER not in again.stdout and again.returncode == 0
 
 
+@pytest.mark.parametrize("whose", ["repository", "working tree"])
+def test_a_folder_a_config_names_is_an_input(estate: Estate, whose: str) -> None:
+    """A folder `.infraplan.yaml` names is read by no one (`facts` reads no rules), yet whether
+    it exists is output: a repository's diagnostic, the working tree's error."""
+    if whose == "repository":
+        config, folder = estate.root / "deployments", estate.root / "deployments/policy/rules"
+        rel = "policy/rules"
+    else:
+        config, folder, rel = estate.work, estate.root / "policy/rules", "../policy/rules"
+    folder.mkdir(parents=True)
+    _write(config / ".infraplan.yaml", f"rules_dirs: [{rel}]\n")
+    first = estate.facts("--format", "json")
+    assert first.returncode == 0, first.stderr
+    _tamper(estate.cache)
+    assert estate.facts("--format", "json").stdout == MARKER
+    folder.rmdir()
+    again = estate.facts("--format", "json")
+    uncached = facts(*estate.args, "--format", "json", "--no-cache", cwd=estate.work)
+    assert MARKER not in again.stdout
+    assert (again.returncode, again.stdout) == (uncached.returncode, uncached.stdout)
+    assert again.returncode == (0 if whose == "repository" else 2)
+    assert again.stdout != first.stdout or whose == "working tree"
+
+
 def test_no_cache_neither_reads_nor_writes_the_entry(estate: Estate) -> None:
     assert estate.facts("--format", "json").returncode == 0
     _tamper(estate.cache)

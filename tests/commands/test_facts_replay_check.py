@@ -113,6 +113,9 @@ class Setup:
         (self.overlay / "environments.yaml").write_text("- id: perf\n")
         self.work = root / "work"
         self.work.mkdir()
+        self.lib = root / "lib"  # a folder on the interpreter's path
+        self.lib.mkdir()
+        monkeypatch.syspath_prepend(str(self.lib))
         monkeypatch.chdir(self.work)
         self.monkeypatch = monkeypatch
         self.argv = ["facts", f"r={self.repo}", "--knowledge-dir", str(self.overlay)]
@@ -121,7 +124,7 @@ class Setup:
         args = parse(self.argv)
         assert args is not None
         now = facts_replay._Key(args, {})
-        key = now.with_knowledge([str(self.overlay)])
+        key = now.resolved(args)
         output = {"total": 0, "rc": 0, "stdout": b"", "stderr": b"", "files": {}}
         return now.entry(key, output, started=time.time_ns() + 10 * outentry.FRESH_NS)
 
@@ -152,6 +155,7 @@ CHANGES: dict[str, Callable[[Setup], object]] = {
     "working tree moved": lambda s: (s.work / ".git").mkdir(),
     "knowledge": lambda s: (s.overlay / "environments.yaml").write_text("- id: perf2\n"),
     "unreadable folder": lambda s: (s.repo / "apps").chmod(0o300),
+    "module on the path": lambda s: (s.lib / "yaml.py").write_text(""),
     "variable": lambda s: s.monkeypatch.setenv("INFRAPLAN_MAX_FOLDER_DEPTH", "3"),
     "tool version": lambda s: s.monkeypatch.setattr(outentry, "__version__", "99.0"),
 }
@@ -180,7 +184,7 @@ def test_a_symlink_or_a_recent_change_leaves_the_check_to_the_key(
     args = parse(setup.argv)
     assert args is not None
     now = facts_replay._Key(args, {})
-    key = now.with_knowledge([str(setup.overlay)])
+    key = now.resolved(args)
     output = {"total": 0, "rc": 0, "stdout": b"", "stderr": b"", "files": {}}
     recent = now.entry(key, output, started=time.time_ns())  # the copies were just made
     assert recent["dirs"] is None
@@ -203,7 +207,7 @@ def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
     assert args is not None
     started = time.time_ns() + 10 * outentry.FRESH_NS  # (as if the files were old)
     before = facts_replay._Key(args, {})
-    before.with_knowledge([str(setup.overlay)])
+    before.resolved(args)
     if changed:
         CHANGES["same size"](setup)
     path = str(tmp_path / "entry.bin")
