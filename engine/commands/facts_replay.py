@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from engine.commands import outentry
 from engine.commands.facts_argv import FactsArgs, parse
 from engine.commands.outentry import FRESH_NS, Entry, Unusual
+from engine.commands.recording import write_all
 
 if TYPE_CHECKING:
     from engine.commands.outcache import Inputs, Repositories
@@ -121,10 +122,7 @@ def _replay(args: FactsArgs, entry: Entry) -> int:
     for stream, data in ((sys.stderr, entry["stderr"]), (sys.stdout, entry["stdout"])):
         try:
             stream.flush()
-            view = memoryview(data)
-            while view:
-                written = stream.buffer.write(view)
-                view = view[written or 0 :]  # (an unbuffered stream may write part of it)
+            write_all(stream.buffer, data)
             stream.buffer.flush()
         except OSError as exc:
             exc.filename = "standard output" if stream is sys.stdout else "standard error"

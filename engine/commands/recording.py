@@ -10,6 +10,7 @@ Standard library only: the recorder is installed before the command line is impo
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import sys
 from collections.abc import Iterator
@@ -43,9 +44,7 @@ class _Tee(io.BufferedIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         written = bytes(data)
-        view = memoryview(written)
-        while view:  # (an unbuffered stream, under python -u, may take part of it)
-            view = view[self._target.write(view) or 0 :]
+        write_all(self._target, written)
         recorder = _State.active
         if recorder is not None and not recorder.paused:
             self._sink += written
@@ -59,6 +58,16 @@ class _Tee(io.BufferedIOBase):
 
     def isatty(self) -> bool:
         return self._target.isatty()
+
+
+def write_all(target: BinaryIO, data: bytes) -> None:
+    """All of `data` to a binary stream: an unbuffered one (python -u) may take part of it."""
+    view = memoryview(data)
+    while view:
+        written = target.write(view)
+        if not written:  # a non-blocking stream that takes nothing now
+            raise BlockingIOError(errno.EAGAIN, "standard stream would block")
+        view = view[written:]
 
 
 def _tee(stream: TextIO, sink: bytearray) -> TextIO:
