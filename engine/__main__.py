@@ -36,11 +36,14 @@ def main() -> None:
     check = check_argv.parse(sys.argv[1:])
     if check is not None:  # the pre-commit hook's command, without click (check_argv.py)
         check_argv.main(check)
-    cli = command_line()
-    from engine.core.picklefile import freeze_for_the_run
+    from engine.commands.facts_replay import cached
 
-    freeze_for_the_run()  # what is imported lives for the whole run: collections skip it
-    cli.main()
+    with cached(sys.argv[1:]):  # `facts` replayed from its output cache, or recorded for it
+        cli = command_line()
+        from engine.core.picklefile import freeze_for_the_run
+
+        freeze_for_the_run()  # what is imported lives for the whole run: collections skip it
+        cli.main()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.commands.console import echo
+from engine.commands.recording import unrecorded, wrote
 from engine.core.errors import InputError, Problem
 from engine.core.files import is_regular_file, write_atomic
 
@@ -39,10 +40,16 @@ def knowledge_only(settings: Settings) -> Knowledge:
     return cached_knowledge(settings.knowledge_dirs, settings.cache_dir)
 
 
-def _progress(done: int, total: int, hits: int) -> None:
-    """One line on stderr (a terminal: see Settings.progress), rewritten in place."""
+def show_progress(done: int, total: int, hits: int) -> None:
+    """One line on stderr (a terminal: see Settings.progress), rewritten in place; never part
+    of a recorded output (engine/commands/recording.py)."""
     if total >= PROGRESS_FROM_FILES:
-        echo(f"\rreading files {done}/{total} ({hits} from the cache)", err=True, nl=done >= total)
+        with unrecorded():
+            echo(
+                f"\rreading files {done}/{total} ({hits} from the cache)",
+                err=True,
+                nl=done >= total,
+            )
 
 
 def _notice(message: str) -> None:
@@ -77,7 +84,7 @@ def read_estate(
         cache_dir=settings.cache_dir,
         jobs=settings.jobs,
         max_file_bytes=settings.max_file_bytes,
-        progress=_progress if settings.progress else None,
+        progress=show_progress if settings.progress else None,
         notice=_notice,
     )
     listed = list_repositories(settings.repos if repos is None else repos, knowledge, options)
@@ -150,6 +157,7 @@ def emit(text: str, output: str | None, inputs: list[object] | None = None) -> N
     if output:
         _not_an_input(Path(output), inputs)
         write_atomic(Path(output), text)
+        wrote(output, text)  # for the output cache (engine/commands/recording.py)
         return
     try:
         echo(text, nl=False)

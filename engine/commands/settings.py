@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from engine.core import limits
 from engine.core.errors import InputError, Problem
+from engine.core.files import working_root
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.spec.config import overlay_dirs, read_config
 
@@ -64,12 +65,6 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("infraplan", appauthor=False))
-
-
-def working_root(cwd: Path | None = None) -> Path:
-    """The working tree: the git work tree holding the working directory, else the directory."""
-    here = (cwd or Path.cwd()).resolve()
-    return next((p for p in [here, *here.parents] if (p / ".git").exists()), here)
 
 
 def _today(value: str | None) -> date | None:

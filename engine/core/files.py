@@ -124,3 +124,9 @@ def read_input(path: Path, display: str | None = None) -> bytes:
     return read_bytes(
         path, limits.current().input_bytes, display, setting="INFRAPLAN_MAX_INPUT_BYTES"
     )
+
+
+def working_root(cwd: Path | None = None) -> Path:
+    """The working tree: the git work tree holding the working directory, else the directory."""
+    here = (cwd or Path.cwd()).resolve()
+    return next((p for p in [here, *here.parents] if (p / ".git").exists()), here)

@@ -17,11 +17,12 @@ import gc
 import hashlib
 import os
 import pickle
-import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from engine.core.private import read_private
 
 _MAGIC = b"infraplan-cache-1\n"
 _ENGINE = Path(__file__).resolve().parents[1]
@@ -66,27 +67,6 @@ def no_gc() -> Iterator[None]:
             # collection after this traverses all of it (a tenth of a second for a large estate)
         if enabled:
             gc.enable()
-
-
-def read_private(path: Path) -> bytes | None:
-    """A cache file's bytes when it is a regular file the current user owns that nobody else
-    may write (never a FIFO, a symlink's target or a file planted by another user), else None."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if (
-            not stat.S_ISREG(info.st_mode)
-            or info.st_uid != os.getuid()
-            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        ):
-            return None
-        try:
-            return handle.read()
-        except OSError:
-            return None
 
 
 def _header(key: str, digest: hashlib._Hash) -> bytes:

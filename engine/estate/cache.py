@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.core.picklefile import no_gc, read_private
+from engine.core.picklefile import no_gc
+from engine.core.private import read_private
 from engine.estate.extract import EXTRACTOR_VERSION, FileExtract
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from engine.estate import cache
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
 from engine.estate.extract import FileExtract, extract
 from engine.knowledge.model import Knowledge
-from engine.spec.config import CONFIG_NAME, repository_config
+from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
 
 
 @dataclass
@@ -203,21 +203,27 @@ class Listing:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+def repository_settings(
+    repo: RepoSpec, knowledge: Knowledge
+) -> tuple[RepoConfig | None, list[Diagnostic]]:
+    """A repository's own `.infraplan.yaml`; None when it is unusable, with diagnostics saying
+    why (a problem in it is never fatal)."""
+    try:
+        return repository_config(repo.root, knowledge), []
+    except InputError as exc:
+        return None, [
+            Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
+            for p in exc.problems
+        ]
+
+
 def list_repositories(
     repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions
 ) -> list[Listing]:
     """Every repository's files, read and hashed (their contents are not kept)."""
     listings = []
     for repo in repos:
-        diagnostics: list[Diagnostic] = []
-        try:
-            config = repository_config(repo.root, knowledge)
-        except InputError as exc:  # a problem in it is a diagnostic, never fatal
-            config = None
-            diagnostics.extend(
-                Diagnostic(repo=repo.name, path=CONFIG_NAME, line=p.line, reason=p.message)
-                for p in exc.problems
-            )
+        config, diagnostics = repository_settings(repo, knowledge)
         exclude = tuple(options.exclude) + tuple(config.exclude if config else ())
         found = discover(repo, options.max_file_bytes, exclude)
         diagnostics.extend(found.diagnostics)

@@ -1,0 +1,262 @@
+"""The key of the `facts` output cache: a SHA-256 of every input a run's output depends on —
+the technique of ccache and Bazel's action cache — computed with the standard library only,
+before click, PyYAML or pydantic are imported (engine/commands/facts_replay.py). It digests:
+
+- the tool and the command (engine/commands/outentry.py `value_inputs`): the tool's version,
+  the interpreter and what it can import (by name: the installed distributions' versions
+  among them), the arguments exactly as given, the working directory, every `INFRAPLAN_*`
+  variable (limits, model settings), the standard streams' encoding, error mode and
+  terminal-ness; every module of the engine and the command line (cli.py); the working tree's
+  `.infraplan.yaml` (its bytes, or its absence);
+- the settings resolved from it: the knowledge — every file under the bundled knowledge folder
+  and each overlay folder in effect (as named and resolved), paths and contents, what the
+  knowledge cache is keyed by — and whether each folder an `.infraplan.yaml` names exists;
+- each repository: its name, folder (as given and resolved), `.infraplan.yaml`, and the walk
+  of engine/estate/walk.py — the listing the full path uses (`git ls-files --cached --others`
+  with only `.gitignore` in a work tree, else the pruning walk): every file's path, kind,
+  size and content digest, the diagnostics and the skipped counts. `exclude` patterns are not
+  applied: the key covers the files before them (an edit to an excluded file is a miss, never
+  a stale hit), and the `.infraplan.yaml` that names them is in the key.
+
+Content digests come from an earlier entry's stat records where a file's stat data is the same
+(git's index), else the file is read and hashed. Every path looked at is recorded as the entry's
+check (outentry.py), folders stat'ed before they are listed, so that a change after the check
+was recorded shows in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from engine.commands.facts_argv import FactsArgs
+from engine.commands.outentry import Unusual, value_inputs
+from engine.core.errors import InputError
+from engine.core.files import working_root
+from engine.core.limits import DEFAULT_MAX_FILE_BYTES
+from engine.core.resources import bundled
+from engine.estate.walk import SKIP_DIRS, parse_repo_args, walk
+
+CONFIG_NAME = ".infraplan.yaml"  # engine/spec/config.py (which this does not import)
+ENGINE = Path(__file__).resolve().parents[1]
+
+Record = tuple[int, int, int, int, int, str]  # device, inode, size, mtime_ns, ctime_ns, sha256
+
+
+class Inputs:
+    """What a key is computed from on disk, recorded as the entry's check (outentry.py): files'
+    stat records and digests, folders' stats, paths absent, paths and what they resolve to;
+    and the newest modification or change time of all of them."""
+
+    def __init__(self, known: dict[str, Record], limit: int) -> None:
+        self.known = known  # an earlier entry's stat records
+        self.limit = limit
+        self.stats: dict[str, Record] = {}
+        self.dirs: dict[str, tuple[int, int, int, int]] | None = {}
+        self.absent: list[str] = []
+        self.real: dict[str, str] = {}
+        self.newest = 0
+
+    def _seen(self, st: os.stat_result) -> None:
+        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
+
+    def digest(self, path: str, st: os.stat_result) -> str:
+        """The sha256 of a regular file whose stat, taken before reading it, is `st`."""
+        self._seen(st)
+        sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        old = self.known.get(path)
+        if old is not None and old[:5] == sig and old[5]:
+            sha = old[5]
+        else:
+            sha = _content_digest(path, self.limit)
+        self.stats[path] = (*sig, sha)
+        return sha
+
+    def watch(self, path: str, st: os.stat_result) -> None:
+        """A file whose stat matters, not its content (a `.gitignore`, a file left out)."""
+        self._seen(st)
+        self.stats.setdefault(
+            path, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "")
+        )
+
+    def folder(self, path: str) -> os.stat_result:
+        st = os.lstat(path)
+        self._seen(st)
+        if self.dirs is not None:
+            self.dirs[path] = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+        return st
+
+    def resolved(self, path: str) -> str:
+        self.real[path] = os.path.realpath(path)
+        return self.real[path]
+
+
+def _content_digest(path: str, limit: int) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Unusual(path) from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unusual(path)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Unusual(path)  # grown past the limit since it was listed
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tree(
+    inputs: Inputs, root: str, suffix: str = "", skip: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """Every file under a folder whose name ends with `suffix`, with its digest (the files
+    `rglob` finds, as engine/decide/kbcache.py and engine/core/picklefile.py list them;
+    symlinked folders are not entered); each folder stat'ed before it is listed."""
+    files = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        inputs.folder(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in skip:
+                        pending.append(entry.path)
+                elif entry.name.endswith(suffix) and entry.is_file():
+                    st = os.stat(entry.path)
+                    rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+                    files.append((rel, inputs.digest(entry.path, st)))
+    return sorted(files)
+
+
+def _config(inputs: Inputs, folder: str) -> tuple[str, ...]:
+    """A folder's `.infraplan.yaml`: absent, or where it leads and its digest."""
+    path = os.path.join(folder, CONFIG_NAME)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        inputs.absent.append(path)
+        return ("absent",)
+    except OSError as exc:
+        raise Unusual(path) from exc
+    link = os.readlink(path) if stat.S_ISLNK(mode) else ""
+    real = inputs.resolved(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("dangling", link, real)
+    if not stat.S_ISREG(st.st_mode):
+        raise Unusual(path)
+    return ("file", link, real, inputs.digest(path, st))
+
+
+def _working_tree(inputs: Inputs) -> tuple[str, ...]:
+    """The working tree's `.infraplan.yaml` (engine/commands/settings.py reads it), the folders
+    from the working directory up to the tree (a `.git` added to one moves the tree)."""
+    here = inputs.resolved(os.getcwd())
+    root = str(working_root())
+    while True:
+        inputs.folder(here)
+        if here == root or os.path.dirname(here) == here:
+            break
+        here = os.path.dirname(here)
+    return _config(inputs, root)
+
+
+def tool_and_command(inputs: Inputs, args: FactsArgs) -> list[object]:
+    cli = ENGINE / "_cli.py"  # a wheel's command line; a source tree's is cli.py beside engine/
+    cli = cli if cli.exists() else ENGINE.parent / "cli.py"
+    return [
+        value_inputs(args),
+        _tree(inputs, str(ENGINE), ".py", skip=("__pycache__",)),
+        inputs.digest(str(cli), os.stat(cli)),
+        _working_tree(inputs),
+    ]
+
+
+def knowledge(inputs: Inputs, dirs: list[str]) -> list[object]:
+    """The bundled knowledge and the overlay folders in effect (Settings.knowledge_dirs)."""
+    out: list[object] = []
+    for root in [str(bundled("knowledge")), *dirs]:
+        real = inputs.resolved(root)
+        if not os.path.isdir(real):
+            raise Unusual(root)
+        out.append((root, real, _tree(inputs, real)))
+    return out
+
+
+def named_folders(inputs: Inputs, named: list[str]) -> list[object]:
+    """The folders `.infraplan.yaml` files name (facts_replay.py lists them): whether each is
+    one is output — an error, a repository's diagnostic — though no file in one is read."""
+    out: list[object] = []
+    for path in named:
+        real = inputs.resolved(path)
+        try:
+            inputs.folder(real)
+        except FileNotFoundError:
+            inputs.absent.append(real)
+        out.append((path, real, os.path.isdir(real)))
+    return out
+
+
+def _repository_folders(inputs: Inputs, root: str) -> None:
+    """Every folder of a repository but `.git` and those the walk never enters (SKIP_DIRS), each
+    `.gitignore` and the repository's git configuration; a symlink anywhere leaves the check to
+    the key (its target may change)."""
+    git_config = os.path.join(root, ".git", "config")
+    if os.path.isfile(git_config):
+        inputs.watch(git_config, os.stat(git_config))
+    pending = [root]
+    while pending and inputs.dirs is not None:
+        folder = pending.pop()
+        inputs.folder(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    inputs.dirs = None
+                elif entry.is_dir():
+                    if entry.name not in SKIP_DIRS:
+                        pending.append(entry.path)
+                elif entry.name == ".gitignore":
+                    inputs.watch(entry.path, entry.stat())
+
+
+class Repositories:
+    def __init__(self) -> None:
+        self.parts: list[object] = []  # what the key holds of each repository
+        self.paths: list[list[str]] = []  # each one's listed files (before exclude patterns)
+
+
+def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
+    try:
+        specs = parse_repo_args(args.paths or ["."])
+    except InputError as exc:
+        raise Unusual("arguments") from exc
+    found = Repositories()
+    for spec in specs:
+        real = inputs.resolved(str(spec.root))
+        _repository_folders(inputs, real)
+        listed = walk(spec, args.max_file_bytes or DEFAULT_MAX_FILE_BYTES)
+        for path, st in listed.stats.items():
+            inputs.watch(path, st)
+        files = [
+            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), st)) for e, st in listed.files
+        ]
+        found.parts.append(
+            (
+                spec.name,
+                str(spec.root),
+                real,
+                _config(inputs, real),
+                files,
+                listed.diagnostics,
+                sorted(listed.skipped.items()),
+            )
+        )
+        found.paths.append([e.path for e, _ in listed.files])
+    return found
+
+
+def key(tool: list[object], settings_part: list[object], repos: Repositories) -> str:
+    return hashlib.sha256(repr((tool, settings_part, repos.parts)).encode()).hexdigest()
