@@ -6,7 +6,7 @@
 from collections.abc import Mapping
 from typing import Any, Self, SupportsIndex
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from engine.core.modelbase import BaseModel, ConfigDict, model_validator
 
 # one set object per distinct combination of fields set, shared by every instance of a frozen
 # model: pydantic keeps a set per instance (over 2 KB for a Terraform block: half an estate's

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.core.picklefile import engine_code, read_pickle, write_pickle
+from engine.core.plainmodel import refuse
 from engine.core.resources import bundled
 from engine.knowledge.load import load_knowledge
 from engine.knowledge.model import Knowledge
@@ -62,10 +63,12 @@ def cached_knowledge_base(
 
     key = cache_key(rules_dirs, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
+        refuse("the knowledge base is not cached")
         return load_knowledge_base(rules_dirs, knowledge_dirs)
     path = cache_dir / f"knowledge-{key[:32]}.pickle"
     kb = read_pickle(path, key)
     if not isinstance(kb, KnowledgeBase):
+        refuse("the knowledge base is not cached yet")  # a plain run never writes the cache
         kb = load_knowledge_base(rules_dirs, knowledge_dirs)
         write_pickle(path, key, kb)
     return kb
