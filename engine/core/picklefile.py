@@ -33,10 +33,43 @@ def engine_code() -> str:
     from engine import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
-    for path in sorted(_ENGINE.rglob("*.py")):
-        digest.update(path.relative_to(_ENGINE).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_files(digest, _ENGINE, ".py")
     return digest.hexdigest()
+
+
+def files_below(root: Path, suffix: str = "") -> list[tuple[str, str]]:
+    """(path relative to `root`, path) of every file below it whose name ends with `suffix`,
+    sorted; folders that are symbolic links are not entered, unreadable ones are passed over.
+    (os.scandir, not Path.rglob: `check` digests the engine and the knowledge at every start.)"""
+    found = []
+    folders = [("", os.fspath(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except PermissionError:
+            continue
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((name + "/", entry.path))
+            elif name.endswith(suffix) and entry.is_file():
+                found.append((name, entry.path))
+    return sorted(found)
+
+
+def add_files(digest: hashlib._Hash, root: Path, suffix: str = "") -> None:
+    """Add the names and contents of the files below `root` (see files_below) to a digest."""
+    for name, path in files_below(root, suffix):
+        content = hashlib.sha256()
+        fd = os.open(path, os.O_RDONLY)  # not open(): no buffered file object for one read
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                content.update(chunk)
+        finally:
+            os.close(fd)
+        digest.update(name.encode() + b"\0")
+        digest.update(content.digest())
 
 
 class _Run:

@@ -123,6 +123,7 @@ class BaseModel:
     model_fields: ClassVar[dict[str, FieldInfo]] = {}
     __plain_before__: ClassVar[list[Any]] = []
     __plain_after__: ClassVar[dict[str, list[tuple[Any, bool]]]] = {}
+    __plain_checks__: ClassVar[tuple[bool, bool, bool]] = (True, False, False)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -146,24 +147,36 @@ class BaseModel:
                 delattr(cls, name)  # as pydantic: the default lives in the field, not the class
         cls.model_config = config
         cls.model_fields = fields
-        before: list[Any] = []
+        # validators: the bases' (once each), then this class's own
+        before: dict[Any, None] = {}
         after: dict[str, list[tuple[Any, bool]]] = {}
-        for klass in reversed(cls.__mro__):
-            for attr in klass.__dict__.values():
-                func: Any = getattr(attr, "__func__", None)
-                if getattr(func, "__plain_model_validator__", None) == "before":
-                    before.append(func)
-                marked = getattr(func, "__plain_field_validator__", None)
-                if marked is not None:
-                    names, mode = marked
-                    if mode != "after":
-                        raise TypeError(f"{cls.__name__}: only `after` field validators are plain")
-                    for name in names:
-                        after.setdefault(name, []).append(
-                            (func, func.__code__.co_argcount == 3)  # (cls, value[, info])
-                        )
-        cls.__plain_before__ = before
+        for base in cls.__bases__:
+            before.update(dict.fromkeys(getattr(base, "__plain_before__", ())))
+            for name, checks in getattr(base, "__plain_after__", {}).items():
+                known = after.setdefault(name, [])
+                known += [c for c in checks if c not in known]
+        for attr in cls.__dict__.values():
+            func: Any = getattr(attr, "__func__", None)
+            if func is None:
+                continue
+            if getattr(func, "__plain_model_validator__", None) == "before":
+                before[func] = None
+            marked = getattr(func, "__plain_field_validator__", None)
+            if marked is not None:
+                names, mode = marked
+                if mode != "after":
+                    raise TypeError(f"{cls.__name__}: only `after` field validators are plain")
+                for name in names:
+                    after.setdefault(name, []).append(
+                        (func, func.__code__.co_argcount == 3)  # (cls, value[, info])
+                    )
+        cls.__plain_before__ = list(before)
         cls.__plain_after__ = after
+        cls.__plain_checks__ = (
+            config.keys() <= _CONFIG and config.get("extra", "ignore") in ("forbid", "ignore"),
+            config.get("extra") == "forbid",
+            bool(config.get("strict")),
+        )
 
     def __init__(self, **data: Any) -> None:
         _fill(self, data, None)
@@ -241,19 +254,19 @@ def _fill(model: BaseModel, data: Any, context: Any) -> None:
     if type(data) is not dict:
         raise NotPlain(f"{cls.__name__}: not a mapping")
     fields = cls.model_fields
-    config = cls.model_config
-    if not config.keys() <= _CONFIG or config.get("extra", "ignore") not in ("forbid", "ignore"):
+    configured, forbid, strict = cls.__plain_checks__
+    if not configured:
         raise NotPlain(f"{cls.__name__}: configured as only pydantic validates")
-    if config.get("extra") == "forbid" and not data.keys() <= fields.keys():
+    if forbid and not data.keys() <= fields.keys():
         raise NotPlain(f"{cls.__name__}: unknown keys")
-    strict = bool(config.get("strict"))
+    after = cls.__plain_after__
     values: dict[str, Any] = {}
     for name, info in fields.items():
         if name in data:
             if info.constraints:
                 raise NotPlain(f"{cls.__name__}.{name}: constrained")
             value = _value(info.annotation, data[name], context, strict)
-            for check, with_info in cls.__plain_after__.get(name, ()):
+            for check, with_info in after.get(name, ()):
                 try:
                     value = (
                         check(cls, value, ValidationInfo(context, name))
@@ -279,10 +292,16 @@ _EXACT = (str, int, bool, date, type(None))
 _CONFIG = {"extra", "frozen", "defer_build", "strict"}  # what these models are configured with
 
 
+_SCALARS = frozenset(_EXACT) | {float}
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}  # annotation → (origin, args)
+
+
 def _value(annotation: Any, value: Any, context: Any, strict: bool) -> Any:
     """`value` as a field of this annotation holds it: unchanged, or the conversion pydantic's lax
     mode makes (none in strict mode)."""
     kind = type(value)
+    if kind is annotation and kind in _SCALARS:  # the common case, first
+        return value
     if annotation in _EXACT or annotation is None:
         wanted = type(None) if annotation is None else annotation
         if kind is wanted:
@@ -298,8 +317,10 @@ def _value(annotation: Any, value: Any, context: Any, strict: bool) -> Any:
         if isinstance(value, annotation):
             return value  # an instance is kept, as pydantic keeps it
         return annotation.model_validate(value, context=context)
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
+    shape = _SHAPES.get(annotation)
+    if shape is None:
+        shape = _SHAPES[annotation] = (typing.get_origin(annotation), typing.get_args(annotation))
+    origin, args = shape
     if origin is list:
         if kind is list or (kind is tuple and not strict):
             return [_value(args[0], item, context, strict) for item in value]

@@ -18,10 +18,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.core.picklefile import engine_code, read_pickle, write_pickle
+from engine.core.picklefile import add_files, engine_code, read_pickle, write_pickle
 from engine.core.plainmodel import refuse
 from engine.core.resources import bundled
-from engine.knowledge.load import load_knowledge
 from engine.knowledge.model import Knowledge
 
 if TYPE_CHECKING:  # the rules' code loads only where rules are used (not for facts)
@@ -34,9 +33,7 @@ def _tree(digest: hashlib._Hash, root: Path) -> bool:
         return False
     # as given and resolved: both can show in the names of sources
     digest.update(f"dir\0{root}\0{root.resolve()}\0".encode())
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_files(digest, root)
     return True
 
 
@@ -78,10 +75,14 @@ def cached_knowledge(knowledge_dirs: list[Path], cache_dir: Path | None) -> Know
     """The knowledge alone (for `facts` and `graph`), cached the same way."""
     key = cache_key(None, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
+        from engine.knowledge.load import load_knowledge
+
         return load_knowledge([bundled("knowledge"), *knowledge_dirs])
     path = cache_dir / f"knowledge-only-{key[:32]}.pickle"
     knowledge = read_pickle(path, key)
     if not isinstance(knowledge, Knowledge):
+        from engine.knowledge.load import load_knowledge
+
         knowledge = load_knowledge([bundled("knowledge"), *knowledge_dirs])
         write_pickle(path, key, knowledge)
     return knowledge
