@@ -6,7 +6,8 @@ folders (with their paths, which name sources in messages), of every module of t
 the Python and tool versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base
 that loaded without error is cached, so errors are always reported from the files themselves.
 
-It holds knowledge and rules only, never a spec, a repository or a secret. It is a pickle, read
+It holds knowledge and rules only (and the table sentences are read with, built from the
+knowledge: engine/spec/text.py), never a spec, a repository or a secret. It is a pickle, read
 and written by engine/core/picklefile.py: only from a regular file the current user owns that
 nobody else may write, only when its checksum holds (a damaged or foreign file is a miss:
 loaded again and rewritten).
@@ -62,12 +63,18 @@ def cached_knowledge_base(
     if cache_dir is None or key is None:
         refuse("the knowledge base is not cached")
         return load_knowledge_base(rules_dirs, knowledge_dirs)
+    from engine.spec import text
+
     path = cache_dir / f"knowledge-{key[:32]}.pickle"
-    kb = read_pickle(path, key)
-    if not isinstance(kb, KnowledgeBase):
-        refuse("the knowledge base is not cached yet")  # a plain run never writes the cache
-        kb = load_knowledge_base(rules_dirs, knowledge_dirs)
-        write_pickle(path, key, kb)
+    entry = read_pickle(path, key)
+    if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], KnowledgeBase):
+        kb, tables = entry
+        text.remember_tables(tables)
+        return kb
+    refuse("the knowledge base is not cached yet")  # a plain run never writes the cache
+    kb = load_knowledge_base(rules_dirs, knowledge_dirs)
+    # with what is built from it for every request: the table sentences are read with
+    write_pickle(path, key, (kb, text.reading_tables(kb.knowledge)))
     return kb
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from engine.knowledge.model import Knowledge
 
@@ -86,8 +85,7 @@ class Reading:
         return self.versions[-1] if self.versions else ""
 
 
-@cache
-def _table(
+def _build_table(
     knowledge_digest: str,
     vocabulary: tuple[tuple[str, tuple[str, ...]], ...],
     environments: tuple[tuple[str, tuple[str, ...]], ...],
@@ -117,6 +115,52 @@ def _table(
     for term in sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t)):
         index.setdefault(term[0][0], []).append(term)
     return index
+
+
+Table = dict[str, list[tuple[tuple[str, ...], str]]]
+# the tables built, by everything they are built from (the knowledge's digest first): `check`
+# reads them from the cached knowledge base (engine/decide/kbcache.py) instead of building one
+_TABLES: dict[tuple[object, ...], Table] = {}
+
+
+def _inputs(knowledge: Knowledge) -> tuple[object, ...]:
+    """What a reading table is built from (the knowledge's digest first)."""
+    rules = knowledge.reading_rules
+    environments = tuple(
+        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
+        for e in knowledge.environments
+        if not e.needs_parent
+    )
+    return (
+        knowledge.digest,
+        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
+        environments,
+        tuple(rules.negators),
+        tuple(rules.clause_breaks),
+        tuple(rules.context_markers),
+        tuple(rules.take_backs),
+        tuple(rules.alternatives),
+        tuple(rules.environment_take_backs),
+        tuple(rules.non_production_words),
+    )
+
+
+def reading_table(knowledge: Knowledge) -> Table:
+    """The term table for reading with this knowledge (built once per process, or remembered)."""
+    inputs = _inputs(knowledge)
+    table = _TABLES.get(inputs)
+    if table is None:
+        table = _TABLES[inputs] = _build_table(*inputs)  # type: ignore[arg-type]
+    return table
+
+
+def reading_tables(knowledge: Knowledge) -> dict[tuple[object, ...], Table]:
+    """This knowledge's table, for a later process to remember (remember_tables)."""
+    return {_inputs(knowledge): reading_table(knowledge)}
+
+
+def remember_tables(tables: dict[tuple[object, ...], Table]) -> None:
+    _TABLES.update(tables)
 
 
 def _versions(text: str, units: set[str], products: set[str]) -> tuple[str, ...]:
@@ -192,23 +236,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         set(rules.quantity_units),
         set(rules.versioned_products),
     )
-    environments = tuple(
-        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
-        for e in knowledge.environments
-        if not e.needs_parent
-    )
-    table = _table(
-        knowledge.digest,
-        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
-        environments,
-        tuple(rules.negators),
-        tuple(rules.clause_breaks),
-        tuple(rules.context_markers),
-        tuple(rules.take_backs),
-        tuple(rules.alternatives),
-        tuple(rules.environment_take_backs),
-        tuple(rules.non_production_words),
-    )
+    table = reading_table(knowledge)
     tokens = [
         t if t in _BREAK_PUNCTUATION else singular(t)
         for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))
