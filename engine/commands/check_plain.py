@@ -37,7 +37,8 @@ def attempt(run: Callable[[], int]) -> int | None:
     except (InputError, OSError):
         raise  # the user's input or the system: reported as the pydantic run reports them
     except Exception:  # NotPlain, or anything plain models would do otherwise
-        pass
+        if not plainmodel.can_give_way():
+            raise  # it has begun to write its output: what failed there is the command's
     plainmodel.ACTIVE = False
     # the engine's modules loaded since hold plain classes: loaded again, they hold pydantic's.
     # (Modules loaded before, such as the error boundary's, stay: their classes are the same.)

@@ -32,6 +32,19 @@ class NotPlain(Exception):
     """A value the plain models cannot vouch for: the command runs with pydantic instead."""
 
 
+class _Run:
+    writing = False  # the command has begun to write its output: it can no longer give way
+
+
+def writing() -> None:
+    """Say that the command writes its output now (after this, a failure is the command's)."""
+    _Run.writing = True
+
+
+def can_give_way() -> bool:
+    return not _Run.writing
+
+
 def refuse(why: str) -> None:
     """Give way to pydantic (when models are plain): for what only the full path does."""
     if ACTIVE:

@@ -229,7 +229,7 @@ SPEC = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=6,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -241,3 +241,33 @@ def test_generated_specs_as_with_pydantic(
     runs = [["check", p, "--today", "2030-06-01"] for p in paths]
     for argv, result in zip(runs, fresh(runs, cache), strict=True):
         assert same(result, argv), (argv, Path(argv[1]).read_text(), result)
+
+
+def test_it_gives_way_only_before_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NotPlain (or any surprise) before the output: None, pydantic's turn. The user's mistakes,
+    the system's errors, and anything once the output is being written: the command's own."""
+    from engine.commands.check_plain import attempt
+    from engine.core import plainmodel
+    from engine.core.errors import InputError, Problem
+
+    monkeypatch.setattr(plainmodel, "ACTIVE", False)  # restored after the test
+    monkeypatch.setattr(plainmodel._Run, "writing", False)
+
+    def raising(exc: Exception, write: bool = False) -> Callable[[], int]:
+        def run() -> int:
+            if write:
+                plainmodel.writing()
+            raise exc
+
+        return run
+
+    assert attempt(lambda: 1) == 1
+    assert attempt(raising(plainmodel.NotPlain("no"))) is None
+    assert not plainmodel.ACTIVE
+    assert attempt(raising(KeyError("surprise"))) is None
+    with pytest.raises(InputError):
+        attempt(raising(InputError([Problem("x", 1, 1, "bad")])))
+    with pytest.raises(OSError):
+        attempt(raising(BrokenPipeError()))
+    with pytest.raises(UnicodeEncodeError):
+        attempt(raising(UnicodeEncodeError("ascii", "é", 0, 1, "no"), write=True))
