@@ -2,9 +2,10 @@
 with their line numbers and cross-checking them costs more than everything else it does.
 
 The cache can never be stale: its key is a digest of every file under the knowledge and rules
-folders (with their paths, which name sources in messages), of every module of the engine, of
-the Python and tool versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base
-that loaded without error is cached, so errors are always reported from the files themselves.
+folders (with their paths, which name sources in messages), of every module of the engine (its
+size, inode and times: engine_code in engine/core/picklefile.py), of the Python and tool
+versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base that loaded without
+error is cached, so errors are always reported from the files themselves.
 
 It holds knowledge and rules only (and the table sentences are read with, built from the
 knowledge: engine/spec/text.py), never a spec, a repository or a secret. It is a pickle, read
