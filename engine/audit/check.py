@@ -9,9 +9,8 @@ unwaived error-level violation, 2 a spec that cannot be read or is invalid.
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field
-
 from engine.core.errors import InputError, Problem
+from engine.core.modelbase import Field
 from engine.core.models import Out
 from engine.decide.base import KnowledgeBase
 from engine.decide.evaluate import evaluate

@@ -7,6 +7,7 @@ from pathlib import Path
 from engine.commands.common import emit, knowledge_base
 from engine.commands.console import echo
 from engine.commands.settings import Settings
+from engine.core import plainmodel
 
 
 def run(
@@ -21,7 +22,13 @@ def run(
     from engine.render import CHECK_RENDERERS
 
     results = check_specs([Path(s) for s in specs], knowledge_base(settings), settings.today)
-    emit(CHECK_RENDERERS[fmt](results), output, inputs)
-    if output and fmt != "text":
-        echo(CHECK_RENDERERS["text"](results).splitlines()[-1], err=True)
-    return results.exit_code
+    # everything is rendered before anything is written: a plain run that gives way
+    # (engine/commands/check_plain.py) has written nothing, and once writing it cannot
+    report = CHECK_RENDERERS[fmt](results)
+    summary = CHECK_RENDERERS["text"](results).splitlines()[-1] if output and fmt != "text" else ""
+    code = results.exit_code
+    plainmodel.writing()
+    emit(report, output, inputs)
+    if summary:
+        echo(summary, err=True)
+    return code

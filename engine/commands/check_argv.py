@@ -80,7 +80,18 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
 
 
 def run(found: dict[str, Any]) -> int:
-    """What cli.py's `check` command does with the same arguments."""
+    """What cli.py's `check` command does with the same arguments: with plain models when they
+    can (engine/commands/check_plain.py), else with pydantic's."""
+    from engine.commands import check_plain
+
+    if check_plain.possible(found["specs"]):
+        code = check_plain.attempt(lambda: _run(found))
+        if code is not None:
+            return code
+    return _run(found)
+
+
+def _run(found: dict[str, Any]) -> int:
     # Importing the models allocates hundreds of thousands of objects, none of them garbage:
     # the collections they trigger only cost time (about a tenth of the run). Paused, then
     # what was built is frozen out of later collections, as engine/__main__.py does for click.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from engine.core.errors import InputError, Problem
@@ -99,6 +98,8 @@ def write_atomic(path: Path, text: str) -> None:
 
 def _replace(path: Path, data: bytes, mode: int | None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
+    import tempfile  # here: `check` writes a file only with -o
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -4,9 +4,9 @@
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
 from collections.abc import Mapping
-from typing import Any, Self, SupportsIndex
+from typing import Any, Self, SupportsIndex, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from engine.core.modelbase import BaseModel, ConfigDict, model_validator
 
 # one set object per distinct combination of fields set, shared by every instance of a frozen
 # model: pydantic keeps a set per instance (over 2 KB for a Terraform block: half an estate's
@@ -53,6 +53,14 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # pickled compactly, as Out is (the cached knowledge base holds thousands of these),
+        # with one fields set per combination of fields set: safe as instances are frozen
+        if self.__pydantic_extra__ is None and self.__pydantic_private__ is None:
+            fields_set = fields_set_of(frozenset(self.__pydantic_fields_set__))
+            return _restored, (type(self), self.__dict__, fields_set)
+        return super().__reduce_ex__(protocol)
+
 
 class Out(BaseModel):
     """A model for output: plain, immutable. Estates hold hundreds of thousands of these, so
@@ -76,8 +84,11 @@ class Out(BaseModel):
         return super().__reduce_ex__(protocol)
 
 
-def _restored(cls: type[Out], values: dict[str, Any], fields_set: set[str]) -> Out:
-    """An Out instance as pickled (Out.__reduce_ex__)."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def _restored(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
+    """An Out or Strict instance as pickled (their __reduce_ex__)."""
     model = cls.__new__(cls)
     set_ = object.__setattr__
     set_(model, "__dict__", values)

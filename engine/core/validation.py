@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from engine.core.errors import InputError, Problem, did_you_mean
+from engine.core.modelbase import BaseModel, ValidationError
 from engine.core.yamlsrc import PathKey, SourceMap
 
 M = TypeVar("M", bound=BaseModel)

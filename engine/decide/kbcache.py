@@ -2,11 +2,13 @@
 with their line numbers and cross-checking them costs more than everything else it does.
 
 The cache can never be stale: its key is a digest of every file under the knowledge and rules
-folders (with their paths, which name sources in messages), of every module of the engine, of
-the Python and tool versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base
-that loaded without error is cached, so errors are always reported from the files themselves.
+folders (with their paths, which name sources in messages), of every module of the engine (its
+size, inode and times: engine_code in engine/core/picklefile.py), of the Python and tool
+versions and of the INFRAPLAN_MAX_* limits in effect. Only a knowledge base that loaded without
+error is cached, so errors are always reported from the files themselves.
 
-It holds knowledge and rules only, never a spec, a repository or a secret. It is a pickle, read
+It holds knowledge and rules only (and the table sentences are read with, built from the
+knowledge: engine/spec/text.py), never a spec, a repository or a secret. It is a pickle, read
 and written by engine/core/picklefile.py: only from a regular file the current user owns that
 nobody else may write, only when its checksum holds (a damaged or foreign file is a miss:
 loaded again and rewritten).
@@ -18,9 +20,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.core.picklefile import engine_code, read_pickle, write_pickle
+from engine.core.picklefile import add_files, engine_code, read_pickle, write_pickle
+from engine.core.plainmodel import refuse
 from engine.core.resources import bundled
-from engine.knowledge.load import load_knowledge
 from engine.knowledge.model import Knowledge
 
 if TYPE_CHECKING:  # the rules' code loads only where rules are used (not for facts)
@@ -33,9 +35,7 @@ def _tree(digest: hashlib._Hash, root: Path) -> bool:
         return False
     # as given and resolved: both can show in the names of sources
     digest.update(f"dir\0{root}\0{root.resolve()}\0".encode())
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_files(digest, root)
     return True
 
 
@@ -62,12 +62,20 @@ def cached_knowledge_base(
 
     key = cache_key(rules_dirs, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
+        refuse("the knowledge base is not cached")
         return load_knowledge_base(rules_dirs, knowledge_dirs)
+    from engine.spec import text
+
     path = cache_dir / f"knowledge-{key[:32]}.pickle"
-    kb = read_pickle(path, key)
-    if not isinstance(kb, KnowledgeBase):
-        kb = load_knowledge_base(rules_dirs, knowledge_dirs)
-        write_pickle(path, key, kb)
+    entry = read_pickle(path, key)
+    if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], KnowledgeBase):
+        kb, tables = entry
+        text.remember_tables(tables)
+        return kb
+    refuse("the knowledge base is not cached yet")  # a plain run never writes the cache
+    kb = load_knowledge_base(rules_dirs, knowledge_dirs)
+    # with what is built from it for every request: the table sentences are read with
+    write_pickle(path, key, (kb, text.reading_tables(kb.knowledge)))
     return kb
 
 
@@ -75,10 +83,14 @@ def cached_knowledge(knowledge_dirs: list[Path], cache_dir: Path | None) -> Know
     """The knowledge alone (for `facts` and `graph`), cached the same way."""
     key = cache_key(None, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
+        from engine.knowledge.load import load_knowledge
+
         return load_knowledge([bundled("knowledge"), *knowledge_dirs])
     path = cache_dir / f"knowledge-only-{key[:32]}.pickle"
     knowledge = read_pickle(path, key)
     if not isinstance(knowledge, Knowledge):
+        from engine.knowledge.load import load_knowledge
+
         knowledge = load_knowledge([bundled("knowledge"), *knowledge_dirs])
         write_pickle(path, key, knowledge)
     return knowledge

@@ -5,8 +5,7 @@ output format and replayed by `explain`."""
 # no `from __future__ import annotations`: pydantic would compile every field annotation
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
-from pydantic import Field
-
+from engine.core.modelbase import Field
 from engine.core.models import Out
 
 

@@ -21,9 +21,8 @@ rules: they run after the decisions are final and are what `infraplan check` rep
 
 from typing import Any, Literal
 
-from pydantic import Field
-
 from engine.core.digest import SourceFile, digest_files
+from engine.core.modelbase import Field
 from engine.core.models import Strict
 from engine.facts.schema import Scalar
 

@@ -11,7 +11,7 @@ they are asserted. Facts are compact summaries (hundreds, not the raw estate); a
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from engine.core.modelbase import BaseModel, ConfigDict, Field
 
 Scalar = str | int | bool
 
@@ -345,7 +345,7 @@ class Fact(BaseModel):
     type: str
     id: str
     fields: dict[str, Scalar]
-    origins: dict[str, str] = {}
+    origins: dict[str, str] = Field(default_factory=dict)
     evidence: list[str] = Field(default_factory=list)  # repo/path:line behind a summary fact
 
     def payload(self) -> dict[str, Any]:

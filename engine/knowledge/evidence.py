@@ -8,9 +8,8 @@ category and pattern (knowledge/metrics.yaml), and the seed's Task() prompts per
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import Field
-
 from engine.core.errors import Problem, did_you_mean
+from engine.core.modelbase import Field
 from engine.core.models import Strict
 from engine.core.yamlsrc import PathKey, SourceMap
 

@@ -10,8 +10,7 @@ seed's company use (knowledge/wording.yaml)."""
 
 from typing import Literal
 
-from pydantic import Field
-
+from engine.core.modelbase import Field
 from engine.core.models import Strict
 
 

@@ -11,9 +11,8 @@ strategies, layers, stages — is defined here, never in code.
 import re
 from typing import Literal
 
-from pydantic import Field
-
 from engine.core.digest import SourceFile, digest_files
+from engine.core.modelbase import Field
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
 from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
 from engine.knowledge.evidence import StageBrief, SuccessMetric

@@ -12,8 +12,7 @@ rewrite a plan.
 # no `from __future__ import annotations`: pydantic would compile every field annotation
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
-from pydantic import Field
-
+from engine.core.modelbase import Field
 from engine.core.models import Out, Phase
 from engine.knowledge.model import Knowledge, Pattern
 from engine.spec.intake import Candidate, choose, match_text, score_patterns

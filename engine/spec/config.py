@@ -17,9 +17,8 @@ that repository (role, environment aliases).
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
-
 from engine.core.errors import InputError, Problem
+from engine.core.modelbase import Field
 from engine.core.models import Strict
 from engine.core.validation import validate
 from engine.core.yamlsrc import SourceMap, load_file

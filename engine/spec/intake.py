@@ -19,9 +19,8 @@ negations are set apart, is refused.
 import dataclasses
 from typing import Any
 
-from pydantic import Field
-
 from engine.core.errors import InputError, Problem
+from engine.core.modelbase import Field
 from engine.core.models import Out
 from engine.knowledge.model import Knowledge, Pattern
 from engine.spec.model import LoadedSpec

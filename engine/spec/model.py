@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import Field, ValidationInfo, field_validator
-
+from engine.core.modelbase import Field, ValidationInfo, field_validator
 from engine.core.models import Assignment, Phase, Strict, WithAssignments
 from engine.core.yamlsrc import SourceMap
 

@@ -15,21 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from engine.knowledge.model import Knowledge
+from engine.spec.normalize import normalized
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
-_ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
-# a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
-# database over" as "fail over the database"
-_PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
-# a host name ("docs.acme.io", "*.acme.io") names a site, not the words it is spelled with
-_HOSTNAME = re.compile(
-    r"(?<![\w.])\*?\.?(?:[a-z0-9-]+\.)+(?:io|com|net|org|dev|app|cloud|co|ai|internal|local|"
-    r"corp|tech|xyz|uk|de|fr|eu|us|in)\b(?![\w/-])"  # a label key ("x.kubernetes.io/y") is words
-)
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
     re.compile(
@@ -87,8 +78,7 @@ class Reading:
         return self.versions[-1] if self.versions else ""
 
 
-@cache
-def _table(
+def _build_table(
     knowledge_digest: str,
     vocabulary: tuple[tuple[str, tuple[str, ...]], ...],
     environments: tuple[tuple[str, tuple[str, ...]], ...],
@@ -119,6 +109,52 @@ def _table(
     for term in sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t)):
         index.setdefault(term[0][0], []).append(term)
     return index
+
+
+Table = dict[str, list[tuple[tuple[str, ...], str]]]
+# the tables built, by everything they are built from (the knowledge's digest first): `check`
+# reads them from the cached knowledge base (engine/decide/kbcache.py) instead of building one
+_TABLES: dict[tuple[object, ...], Table] = {}
+
+
+def _inputs(knowledge: Knowledge) -> tuple[object, ...]:
+    """What a reading table is built from (the knowledge's digest first)."""
+    rules = knowledge.reading_rules
+    environments = tuple(
+        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
+        for e in knowledge.environments
+        if not e.needs_parent
+    )
+    return (
+        knowledge.digest,
+        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
+        environments,
+        tuple(rules.negators),
+        tuple(rules.clause_breaks),
+        tuple(rules.context_markers),
+        tuple(rules.take_backs),
+        tuple(rules.alternatives),
+        tuple(rules.environment_take_backs),
+        tuple(rules.non_production_words),
+    )
+
+
+def reading_table(knowledge: Knowledge) -> Table:
+    """The term table for reading with this knowledge (built once per process, or remembered)."""
+    inputs = _inputs(knowledge)
+    table = _TABLES.get(inputs)
+    if table is None:
+        table = _TABLES[inputs] = _build_table(*inputs)  # type: ignore[arg-type]
+    return table
+
+
+def reading_tables(knowledge: Knowledge) -> dict[tuple[object, ...], Table]:
+    """This knowledge's table, for a later process to remember (remember_tables)."""
+    return {_inputs(knowledge): reading_table(knowledge)}
+
+
+def remember_tables(tables: dict[tuple[object, ...], Table]) -> None:
+    _TABLES.update(tables)
 
 
 def _versions(text: str, units: set[str], products: set[str]) -> tuple[str, ...]:
@@ -170,62 +206,14 @@ def _next_meaning(
 
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
-    lowered = text.lower().replace("’", "'").strip()
-    for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
-        if re.match(rf"{re.escape(opening)}\b", lowered):
-            lowered = lowered[len(opening) :]
-            break
-    # a ticket's label says where the request was filed, not what it asks: "[INFRA] ...",
-    # "OPS-1234: ...", "platform ticket: ..."
-    lowered = re.sub(r"^(?:\s*\[[^\]]{1,30}\])+\s*", "", lowered)
-    lowered = re.sub(r"^[a-z][a-z0-9]*-\d+\s*[:\-]\s*", "", lowered)
-    if rules.ticket_labels:
-        labels = "|".join(re.escape(w) for w in rules.ticket_labels)
-        lowered = re.sub(rf"^(?:[a-z0-9-]+\s+){{0,3}}(?:{labels})\s*:\s*", "", lowered)
-    for opening in rules.addition_openings:  # "new DNS entry for ..." asks to add one
-        if re.match(rf"{re.escape(opening)}\s+\w", lowered):
-            lowered = f"add {lowered}"
-            break
-    lowered = (
-        lowered.replace("can't", "can not")
-        .replace("won't", "will not")
-        .replace("n't", " not")
-        .replace("cannot", "can not")
-    )
-    for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside):
-            lowered = re.sub(rf"\b{re.escape(short.short)}\b", short.means, lowered)
-    if rules.policy_name_verbs:  # "Kyverno require-resource-limits policy": a name, not an action
-        verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
-        lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
-    lowered = _ARROW.sub("→", lowered)
-    lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
-    lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
-    lowered = _HOSTNAME.sub(" hostname ", lowered)
-    lowered = _PHRASAL.sub(r"\1 over \2", lowered)
+    lowered = normalized(text, rules)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = _versions(
         re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
         set(rules.quantity_units),
         set(rules.versioned_products),
     )
-    environments = tuple(
-        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
-        for e in knowledge.environments
-        if not e.needs_parent
-    )
-    table = _table(
-        knowledge.digest,
-        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
-        environments,
-        tuple(rules.negators),
-        tuple(rules.clause_breaks),
-        tuple(rules.context_markers),
-        tuple(rules.take_backs),
-        tuple(rules.alternatives),
-        tuple(rules.environment_take_backs),
-        tuple(rules.non_production_words),
-    )
+    table = reading_table(knowledge)
     tokens = [
         t if t in _BREAK_PUNCTUATION else singular(t)
         for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))

@@ -29,6 +29,22 @@ def test_a_hit_is_the_knowledge_base_loaded(tmp_path: Path, kb: KnowledgeBase) -
     assert oct(_entries(tmp_path)[0].stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_hit_brings_the_reading_table_built_from_the_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that reads the cache reads sentences with the table the writer built (the
+    same as building it anew), and builds none itself."""
+    from engine.spec import text
+
+    written = cached_knowledge_base([], [], tmp_path)
+    built = text.reading_tables(written.knowledge)
+    monkeypatch.setattr(text, "_TABLES", {})  # a new process
+    monkeypatch.setattr(text, "_build_table", lambda *_: pytest.fail("built again"))
+    read = cached_knowledge_base([], [], tmp_path)
+    assert text.reading_tables(read.knowledge) == built
+    assert text.read("rotate the prod database password", read.knowledge).concepts
+
+
 def test_an_overlay_file_change_is_a_new_key(tmp_path: Path) -> None:
     overlay = tmp_path / "rules"
     shutil.copytree(ROOT / "tests" / "fixtures" / "lint-overlay", overlay, dirs_exist_ok=True)

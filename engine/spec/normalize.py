@@ -1,0 +1,58 @@
+"""A request's text made ready for reading (engine/spec/text.py): lower case, contractions
+spelled out, and the shapes that would mislead word by word rewritten — ticket labels dropped,
+suggestions and ticket titles made requests, arrows made one, host names and separable verbs
+read as one thing. Deterministic: the same text always gives the same result."""
+
+from __future__ import annotations
+
+import re
+
+from engine.knowledge.change import IntakeSettings
+
+_ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
+# a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
+# database over" as "fail over the database"
+_PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
+# a host name ("docs.acme.io", "*.acme.io") names a site, not the words it is spelled with
+_HOSTNAME = re.compile(
+    r"(?<![\w.])\*?\.?(?:[a-z0-9-]+\.)+(?:io|com|net|org|dev|app|cloud|co|ai|internal|local|"
+    r"corp|tech|xyz|uk|de|fr|eu|us|in)\b(?![\w/-])"  # a label key ("x.kubernetes.io/y") is words
+)
+
+
+def normalized(text: str, rules: IntakeSettings) -> str:
+    """The text as the reading sees it (knowledge/intake.yaml says which words do what)."""
+    lowered = text.lower().replace("’", "'").strip()
+    for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
+        if re.match(rf"{re.escape(opening)}\b", lowered):
+            lowered = lowered[len(opening) :]
+            break
+    # a ticket's label says where the request was filed, not what it asks: "[INFRA] ...",
+    # "OPS-1234: ...", "platform ticket: ..."
+    lowered = re.sub(r"^(?:\s*\[[^\]]{1,30}\])+\s*", "", lowered)
+    lowered = re.sub(r"^[a-z][a-z0-9]*-\d+\s*[:\-]\s*", "", lowered)
+    if rules.ticket_labels:
+        labels = "|".join(re.escape(w) for w in rules.ticket_labels)
+        lowered = re.sub(rf"^(?:[a-z0-9-]+\s+){{0,3}}(?:{labels})\s*:\s*", "", lowered)
+    for opening in rules.addition_openings:  # "new DNS entry for ..." asks to add one
+        if re.match(rf"{re.escape(opening)}\s+\w", lowered):
+            lowered = f"add {lowered}"
+            break
+    lowered = (
+        lowered.replace("can't", "can not")
+        .replace("won't", "will not")
+        .replace("n't", " not")
+        .replace("cannot", "can not")
+    )
+    for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside):
+            lowered = re.sub(rf"\b{re.escape(short.short)}\b", short.means, lowered)
+    if rules.policy_name_verbs:  # "Kyverno require-resource-limits policy": a name, not an action
+        verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
+        lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
+    lowered = _ARROW.sub("→", lowered)
+    lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
+    lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
+    lowered = _HOSTNAME.sub(" hostname ", lowered)
+    lowered = _PHRASAL.sub(r"\1 over \2", lowered)
+    return lowered
