@@ -51,6 +51,7 @@ def normalized(text: str, rules: IntakeSettings) -> str:
         verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
         lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
     lowered = _ARROW.sub("→", lowered)
+    lowered = re.sub(r"→\s*(?=v?\d)", " to ", lowered)  # "ESXi hosts -> 8.0U2": to a version
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)

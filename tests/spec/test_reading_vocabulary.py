@@ -295,3 +295,34 @@ def test_a_ticket_label_is_not_part_of_the_request(kb: KnowledgeBase, label: str
 
 def test_a_pull_request_is_no_ticket_label(kb: KnowledgeBase) -> None:
     assert "pull-request" in read("Pull request: add a conftest check", kb.knowledge).concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Add a Cloud Armor rule in preview mode that flags requests from Tor", "security"),
+        ("Add two backend servers to the HAProxy pool of the internal API", "networking"),
+        ("Set throttling limits on the public API Gateway stages", "reliability"),
+        ("Set up Flux image automation for the dev cluster", "ci-cd"),
+        ("Enable CMEK on the GCS buckets holding customer exports", "encryption"),
+        ("Add Cloud NAT for the private GKE nodes", "networking"),
+        ("Run the Flyway migration that adds the shipments table", "databases"),
+        ("Migrate the public site from Azure Front Door classic to Standard", "networking"),
+    ],
+)
+def test_products_beyond_aws_and_flux_are_read(kb: KnowledgeBase, text: str, category: str) -> None:
+    """GCP, Azure, on-prem and serverless names (held-out set 7 found them missing)."""
+    assert _plan(text, kb)["category"] == category
+
+
+def test_a_preview_mode_waf_rule_blocks_nothing(kb: KnowledgeBase) -> None:
+    """A WAF rule in preview (count) mode only logs; an enforcing one can block every request."""
+    preview = _plan("Add a Cloud Armor rule in preview mode for the public API", kb)
+    enforced = _plan("Add a Cloud Armor rule that blocks Tor exit nodes on the public API", kb)
+    assert preview["risk"] == "low" and enforced["risk"] in ("medium", "high")
+
+
+def test_changing_a_clusters_service_range_is_a_new_cluster(kb: KnowledgeBase) -> None:
+    """A service CIDR cannot change in place on managed Kubernetes: high, in a parallel cluster."""
+    plan = _plan("Change the service CIDR of the prod EKS cluster to 172.20.0.0/16", kb)
+    assert plan["risk"] == "high" and plan["category"] == "networking"
