@@ -17,6 +17,7 @@ import os
 from engine.core.picklefile import engine_code, no_gc, read_pickle, write_pickle
 from engine.estate.model import Estate
 from engine.estate.read import Listing, RepoFacts, ScanOptions, facts_of
+from engine.estate.workers import Extraction
 from engine.knowledge.model import Knowledge
 
 
@@ -35,13 +36,16 @@ def cached_estate(
     knowledge: Knowledge,
     options: ScanOptions,
     more: list[RepoFacts] | None = None,
+    extraction: Extraction | None = None,
 ) -> Estate:
     """The estate of the listed repositories (and of `more`, from facts bundles): from the
     cache when nothing changed, else their facts looked up or extracted, then assembled."""
     from engine.estate.scan import assemble  # placement and delivery: only when assembling
 
     if options.cache_dir is None or more:
-        return assemble([*facts_of(listings, options), *(more or [])], knowledge, options)
+        return assemble(
+            [*facts_of(listings, options, extraction), *(more or [])], knowledge, options
+        )
     where = hashlib.sha256(
         "\0".join(f"{x.repo.name}={os.fsdecode(x.root.resolve())}" for x in listings).encode()
     ).hexdigest()[:20]
@@ -54,6 +58,6 @@ def cached_estate(
             options.progress(total, total, total)
         return estate
     with no_gc():  # facts read or extracted, the estate assembled and stored: all live on
-        estate = assemble(facts_of(listings, options), knowledge, options)
+        estate = assemble(facts_of(listings, options, extraction), knowledge, options)
         write_pickle(path, key, estate)
     return estate
