@@ -148,6 +148,8 @@ def list_repositories(
                 if ahead not in git:
                     git[ahead] = GitListing(roots[ahead])
             listings.append(_listing(repo, knowledge, options, git.pop(i), extraction))
+            if extraction is not None:
+                extraction.flush()
     finally:
         for started in git.values():  # (an error stopped the listing)
             started.close()
@@ -203,47 +205,89 @@ def nothing_cached(repos: list[RepoSpec], options: ScanOptions) -> bool:
 
 
 def facts_of(
-    listings: list[Listing], options: ScanOptions, extraction: Extraction | None = None
+    listings: list[Listing],
+    options: ScanOptions,
+    extraction: Extraction | None = None,
+    place: Callable[[RepoFacts], None] | None = None,
 ) -> list[RepoFacts]:
     """Every listed file's facts: from its repository's cache index (read once), else read again
     and extracted (unless an eager `extraction` has them); an index is rewritten only when its
-    repository's files changed."""
-    indexes = {x.repo.name: cache.read_index(options.cache_dir, x.root) for x in listings}
+    repository's files changed. Each repository is given to `place` as soon as its facts are
+    all known, while others are still extracted (else they are returned, in listing order)."""
+    indexes = [cache.read_index(options.cache_dir, x.root) for x in listings]
     known: dict[str, FileExtract] = {}
-    for name, index in indexes.items():
+    for listing, index in zip(listings, indexes, strict=True):
         known.update(index.facts)
         if index.damaged and options.notice:
-            options.notice(f"facts cache of {name}: {index.damaged}")
-    with extraction or Extraction(options.jobs, eager=False) as extracting:
-        work: dict[str, Item] = {}
-        for listing in listings:
-            kept = []
-            for entry, sha, key in listing.entries:
-                if key not in known and key not in work and key not in extracting.offered:
-                    data = _read(entry, options.max_file_bytes, listing.repo.diagnostics)
-                    if data is None:
-                        continue  # gone since it was listed: a diagnostic says so
-                    sha = hashlib.sha256(data).hexdigest()  # as read now
-                    key = cache.key(entry.kind, sha)
-                    work.setdefault(key, (entry.kind, data, entry.path))
-                kept.append((entry, sha, key))
-            listing.entries = kept
-        total = sum(len(x.entries) for x in listings)
-        report = _Reporter(options, total, total - len(work) - len(extracting.offered))
-        fresh = extracting.finish(work, report)
-    report.end()
-    out = []
-    for listing in listings:
+            options.notice(f"facts cache of {listing.repo.name}: {index.damaged}")
+    out: list[RepoFacts] = []
+    fresh: dict[str, FileExtract] = {}
+
+    def complete(i: int) -> None:
+        listing = listings[i]
         used = {key: known.get(key) or fresh[key] for _, _, key in listing.entries}
-        index = indexes[listing.repo.name]
-        if used.keys() != index.facts.keys():  # new, changed or removed files
-            cache.write_index(index, used)
+        if used.keys() != indexes[i].facts.keys():  # new, changed or removed files
+            cache.write_index(indexes[i], used)
         files = [
             FileFacts(path=e.path, kind=e.kind, size=e.size, sha256=sha, facts=used[key])
             for e, sha, key in listing.entries
         ]
-        out.append(listing.repo.model_copy(update={"files": files}))
+        repo = listing.repo.model_copy(update={"files": files})
+        if place is None:
+            out.append(repo)
+        else:
+            place(repo)
+
+    with extraction or Extraction(options.jobs, eager=False) as extracting:
+        work = _misses(listings, known, extracting.offered, options)
+        total = sum(len(x.entries) for x in listings)
+        report = _Reporter(options, total, total - len(work) - len(extracting.offered))
+        waiting: dict[str, list[int]] = {}  # a key to extract → the listings that hold it
+        missing = [0] * len(listings)
+        for i, listing in enumerate(listings):
+            for key in {key for _, _, key in listing.entries if key not in known}:
+                waiting.setdefault(key, []).append(i)
+                missing[i] += 1
+        if place is None:  # in listing order: complete each at the end
+            missing = [n + 1 for n in missing]
+        for i, n in enumerate(missing):
+            if not n:
+                complete(i)
+        for keys, facts in extracting.results(work, report):
+            for key, value in zip(keys, facts, strict=True):
+                fresh[key] = value
+                for i in waiting.pop(key, ()):
+                    missing[i] -= 1
+                    if not missing[i]:
+                        complete(i)
+    report.end()
+    if place is None:
+        for i in range(len(listings)):
+            complete(i)
+    elif any(missing):  # (never: each key is extracted)
+        raise RuntimeError("facts missing after extraction")
     return out
+
+
+def _misses(
+    listings: list[Listing], known: dict[str, FileExtract], offered: set[str], options: ScanOptions
+) -> dict[str, Item]:
+    """The files no cache index holds and no extraction was offered, read again (a file that
+    changed since it was listed is taken as it is now)."""
+    work: dict[str, Item] = {}
+    for listing in listings:
+        kept = []
+        for entry, sha, key in listing.entries:
+            if key not in known and key not in work and key not in offered:
+                data = _read(entry, options.max_file_bytes, listing.repo.diagnostics)
+                if data is None:
+                    continue  # gone since it was listed: a diagnostic says so
+                sha = hashlib.sha256(data).hexdigest()  # as read now
+                key = cache.key(entry.kind, sha)
+                work.setdefault(key, (entry.kind, data, entry.path))
+            kept.append((entry, sha, key))
+        listing.entries = kept
+    return work
 
 
 def read_repositories(

@@ -14,8 +14,8 @@ had it, in listing order, so the facts are the same whichever way they were made
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from types import TracebackType
 
 from engine.core.models import share_empties
@@ -48,15 +48,16 @@ def extracted(kind: str, data: bytes, path: str) -> FileExtract:
     return facts
 
 
-def batches(items: list[Item], count: int) -> list[list[Item]]:
-    """Split work into about `count` batches of similar byte size, largest files first."""
-    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+def batches(items: list[tuple[str, Item]], count: int) -> list[list[tuple[str, Item]]]:
+    """Split work ((key, item) pairs) into about `count` batches of similar byte size, largest
+    files first."""
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1][1]))
     bins: list[list[int]] = [[] for _ in range(count)]
     sizes = [0] * count
     for i in order:
         target = sizes.index(min(sizes))
         bins[target].append(i)
-        sizes[target] += len(items[i][1]) + 2000
+        sizes[target] += len(items[i][1][1]) + 2000
     return [[items[i] for i in sorted(b)] for b in bins if b]
 
 
@@ -84,12 +85,13 @@ def _before_fork(kinds: set[str]) -> None:
 
 
 Progress = Callable[[int], None]  # files done so far
+Done = tuple[list[str], list[FileExtract]]  # a part extracted: its keys and their facts
 
 
 class Extraction:
     """The facts of the cache misses of one run, by cache key. `eager`: nothing is cached for
     the repositories, so the misses are extracted as they are offered (`offer`, while listing)
-    once there are enough of them to be worth the workers; `finish` extracts the rest."""
+    once there are enough of them to be worth the workers; `results` gives all the facts."""
 
     def __init__(self, jobs: int, eager: bool) -> None:
         self.jobs = jobs or os.cpu_count() or 1
@@ -115,7 +117,7 @@ class Extraction:
             self._pool = None
 
     def offer(self, key: str, item: Item) -> None:
-        """A file just listed that no cache holds (eager only: otherwise `finish` is given it)."""
+        """A file just listed that no cache holds (eager only: otherwise `results` is given it)."""
         if not self.eager or key in self.offered:
             return
         self.offered.add(key)
@@ -128,7 +130,13 @@ class Extraction:
             for chunk in _chunks(self._pending):
                 self._submit(chunk)
             self._pending, self._pending_bytes = [], 0
-        elif self._pool is not None and self._pending_bytes >= CHUNK_BYTES:
+        elif self._pending_bytes >= CHUNK_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """A repository is listed: what it offered goes to the workers now (when they run), not
+        with the next repository's files (which may all be cached or copies)."""
+        if self._pool is not None and self._pending:
             self._submit(self._pending)
             self._pending, self._pending_bytes = [], 0
 
@@ -137,39 +145,31 @@ class Extraction:
         future = self._pool.submit(_extract_batch, [item for _, item in chunk])
         self._tasks.append(([key for key, _ in chunk], future))
 
-    def finish(self, work: dict[str, Item], progress: Progress) -> dict[str, FileExtract]:
-        """The facts of everything offered and of `work` (misses not offered), by cache key."""
+    def results(self, work: dict[str, Item], progress: Progress) -> Iterator[Done]:
+        """The facts of everything offered and of `work` (misses not offered): each part's keys
+        and facts as soon as it is done, parts in the order they are done."""
         if self._pool is None:  # nothing handed over yet: all of it at once
             work = {**dict(self._pending), **work}
             self._pending = []
-            return self._all_at_once(work, progress)
-        self._pending.extend(sorted(work.items()))
-        for chunk in _chunks(self._pending):
-            self._submit(chunk)
-        self._pending = []
-        fresh: dict[str, FileExtract] = {}
-        for keys, future in self._tasks:
-            fresh.update(zip(keys, future.result(), strict=True))
-            progress(len(keys))
+            if len(work) < INLINE_LIMIT or self.jobs == 1:
+                for key, item in sorted(work.items()):
+                    yield [key], [extracted(*item)]
+                    progress(1)
+                return
+            _before_fork({kind for kind, _, _ in work.values()})
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            for batch in batches(sorted(work.items()), self.jobs * 4):
+                self._submit(batch)
+        else:
+            self._pending.extend(sorted(work.items()))
+            for chunk in _chunks(self._pending):
+                self._submit(chunk)
+            self._pending = []
+        tasks = {future: keys for keys, future in self._tasks}
+        for future in as_completed(tasks):
+            yield tasks[future], future.result()
+            progress(len(tasks[future]))
         self.close()
-        return fresh
-
-    def _all_at_once(self, work: dict[str, Item], progress: Progress) -> dict[str, FileExtract]:
-        fresh: dict[str, FileExtract] = {}
-        if len(work) < INLINE_LIMIT or self.jobs == 1:
-            for key, item in sorted(work.items()):
-                fresh[key] = extracted(*item)
-                progress(1)
-            return fresh
-        _before_fork({kind for kind, _, _ in work.values()})
-        slot = {id(item): key for key, item in work.items()}
-        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-            parts = batches([work[k] for k in sorted(work)], self.jobs * 4)
-            for batch, results in zip(parts, pool.map(_extract_batch, parts), strict=True):
-                for item, facts in zip(batch, results, strict=True):
-                    fresh[slot[id(item)]] = facts
-                progress(len(batch))
-        return fresh
 
 
 def _chunks(items: list[tuple[str, Item]]) -> list[list[tuple[str, Item]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ from engine.decide.base import KnowledgeBase
 from engine.estate import gitls, read, workers
 from engine.estate.discover import RepoSpec, discover
 from engine.estate.model import Estate
-from engine.estate.read import ScanOptions, facts_of, list_repositories, nothing_cached
-from engine.estate.scan import assemble
+from engine.estate.read import RepoFacts, ScanOptions, facts_of, list_repositories, nothing_cached
+from engine.estate.scan import Assembly, assemble
 from engine.estate.workers import Extraction
 from tests.conftest import EXAMPLES
 
@@ -55,6 +56,42 @@ def test_extraction_while_listing_gives_the_serial_facts(
     assert _estate(kb, ScanOptions(jobs=2), eager=True) == serial
     assert len(submitted) > 5  # handed over in parts, as listed
     assert not multiprocessing.active_children()  # the workers stopped
+
+
+def test_repositories_are_placed_as_their_facts_come_and_in_any_order(
+    kb: KnowledgeBase, serial: Estate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "INLINE_LIMIT", 4)
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 1500)
+    events: list[str] = []
+    results = workers.Extraction.results
+
+    def parts(self: Extraction, *args: object) -> Iterator[workers.Done]:
+        for part in results(self, *args):  # type: ignore[arg-type]
+            events.append("part")
+            yield part
+
+    monkeypatch.setattr(workers.Extraction, "results", parts)
+    options = ScanOptions(jobs=2)
+    placed: list[RepoFacts] = []
+    with Extraction(options.jobs, eager=True) as extraction:
+        listed = list_repositories(REPOS, kb.knowledge, options, extraction)
+        assembly = Assembly([x.repo for x in listed], kb.knowledge, options)
+
+        def place(repo: RepoFacts) -> None:
+            events.append("place")
+            placed.append(repo.model_copy(update={"files": list(repo.files)}))
+            assembly.place(repo)
+
+        assert facts_of(listed, options, extraction, place) == []
+    assert assembly.estate() == serial
+    assert sorted(r.name for r in placed) == sorted(r.name for r in REPOS)
+    last_part = len(events) - 1 - events[::-1].index("part")
+    assert "place" in events[:last_part]  # some placed while others were still extracted
+    backwards = Assembly(placed, kb.knowledge, options)
+    for repo in reversed(placed):
+        backwards.place(repo)
+    assert backwards.estate() == serial
 
 
 def test_few_misses_are_extracted_here_even_when_eager(
