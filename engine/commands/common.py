@@ -78,7 +78,8 @@ def read_estate(
 ) -> Estate:
     """The estate of the repositories (read, or from the cache) and of the facts bundles."""
     from engine.estate.estatecache import cached_estate
-    from engine.estate.read import ScanOptions, list_repositories
+    from engine.estate.read import ScanOptions, list_repositories, nothing_cached
+    from engine.estate.workers import Extraction
 
     options = ScanOptions(
         cache_dir=settings.cache_dir,
@@ -87,8 +88,12 @@ def read_estate(
         progress=show_progress if settings.progress else None,
         notice=_notice,
     )
-    listed = list_repositories(settings.repos if repos is None else repos, knowledge, options)
-    return cached_estate(listed, knowledge, options, [b.bundle.repo for b in bundles or []])
+    repos = settings.repos if repos is None else repos
+    # nothing cached: extraction starts while the repositories are listed (engine/estate/workers.py)
+    with Extraction(options.jobs, eager=nothing_cached(repos, options)) as extraction:
+        listed = list_repositories(repos, knowledge, options, extraction)
+        more = [b.bundle.repo for b in bundles or []]
+        return cached_estate(listed, knowledge, options, more, extraction)
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:

@@ -26,41 +26,65 @@ from engine.estate.model import ChartUse, Delivered, Estate, Why
 SHARED_BY_VALUE: tuple[type[BaseModel], ...] = (Why, ChartUse, Delivered)
 
 
+_PLAIN = frozenset({int, bool, float, type(None)})  # values that are never shared
+
+
 class _Sharer:
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
         self.records: dict[tuple[Any, ...], BaseModel] = {}
+        self.kinds: dict[type, bool] = {}  # a type: is it a record?
+        # a record met again (records are shared: one delivery record for many objects):
+        # id → (the record, what stands for it). It holds the record, so the id stays its own.
+        self.done: dict[int, tuple[BaseModel, BaseModel]] = {}
 
     def value(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:
             return self.strings.setdefault(value, value)
         if kind is list:
-            if not value:
-                return EMPTY_LIST
-            for i, item in enumerate(value):
-                shared = self.value(item)
-                if shared is not item:
-                    value[i] = shared
-            return value
+            return self.items(value) if value else EMPTY_LIST
         if kind is dict:
             if not value:
                 return EMPTY_DICT
             return {self.value(k): self.value(v) for k, v in value.items()}
-        if isinstance(value, BaseModel):
-            return self.record(value)
-        return value
+        record = self.kinds.get(kind)
+        if record is None:
+            record = self.kinds[kind] = issubclass(kind, BaseModel)
+        return self.record(value) if record else value
+
+    def items(self, values: list[Any]) -> list[Any]:
+        strings = self.strings
+        for i, item in enumerate(values):
+            kind = type(item)
+            if kind is str:
+                values[i] = strings.setdefault(item, item)
+            elif kind not in _PLAIN:
+                shared = self.value(item)
+                if shared is not item:
+                    values[i] = shared
+        return values
 
     def record(self, record: BaseModel) -> BaseModel:
+        done = self.done.get(id(record))
+        if done is not None:
+            return done[1]
         fields = record.__dict__
-        for name, value in fields.items():
-            shared = self.value(value)
-            if shared is not value:
-                fields[name] = shared  # an equal value: the record reads the same
-        if type(record) not in SHARED_BY_VALUE:
-            return record
-        key = (type(record), *(_identity(v) for v in fields.values()))
-        return self.records.setdefault(key, record)
+        strings = self.strings
+        for name, value in fields.items():  # (the common cases inline: this runs a million times)
+            kind = type(value)
+            if kind is str:
+                fields[name] = strings.setdefault(value, value)  # an equal value: reads the same
+            elif kind not in _PLAIN:
+                shared = self.value(value)
+                if shared is not value:
+                    fields[name] = shared
+        shared = record
+        if type(record) in SHARED_BY_VALUE:
+            key = (type(record), *(_identity(v) for v in fields.values()))
+            shared = self.records.setdefault(key, record)
+        self.done[id(record)] = (record, shared)
+        return shared
 
 
 def _identity(value: Any) -> Any:

@@ -9,6 +9,7 @@ diagnostic; nothing raises.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
@@ -40,6 +41,9 @@ __all__ = [
     "split_repo_arg",
 ]
 
+if TYPE_CHECKING:  # git runs only where files are listed
+    from engine.estate.gitls import GitListing
+
 
 class Diagnostic(Out):
     """Something infraplan could not read, and why. Never fatal."""
@@ -58,11 +62,15 @@ class Discovery:
 
 
 def discover(
-    repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, exclude: tuple[str, ...] = ()
+    repo: RepoSpec,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    exclude: tuple[str, ...] = (),
+    git: GitListing | None = None,
 ) -> Discovery:
     """The walk of engine/estate/walk.py (the standard library only: every file worth reading,
-    sorted by path), its diagnostics as models."""
-    found = walk(repo, max_file_bytes, exclude)
+    sorted by path), its diagnostics as models. `git`: the listing of the repository's
+    resolved root, already started (else started there)."""
+    found = walk(repo, max_file_bytes, exclude, git)
     return Discovery(
         files=[entry for entry, _ in found.files],
         diagnostics=[Diagnostic(repo=repo.name, path=p, reason=r) for p, r in found.diagnostics],

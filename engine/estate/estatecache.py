@@ -17,6 +17,7 @@ import os
 from engine.core.picklefile import engine_code, no_gc, read_pickle, write_pickle
 from engine.estate.model import Estate
 from engine.estate.read import Listing, RepoFacts, ScanOptions, facts_of
+from engine.estate.workers import Extraction
 from engine.knowledge.model import Knowledge
 
 
@@ -35,13 +36,12 @@ def cached_estate(
     knowledge: Knowledge,
     options: ScanOptions,
     more: list[RepoFacts] | None = None,
+    extraction: Extraction | None = None,
 ) -> Estate:
     """The estate of the listed repositories (and of `more`, from facts bundles): from the
     cache when nothing changed, else their facts looked up or extracted, then assembled."""
-    from engine.estate.scan import assemble  # placement and delivery: only when assembling
-
     if options.cache_dir is None or more:
-        return assemble([*facts_of(listings, options), *(more or [])], knowledge, options)
+        return _assembled(listings, knowledge, options, extraction, more or [])
     where = hashlib.sha256(
         "\0".join(f"{x.repo.name}={os.fsdecode(x.root.resolve())}" for x in listings).encode()
     ).hexdigest()[:20]
@@ -53,7 +53,26 @@ def cached_estate(
         if options.progress is not None:
             options.progress(total, total, total)
         return estate
-    with no_gc():  # facts read or extracted, the estate assembled and stored: all live on
-        estate = assemble(facts_of(listings, options), knowledge, options)
+    with no_gc():  # the estate assembled and stored: all of it lives on
+        estate = _assembled(listings, knowledge, options, extraction, [])
         write_pickle(path, key, estate)
     return estate
+
+
+def _assembled(
+    listings: list[Listing],
+    knowledge: Knowledge,
+    options: ScanOptions,
+    extraction: Extraction | None,
+    more: list[RepoFacts],
+) -> Estate:
+    """Each repository placed as soon as its facts are known (while other files are still
+    extracted), then the estate connected."""
+    from engine.estate.scan import Assembly  # placement and delivery: only when assembling
+
+    with no_gc():  # (assembly makes tens of thousands of objects that all live on)
+        assembly = Assembly([*(x.repo for x in listings), *more], knowledge, options)
+        for repo in more:
+            assembly.place(repo)
+        facts_of(listings, options, extraction, assembly.place)
+        return assembly.estate()

@@ -14,22 +14,25 @@ Nothing here raises for bad input: unreadable files become diagnostics.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from engine.core.errors import InputError
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
-from engine.core.models import Out, share_empties
-from engine.core.picklefile import no_gc
+from engine.core.models import Out
 from engine.estate import cache
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
-from engine.estate.extract import FileExtract, extract
+from engine.estate.extract import FileExtract
+from engine.estate.workers import Extraction, Item
 from engine.knowledge.model import Knowledge
 from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
+
+if TYPE_CHECKING:
+    from engine.estate.gitls import GitListing
 
 
 @dataclass
@@ -72,104 +75,24 @@ def repository_digest(repo: RepoFacts) -> str:
     return f"sha256:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
-_INLINE_LIMIT = 64  # fewer cache misses than this are extracted in-process: no pool start-up
+class _Reporter:
+    """Progress as (files done, total, cache hits), at most every 2% and once at the end."""
 
+    def __init__(self, options: ScanOptions, total: int, hits: int) -> None:
+        self.show = options.progress
+        self.total, self.hits, self.done = total, hits, hits
+        self.step = max(1, total // 50)
+        self.shown = hits - self.step
 
-def _extract_batch(batch: list[tuple[str, bytes, str]]) -> list[FileExtract]:
-    """In a worker: the facts of a batch of files. The collector is paused: parse trees are
-    almost all acyclic (no garbage to find), and the collections they trigger cost a quarter of
-    extraction."""
-    with no_gc():
-        return [_extracted(kind, data, path) for kind, data, path in batch]
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.show is not None and self.done < self.total and self.done - self.shown >= self.step:
+            self.shown = self.done
+            self.show(self.done, self.total, self.hits)
 
-
-def _extracted(kind: str, data: bytes, path: str) -> FileExtract:
-    """A file's facts, their empty lists and dicts the shared empties (engine/core/models.py):
-    a worker's batch then sends one of each, not hundreds of thousands."""
-    facts = extract(kind, data, path)
-    share_empties(facts)
-    for block in facts.terraform:
-        share_empties(block)
-    for doc in facts.objects:
-        share_empties(doc)
-    return facts
-
-
-def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
-    """Split work into about `count` batches of similar byte size, largest files first."""
-    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-    bins: list[list[int]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for i in order:
-        target = sizes.index(min(sizes))
-        bins[target].append(i)
-        sizes[target] += len(items[i][1]) + 2000
-    return [[items[i] for i in sorted(b)] for b in bins if b]
-
-
-# a tiny file of each kind, extracted before workers fork (see _before_fork)
-_WARM_UP = {
-    "terraform": (b'resource "null_resource" "warm_up" {}\n', "main.tf"),
-    "yaml": (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: warm-up\n", "w.yaml"),
-}
-_HCL_KINDS = {"terraform", "tfvars", "terraform-lock"}
-
-
-def _before_fork(kinds: set[str]) -> None:
-    """What every forked worker would otherwise build for itself, built once before they fork:
-    the HCL parser (lark, its grammar loaded) and the fact models' validators (pydantic builds
-    them on first use), by extracting a tiny file of each kind there is to read: about 0.12 s
-    less CPU in each worker for 0.2 s more here, a gain from two workers on."""
-    import multiprocessing
-
-    if multiprocessing.get_start_method() != "fork":
-        return  # workers start afresh: nothing built here would reach them
-    if kinds & _HCL_KINDS:
-        extract("terraform", *_WARM_UP["terraform"])
-    if kinds - _HCL_KINDS:
-        extract("yaml", *_WARM_UP["yaml"])
-
-
-def _reporter(options: ScanOptions, total: int, hits: int) -> Callable[..., None]:
-    """Progress as (files done, total, cache hits), at most every 2% and at the end."""
-    step = max(1, total // 50)
-    last = [-step]
-
-    def report(done: int, final: bool = False) -> None:
-        if options.progress is not None and (final or done - last[0] >= step):
-            last[0] = done
-            options.progress(done, total, hits)
-
-    return report
-
-
-def _extract(
-    work: dict[str, tuple[str, bytes, str]], options: ScanOptions, total: int
-) -> dict[str, FileExtract]:
-    """The facts of every cache miss (key → (kind, data, path)), in parallel when many."""
-    done = total - len(work)
-    report = _reporter(options, total, done)
-    fresh: dict[str, FileExtract] = {}
-    jobs = options.jobs or os.cpu_count() or 1
-    if len(work) < _INLINE_LIMIT or jobs == 1:
-        for key, item in sorted(work.items()):
-            fresh[key] = _extracted(*item)
-            done += 1
-            report(done)
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        _before_fork({kind for kind, _, _ in work.values()})
-        slot = {id(item): key for key, item in work.items()}
-        batches = _batches([work[k] for k in sorted(work)], jobs * 4)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for batch, results in zip(batches, pool.map(_extract_batch, batches), strict=True):
-                for item, facts in zip(batch, results, strict=True):
-                    fresh[slot[id(item)]] = facts
-                done += len(batch)
-                report(done)
-    report(total, final=True)
-    return fresh
+    def end(self) -> None:
+        if self.show is not None:
+            self.show(self.total, self.total, self.hits)
 
 
 def _read(entry: FileEntry, limit: int, diagnostics: list[Diagnostic]) -> bytes | None:
@@ -217,49 +140,151 @@ def repository_settings(
         ]
 
 
+GIT_AHEAD = 8  # repositories whose `git ls-files` runs while an earlier one is listed
+
+
 def list_repositories(
-    repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions
+    repos: list[RepoSpec],
+    knowledge: Knowledge,
+    options: ScanOptions,
+    extraction: Extraction | None = None,
 ) -> list[Listing]:
-    """Every repository's files, read and hashed (their contents are not kept)."""
+    """Every repository's files, read and hashed (their contents are not kept: only offered to
+    an eager `extraction`). The git listings of the next repositories run meanwhile."""
+    from engine.estate.gitls import GitListing
+
+    roots = [repo.root.resolve() for repo in repos]
+    git: dict[int, GitListing] = {}
     listings = []
-    for repo in repos:
-        config, diagnostics = repository_settings(repo, knowledge)
-        exclude = tuple(options.exclude) + tuple(config.exclude if config else ())
-        found = discover(repo, options.max_file_bytes, exclude)
-        diagnostics.extend(found.diagnostics)
-        entries: list[tuple[FileEntry, str, str]] = []
-        for entry in found.files:
-            data = _read(entry, options.max_file_bytes, diagnostics)
-            if data is not None:
-                sha = hashlib.sha256(data).hexdigest()
-                entries.append((entry, sha, cache.key(entry.kind, sha)))
-        repo_facts = RepoFacts(
-            name=repo.name,
-            role=repo.role,
-            configured=config is not None,
-            config_role=config.role if config else "",
-            config_environments=dict(config.environments) if config else {},
-            skipped=dict(sorted(found.skipped.items())),
-            diagnostics=diagnostics,
-        )
-        listings.append(Listing(repo_facts, repo.root, entries))
+    try:
+        for i, repo in enumerate(repos):
+            for ahead in range(i, min(i + GIT_AHEAD, len(repos))):
+                if ahead not in git:
+                    git[ahead] = GitListing(roots[ahead])
+            listings.append(_listing(repo, knowledge, options, git.pop(i), extraction))
+            if extraction is not None:
+                extraction.flush()
+    finally:
+        for started in git.values():  # (an error stopped the listing)
+            started.close()
     return listings
 
 
-def facts_of(listings: list[Listing], options: ScanOptions) -> list[RepoFacts]:
+def _listing(
+    repo: RepoSpec,
+    knowledge: Knowledge,
+    options: ScanOptions,
+    git: GitListing,
+    extraction: Extraction | None,
+) -> Listing:
+    config, diagnostics = repository_settings(repo, knowledge)
+    exclude = tuple(options.exclude) + tuple(config.exclude if config else ())
+    found = discover(repo, options.max_file_bytes, exclude, git)
+    diagnostics.extend(found.diagnostics)
+    entries: list[tuple[FileEntry, str, str]] = []
+    for entry in found.files:
+        data = _read(entry, options.max_file_bytes, diagnostics)
+        if data is not None:
+            sha = hashlib.sha256(data).hexdigest()
+            key = cache.key(entry.kind, sha)
+            entries.append((entry, sha, key))
+            if extraction is not None:
+                extraction.offer(key, (entry.kind, data, entry.path))
+    repo_facts = RepoFacts(
+        name=repo.name,
+        role=repo.role,
+        configured=config is not None,
+        config_role=config.role if config else "",
+        config_environments=dict(config.environments) if config else {},
+        skipped=dict(sorted(found.skipped.items())),
+        diagnostics=diagnostics,
+    )
+    return Listing(repo_facts, repo.root, entries)
+
+
+def nothing_cached(repos: list[RepoSpec], options: ScanOptions) -> bool:
+    """No repository has a facts index in the current key space: every file is to be extracted
+    (a first run, new extractors, no cache), so extraction may start while listing."""
+    if options.cache_dir is None:
+        return True
+    return not any(cache.index_path(options.cache_dir, r.root).exists() for r in repos)
+
+
+def facts_of(
+    listings: list[Listing],
+    options: ScanOptions,
+    extraction: Extraction | None = None,
+    place: Callable[[RepoFacts], None] | None = None,
+) -> list[RepoFacts]:
     """Every listed file's facts: from its repository's cache index (read once), else read again
-    and extracted; an index is rewritten only when its repository's files changed."""
-    indexes = {x.repo.name: cache.read_index(options.cache_dir, x.root) for x in listings}
+    and extracted (unless an eager `extraction` has them); an index is rewritten only when its
+    repository's files changed. Each repository is given to `place` as soon as its facts are
+    all known, while others are still extracted (else they are returned, in listing order)."""
+    indexes = [cache.read_index(options.cache_dir, x.root) for x in listings]
     known: dict[str, FileExtract] = {}
-    for name, index in indexes.items():
+    for listing, index in zip(listings, indexes, strict=True):
         known.update(index.facts)
         if index.damaged and options.notice:
-            options.notice(f"facts cache of {name}: {index.damaged}")
-    work: dict[str, tuple[str, bytes, str]] = {}
+            options.notice(f"facts cache of {listing.repo.name}: {index.damaged}")
+    out: list[RepoFacts] = []
+    fresh: dict[str, FileExtract] = {}
+
+    def complete(i: int) -> None:
+        listing = listings[i]
+        used = {key: known.get(key) or fresh[key] for _, _, key in listing.entries}
+        if used.keys() != indexes[i].facts.keys():  # new, changed or removed files
+            cache.write_index(indexes[i], used)
+        files = [
+            FileFacts(path=e.path, kind=e.kind, size=e.size, sha256=sha, facts=used[key])
+            for e, sha, key in listing.entries
+        ]
+        repo = listing.repo.model_copy(update={"files": files})
+        if place is None:
+            out.append(repo)
+        else:
+            place(repo)
+
+    with extraction or Extraction(options.jobs, eager=False) as extracting:
+        work = _misses(listings, known, extracting.offered, options)
+        total = sum(len(x.entries) for x in listings)
+        report = _Reporter(options, total, total - len(work) - len(extracting.offered))
+        waiting: dict[str, list[int]] = {}  # a key to extract → the listings that hold it
+        missing = [0] * len(listings)
+        for i, listing in enumerate(listings):
+            for key in {key for _, _, key in listing.entries if key not in known}:
+                waiting.setdefault(key, []).append(i)
+                missing[i] += 1
+        if place is None:  # in listing order: complete each at the end
+            missing = [n + 1 for n in missing]
+        for i, n in enumerate(missing):
+            if not n:
+                complete(i)
+        for keys, facts in extracting.results(work, report):
+            for key, value in zip(keys, facts, strict=True):
+                fresh[key] = value
+                for i in waiting.pop(key, ()):
+                    missing[i] -= 1
+                    if not missing[i]:
+                        complete(i)
+    report.end()
+    if place is None:
+        for i in range(len(listings)):
+            complete(i)
+    elif any(missing):  # (never: each key is extracted)
+        raise RuntimeError("facts missing after extraction")
+    return out
+
+
+def _misses(
+    listings: list[Listing], known: dict[str, FileExtract], offered: set[str], options: ScanOptions
+) -> dict[str, Item]:
+    """The files no cache index holds and no extraction was offered, read again (a file that
+    changed since it was listed is taken as it is now)."""
+    work: dict[str, Item] = {}
     for listing in listings:
         kept = []
         for entry, sha, key in listing.entries:
-            if key not in known and key not in work:
+            if key not in known and key not in work and key not in offered:
                 data = _read(entry, options.max_file_bytes, listing.repo.diagnostics)
                 if data is None:
                     continue  # gone since it was listed: a diagnostic says so
@@ -268,19 +293,7 @@ def facts_of(listings: list[Listing], options: ScanOptions) -> list[RepoFacts]:
                 work.setdefault(key, (entry.kind, data, entry.path))
             kept.append((entry, sha, key))
         listing.entries = kept
-    fresh = _extract(work, options, sum(len(x.entries) for x in listings))
-    out = []
-    for listing in listings:
-        used = {key: known.get(key) or fresh[key] for _, _, key in listing.entries}
-        index = indexes[listing.repo.name]
-        if used.keys() != index.facts.keys():  # new, changed or removed files
-            cache.write_index(index, used)
-        files = [
-            FileFacts(path=e.path, kind=e.kind, size=e.size, sha256=sha, facts=used[key])
-            for e, sha, key in listing.entries
-        ]
-        out.append(listing.repo.model_copy(update={"files": files}))
-    return out
+    return work
 
 
 def read_repositories(

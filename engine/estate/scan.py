@@ -9,6 +9,7 @@ Nothing here raises for bad input: unreadable files become diagnostics.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -28,6 +29,7 @@ from engine.estate.model import (
     K8sObject,
     OwnerFact,
     RepoSummary,
+    TerraformFact,
     TfvarsFact,
     ValuesFact,
     WorkflowFact,
@@ -95,23 +97,6 @@ def _entry(repo: str, f: FileFacts) -> FileEntry:
     return FileEntry(repo=repo, path=f.path, abspath=Path(f.path), kind=f.kind, size=f.size)
 
 
-def _files_by_repo(
-    read: list[RepoFacts],
-) -> tuple[dict[str, list[tuple[FileEntry, FileExtract, str]]], list[Diagnostic]]:
-    """Every repository's files with their facts, and the diagnostics of reading them."""
-    diagnostics: list[Diagnostic] = [d for r in read for d in r.diagnostics]
-    by_repo: dict[str, list[tuple[FileEntry, FileExtract, str]]] = {}
-    for r in read:
-        items = by_repo.setdefault(r.name, [])
-        for f in r.files:
-            items.append((_entry(r.name, f), f.facts, f.sha256))
-            diagnostics.extend(
-                Diagnostic(repo=r.name, path=f.path, line=p.line, reason=p.reason)
-                for p in f.facts.problems
-            )
-    return by_repo, diagnostics
-
-
 def _repo_settings(
     read: list[RepoFacts], options: ScanOptions
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -133,39 +118,74 @@ def assemble(
     # the collector paused: assembly makes tens of thousands of objects that all live on, and
     # the collections they trigger (traversing every fact read) cost a third of assembly
     with no_gc():
-        return _assembled(read, knowledge, options or ScanOptions())
+        assembly = Assembly(read, knowledge, options or ScanOptions())
+        for repo in read:
+            assembly.place(repo)
+        read.clear()
+        return assembly.estate()
 
 
-def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions) -> Estate:
-    estate = Estate()
-    by_repo, diagnostics = _files_by_repo(read)
-    per_repo = {r.name: r for r in read}
-    aliases, named_roles = _repo_settings(read, options)
-    placer = Placer(knowledge, aliases)
-    objects: list[K8sObject] = []
-    yaml_repos: dict[str, RepoYaml] = {}
-    undelivered = Delivered()
-    for name in sorted(per_repo):
-        items = by_repo.get(name, [])
-        estate.repos.append(
-            RepoSummary(
-                name=name,
-                role=per_repo[name].role
-                or named_roles.get(name, "")
-                or _repo_role([e for e, _, _ in items], [ff for _, ff, _ in items]),
-                files=len(items),
-                digest=repository_digest(per_repo[name]),
-                skipped=dict(sorted(per_repo[name].skipped.items())),
+@dataclass
+class _Placed:
+    """One repository placed: its records, in file order."""
+
+    summary: RepoSummary
+    yaml: RepoYaml
+    diagnostics: list[Diagnostic]
+    codeowners: list[OwnerFact] = field(default_factory=list)
+    objects: list[K8sObject] = field(default_factory=list)
+    terraform: list[TerraformFact] = field(default_factory=list)
+    tfvars: list[TfvarsFact] = field(default_factory=list)
+    charts: list[ChartFact] = field(default_factory=list)
+    values: list[ValuesFact] = field(default_factory=list)
+    workflows: list[WorkflowFact] = field(default_factory=list)
+
+
+class Assembly:
+    """An estate assembled in two steps: each repository placed on its own (`place`, in any
+    order: as soon as its facts are known, while other files are still being extracted), then
+    the whole connected (`estate`: delivery, liveness, versions), the repositories taken in
+    name order, so the estate is the same whatever the order they were placed in. Repository
+    names are unique."""
+
+    def __init__(self, repos: list[RepoFacts], knowledge: Knowledge, options: ScanOptions) -> None:
+        """`repos`: every repository to come, for its settings (its files are not read here)."""
+        aliases, self.named_roles = _repo_settings(repos, options)
+        self.placer = Placer(knowledge, aliases)
+        self.placed: dict[str, _Placed] = {}
+        self.undelivered = Delivered()  # every block's, until delivery
+
+    def place(self, repo: RepoFacts) -> None:
+        """Place one repository's files; its facts are let go as their records are built (they
+        and the records would otherwise be held side by side: most of a cold run's peak memory),
+        so `repo` has no files afterwards."""
+        name, placer = repo.name, self.placer
+        items = [(_entry(name, f), f.facts, f.sha256) for f in repo.files]
+        diagnostics = list(repo.diagnostics)
+        for f in repo.files:
+            diagnostics.extend(
+                Diagnostic(repo=name, path=f.path, line=p.line, reason=p.reason)
+                for p in f.facts.problems
             )
+        summary = RepoSummary(
+            name=name,
+            role=repo.role
+            or self.named_roles.get(name, "")
+            or _repo_role([e for e, _, _ in items], [ff for _, ff, _ in items]),
+            files=len(items),
+            digest=repository_digest(repo),
+            skipped=dict(sorted(repo.skipped.items())),
         )
+        repo.files.clear()  # (its digest is taken)
+        codeowners: list[OwnerFact] = []
         owner_rules: list[OwnerRule] = []
         for place in CODEOWNERS_PLACES:  # in GitHub's precedence
             match = next((ff for e, ff, _ in items if e.path == place), None)
             if match is not None:
                 owner_rules = match.owners
-                estate.codeowners.extend(
+                codeowners = [
                     OwnerFact(repo=name, path=place, **r.model_dump()) for r in match.owners
-                )
+                ]
                 break
         owners = Owners(owner_rules)
         kustomizations = Kustomizations()
@@ -173,26 +193,23 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
             for doc in ff.objects:
                 if doc.detail is not None and doc.detail.type == "kustomize":
                     kustomizations.add(_folder(entry.path), doc.detail)
-        placed = place_objects(name, items, kustomizations, placer, owners)
-        objects.extend(placed)
-        yaml_repos[name] = RepoYaml(
+        objects = place_objects(name, items, kustomizations, placer, owners)
+        yaml = RepoYaml(
             name=name,
             layout=Layout.of({e.path for e, _, _ in items if e.kind == "yaml"}),
             kustomizations=kustomizations,
-            namespace_folders=namespace_folders(placed, kustomizations),
-            artifact_paths=artifact_paths(placed),
+            namespace_folders=namespace_folders(objects, kustomizations),
+            artifact_paths=artifact_paths(objects),
         )
-        # each file's facts let go once its records are built (they and the records would
-        # otherwise be held side by side: most of a cold run's peak memory)
+        out = self.placed[name] = _Placed(summary, yaml, diagnostics, codeowners, objects)
         items.reverse()
-        per_repo[name].files.clear()  # (its digest is taken)
-        while items:
+        while items:  # each file's facts let go once its records are built
             entry, ff, _ = items.pop()
             module = _folder(entry.path)
             env = placer.environment(entry.path)
             file_owners = owners.of(entry.path)
             for block in ff.terraform:
-                estate.terraform.append(
+                out.terraform.append(
                     terraform_fact(
                         block,
                         name,
@@ -200,11 +217,11 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
                         "" if module == "." else module,
                         env,
                         file_owners,
-                        undelivered,
+                        self.undelivered,
                     )
                 )
             if entry.kind == "tfvars":
-                estate.tfvars.append(
+                out.tfvars.append(
                     TfvarsFact(
                         repo=name,
                         path=entry.path,
@@ -215,25 +232,48 @@ def _assembled(read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions
                     )
                 )
             if ff.chart is not None:
-                estate.charts.append(
+                out.charts.append(
                     ChartFact(
                         repo=name, path=entry.path, owners=file_owners, **ff.chart.model_dump()
                     )
                 )
             if entry.kind == "helm-values":
-                estate.values.append(ValuesFact(repo=name, path=entry.path, keys=ff.values_keys))
+                out.values.append(ValuesFact(repo=name, path=entry.path, keys=ff.values_keys))
             if ff.workflow is not None:
-                estate.workflows.append(
+                out.workflows.append(
                     WorkflowFact(
                         repo=name, path=entry.path, owners=file_owners, **ff.workflow.model_dump()
                     )
                 )
-    # every file's facts are placed: let them go before delivery, which copies every object and
-    # block (they were most of a cold run's peak memory); the caller hands `read` over
-    read.clear()
-    per_repo.clear()
-    for items in by_repo.values():
-        items.clear()
+
+    def estate(self) -> Estate:
+        """The placed repositories (in name order) connected: delivery, liveness, versions."""
+        estate = Estate()
+        objects: list[K8sObject] = []
+        yaml_repos: dict[str, RepoYaml] = {}
+        diagnostics: list[Diagnostic] = []
+        for name in sorted(self.placed):
+            part = self.placed.pop(name)
+            estate.repos.append(part.summary)
+            estate.codeowners.extend(part.codeowners)
+            objects.extend(part.objects)
+            yaml_repos[name] = part.yaml
+            estate.terraform.extend(part.terraform)
+            estate.tfvars.extend(part.tfvars)
+            estate.charts.extend(part.charts)
+            estate.values.extend(part.values)
+            estate.workflows.extend(part.workflows)
+            diagnostics.extend(part.diagnostics)
+        return _connected(estate, objects, yaml_repos, diagnostics, self.placer)
+
+
+def _connected(
+    estate: Estate,
+    objects: list[K8sObject],
+    yaml_repos: dict[str, RepoYaml],
+    diagnostics: list[Diagnostic],
+    placer: Placer,
+) -> Estate:
     whole = whole_repo(objects, estate.terraform, placer)
     terraform = TerraformDelivery(blocks=list(estate.terraform))
     try:

@@ -11,10 +11,14 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.core.errors import InputError, Problem
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.estate.globs import IgnoreRules
+
+if TYPE_CHECKING:  # git runs only where files are listed
+    from engine.estate.gitls import GitListing
 
 SKIP_DIRS = {
     ".git",
@@ -162,10 +166,14 @@ def _listing(folder: Path) -> tuple[list[str], list[str]]:
 
 
 def walk(
-    repo: RepoSpec, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, exclude: tuple[str, ...] = ()
+    repo: RepoSpec,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    exclude: tuple[str, ...] = (),
+    git: GitListing | None = None,
 ) -> Walked:
     """Every file of the repository worth reading, sorted by path; `exclude` (gitignore-style
-    globs from `.infraplan.yaml`) leaves files out, counted as skipped.
+    globs from `.infraplan.yaml`) leaves files out, counted as skipped. `git`: the listing of
+    the repository's resolved root, already started (else started here).
 
     The walk is iterative (no recursion, however deep the folders), stops at
     INFRAPLAN_MAX_FOLDER_DEPTH, and reports a name that is not UTF-8 instead of reading it.
@@ -202,9 +210,11 @@ def walk(
             return
         candidates.append((rel, full))
 
-    from engine.estate.gitls import git_files
+    if git is None:
+        from engine.estate.gitls import GitListing
 
-    listed = git_files(root, max_depth, max_file_bytes)
+        git = GitListing(root)
+    listed = git.files(max_depth, max_file_bytes)
     for rel in listed or []:
         if not SKIP_DIRS.intersection(rel.split("/")[:-1]):
             candidate(rel, root / rel)

@@ -55,6 +55,18 @@ def test_containers_with_contents_stay_their_owners() -> None:
     assert a.meta == b.meta and a.meta is not b.meta
 
 
+def test_a_record_met_again_stands_for_the_same_one() -> None:
+    first = _block("a", True)
+    shared = _block("b", True).delivery  # one record held by two blocks, equal to the first's
+    b = first.model_copy(update={"name": "b", "delivery": shared})
+    c = first.model_copy(update={"name": "c", "delivery": shared})
+    estate = Estate(terraform=[first, b, c])
+    before = estate.model_dump_json()
+    share_equal_values(estate)
+    assert estate.model_dump_json() == before
+    assert {id(t.delivery) for t in estate.terraform} == {id(first.delivery)}
+
+
 def test_sharing_survives_the_estate_cache() -> None:
     estate = Estate(terraform=[_block("a", True), _block("b", True)])
     share_equal_values(estate)

@@ -118,21 +118,21 @@ def test_cache_is_used_and_results_are_identical(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold = _scan(kb, cache_dir=tmp_path / "cache")
-    import engine.estate.read
+    import engine.estate.workers
 
     def boom(*args: object) -> None:
         raise AssertionError("extracted although cached")
 
-    monkeypatch.setattr(engine.estate, "extract", boom)
+    monkeypatch.setattr(engine.estate.workers, "extract", boom)
     warm = _scan(kb, cache_dir=tmp_path / "cache")
     assert warm == cold
 
 
 def test_parallel_equals_serial(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.estate.read
+    import engine.estate.workers
 
     serial = _scan(kb, jobs=1)
-    monkeypatch.setattr(engine.estate.read, "_INLINE_LIMIT", 0)
+    monkeypatch.setattr(engine.estate.workers, "INLINE_LIMIT", 0)
     assert _scan(kb, jobs=2) == serial
 
 
