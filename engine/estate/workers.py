@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from types import TracebackType
 
 from engine.core.models import share_empties
@@ -166,9 +166,16 @@ class Extraction:
                 self._submit(chunk)
             self._pending = []
         tasks = {future: keys for keys, future in self._tasks}
-        for future in as_completed(tasks):
-            yield tasks[future], future.result()
-            progress(len(tasks[future]))
+        self._tasks = []
+        pending = set(tasks)
+        while pending:  # (not as_completed: it holds every future, and so every part's facts,
+            # until the last is done; here a part's facts live only until they are given on)
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                keys = tasks.pop(future)
+                yield keys, future.result()
+                progress(len(keys))
+            del done, future
         self.close()
 
 

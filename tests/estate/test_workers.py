@@ -166,3 +166,24 @@ def test_git_listings_side_by_side_answer_as_one_at_a_time(
     assert [[e.path for e, _, _ in x.entries] for x in listed] == [
         [f.path for f in d.files] for d in one_at_a_time
     ]
+
+
+def test_a_parts_facts_are_not_kept_once_given_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts of a part live until the caller has them, not for the whole extraction: at
+    10,000 files every part's facts held to the end made the parent 50 MB larger."""
+    monkeypatch.setattr(workers, "INLINE_LIMIT", 4)
+    work = {
+        f"k{i}": (
+            "kubernetes",
+            f"kind: ConfigMap\nmetadata: {{name: c{i}}}\n".encode(),
+            f"c{i}.yaml",
+        )
+        for i in range(12)
+    }
+    with workers.Extraction(2, eager=False) as extraction:
+        given = 0
+        for keys, facts in extraction.results(work, lambda _: None):
+            given += len(keys)
+            assert len(facts) == len(keys)
+            assert not extraction._tasks  # no list of every part's future
+        assert given == len(work)
