@@ -152,10 +152,13 @@ def _phase_evidence(
     otherwise ("node-pools: add a spot NodePool" adds capacity, it replaces no node), and then
     the change kinds the task's own words show."""
     name = phase.name.strip().lower()
-    task = read(phase.task, knowledge) if phase.task else None
+    named = [k for k in knowledge.change_kinds if name in k.phases]
+    # the task is read only where a kind its name stands for can be ruled out by the task
+    needed = phase.task and any(k.phase_unless for k in named)
+    task = read(phase.task, knowledge) if needed else None
     out = []
-    for kind in knowledge.change_kinds:
-        if name not in kind.phases or set(kind.unless_anywhere) & spoken:
+    for kind in named:
+        if set(kind.unless_anywhere) & spoken:
             continue
         if task is not None and set(kind.phase_unless) & task.concepts:
             out += [
