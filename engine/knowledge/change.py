@@ -57,7 +57,8 @@ class ChangeKind(Strict):
 
 
 class Abbreviation(Strict):
-    """A short form read as `means` when one of `beside` is in the same sentence."""
+    """A short form read as `means` when one of `beside` is in the same sentence (always when
+    `beside` is empty)."""
 
     short: str
     means: str
@@ -108,6 +109,32 @@ class IntakeSettings(Strict):
         description="Context markers that introduce the change itself when an action follows "
         "them ('Loki has replaced ELK, so tear it down'); else they start a reason.",
     )
+    conditions: list[str] = Field(
+        default_factory=list,
+        description="Concepts after which 'without' names what a rule looks for ('deny pods "
+        "without limits', 'flag images without a signature'), not what the change leaves out "
+        "('upgrade without touching the nodes', 'enforce it without downtime' still negate).",
+    )
+    undoes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Concepts that undo others: said anywhere, the undone ones are not the "
+        "change ('flip it back to audit mode, Enforce is blocking deploys').",
+    )
+    exceptions: list[str] = Field(
+        default_factory=list,
+        description="Words that take out only what they name ('every service except "
+        "payments'), up to one of `exception_ends` or an action.",
+    )
+    exception_ends: list[str] = Field(
+        default_factory=list,
+        description="Words that end what an exception names ('except payments *to* the new "
+        "store'): the sentence goes on as before it.",
+    )
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="Concepts that a 'without' always leaves out of the change, even after a "
+        "condition concept ('enforce it without downtime').",
+    )
     non_production_words: list[str] = Field(
         default_factory=list,
         description="Words that name every environment before production ('non-prod only').",
@@ -126,6 +153,16 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Verbs that begin a hyphenated policy name ('require-team-label', "
         "'disallow-latest-tag'): the name is read as a policy, not as the action.",
+    )
+    policy_name_reading: str = Field(
+        "policy",
+        description="What a hyphenated policy name is read as ('disallow-privileged' is an "
+        "admission policy wherever it is named).",
+    )
+    required_settings: list[str] = Field(
+        default_factory=list,
+        description="Words that, after a policy-name verb, name a setting, not a policy: "
+        "'require-SSL' asks for SSL to be required.",
     )
     question_words: list[str]
     ambiguous_environment_words: list[str]

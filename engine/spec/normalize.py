@@ -18,6 +18,8 @@ _HOSTNAME = re.compile(
     r"(?<![\w.])\*?\.?(?:[a-z0-9-]+\.)+(?:io|com|net|org|dev|app|cloud|co|ai|internal|local|"
     r"corp|tech|xyz|uk|de|fr|eu|us|in)\b(?![\w/-])"  # a label key ("x.kubernetes.io/y") is words
 )
+# a name run into its version ("python3.8", "py3.12", "ubuntu22.04") is the name and the version
+_NAME_VERSION = re.compile(r"\b([a-z]{2,})(\d+\.\d+(?:\.\d+)?)\b")
 
 
 def normalized(text: str, rules: IntakeSettings) -> str:
@@ -45,15 +47,33 @@ def normalized(text: str, rules: IntakeSettings) -> str:
         .replace("cannot", "can not")
     )
     for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside):
+        if not short.beside or any(
+            re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside
+        ):
             lowered = re.sub(rf"\b{re.escape(short.short)}\b", short.means, lowered)
     if rules.policy_name_verbs:  # "Kyverno require-resource-limits policy": a name, not an action
         verbs = "|".join(re.escape(v) for v in rules.policy_name_verbs)
-        lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", " policy ", lowered)
+        if rules.required_settings:  # "require-SSL": SSL is required, no policy is named
+            settings = "|".join(re.escape(w) for w in rules.required_settings)
+            lowered = re.sub(rf"\b({verbs})-({settings})\b(?!-)", r"\1 \2", lowered)
+        reading = f" {rules.policy_name_reading} "
+        lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", reading, lowered)
     lowered = _ARROW.sub("→", lowered)
     lowered = re.sub(r"→\s*(?=v?\d)", " to ", lowered)  # "ESXi hosts -> 8.0U2": to a version
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = _HOSTNAME.sub(" hostname ", lowered)
+    lowered = _NAME_VERSION.sub(r"\1 \2", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
     return lowered
+
+
+def is_condition(stated: set[str], following: tuple[str, str], rules: IntakeSettings) -> bool:
+    """Whether a "without" after the concepts `stated` names what a rule looks for ("deny pods
+    without limits") rather than what the change leaves out ("without touching the nodes",
+    "without downtime"); `following` is what the next two words mean."""
+    if not stated & set(rules.conditions):
+        return False
+    word = following[1] if following[0] in ("a", "an", "the", "any") else following[0]
+    left_out = {*rules.action_concepts, *rules.left_out}
+    return not word.endswith("ing") and not word.startswith("~") and word not in left_out

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from engine.knowledge.model import Knowledge
-from engine.spec.normalize import normalized
+from engine.spec.normalize import is_condition, normalized
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
@@ -89,6 +89,7 @@ def _build_table(
     alternatives: tuple[str, ...],
     environment_take_backs: tuple[str, ...],
     non_production: tuple[str, ...],
+    exceptions: tuple[str, ...],
 ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """(term words, meaning) by the term's first word, longest first, then by words; meaning is
     a concept, `env:<id>` or a marker (`~not`, `~alt`, `~break`, `~context`, `~take-back`, ...:
@@ -100,6 +101,7 @@ def _build_table(
     out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
     out |= {(tuple(words(n)), "~not") for n in negators}
     out |= {(tuple(words(n)), "~alt") for n in alternatives}
+    out |= {(tuple(words(n)), "~except") for n in exceptions}
     out |= {(tuple(words(b)), "~break") for b in breaks}
     out |= {(tuple(words(c)), "~context") for c in context}
     out |= {(tuple(words(t)), "~take-back") for t in take_backs}
@@ -136,6 +138,7 @@ def _inputs(knowledge: Knowledge) -> tuple[object, ...]:
         tuple(rules.alternatives),
         tuple(rules.environment_take_backs),
         tuple(rules.non_production_words),
+        tuple(rules.exceptions),
     )
 
 
@@ -188,6 +191,7 @@ class _Clause:
     mode: str = "stated"  # stated, negated (a negator) or context (a reason or a time)
     taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
     alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
+    exception: bool = False  # "every service except payments": negates only what it names
     last: tuple[str, tuple[str, ...]] = ("", ())  # the last meaning read and its words
     arrow_from: tuple[str, tuple[str, ...]] = ("", ())  # what an arrow points away from
     words: int = 0  # tokens read into the clause so far
@@ -219,6 +223,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         for t in _TOKEN.findall(re.sub(r"(?<=\w)\.(?=\w)", " ", lowered))
     ]
     actions = set(rules.action_concepts)
+    exception_ends = set(rules.exception_ends)
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -255,6 +260,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 meaning, length, matched = concept, len(term), term
                 break
         i += length
+        if clauses[-1].exception and (token in exception_ends or meaning in actions) and outer:
+            clauses.append(outer.pop())  # "every service except payments to ...": goes on
         clause = clauses[-1]
         if clause.arrow_from[0]:
             # "Redis -> ElastiCache", "Route 53 → Cloudflare": one thing replaced by another of
@@ -263,7 +270,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             if meaning == before and matched != before_words and meaning in concept_ids:
                 clause.stated.add("migration")
             clause.arrow_from = ("", ())
-        clause.last = (meaning, matched)
+        # a thing's qualifiers go with it: "AFD classic -> AFD Standard" is one thing for another
+        qualifier = clause.last[0] in concept_ids and meaning not in concept_ids
+        clause.last = (
+            (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
+        )
         if token == "and" and length == 1 and clause.alternative:
             # "host it in Route 53 instead of GoDaddy and switch the nameservers": the
             # alternative names what is replaced; what follows "and" is the change again
@@ -282,7 +293,13 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
             clause.stated.add("migration")
-        if meaning in ("~not", "~alt"):
+        following = (_next_meaning(tokens, i, table), _next_meaning(tokens, i + 1, table))
+        if matched == ("without",) and is_condition(clause.stated, following, rules):
+            pass  # "deny pods without limits": what the rule looks for, not a negation
+        elif meaning == "~except":
+            outer.append(clause)
+            clauses.append(_Clause(set(), set(), mode="negated", exception=True))
+        elif meaning in ("~not", "~alt"):
             negation = _Clause(set(), set(), mode="negated", alternative=meaning == "~alt")
             if clause.subject_environment and not clause.stated & concept_ids:
                 # "prod isn't involved", "staging is not affected": the subject is negated
@@ -353,6 +370,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         f"{c}*2" for c, found in terms.items() if len(found) >= 2 and c in set().union(*stated)
     }
     concepts = set().union(*stated) | twice
+    # "back to audit mode; Enforce is blocking deploys": what a concept undoes is not the change
+    undone = {
+        f"{u}{n}" for c, us in rules.undoes.items() if c in concepts for u in us for n in ("", "*2")
+    }
+    concepts -= undone
+    negated |= undone & set().union(*stated, twice)
     first_words = tuple(words(text)[:3])
     question = text.rstrip().endswith("?") and any(
         first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
@@ -364,7 +387,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         environments=tuple(e for e in order if e in envs),
         versions=versions,
         question=question,
-        clauses=tuple(frozenset(c | twice) for c in stated if c),
+        clauses=tuple(frozenset((c | twice) - undone) for c in stated if c),
         context=frozenset(context),
         excluded_environments=tuple(e for e in order if e in excluded),
     )
