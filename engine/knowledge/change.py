@@ -130,6 +130,21 @@ class IntakeSettings(Strict):
         description="Words that end what an exception names ('except payments *to* the new "
         "store'): the sentence goes on as before it.",
     )
+    stated_risk_levels: list[str] = Field(
+        default_factory=list,
+        description="Risk levels a request can state as its owners' floor ('the network team "
+        "rates this change high risk'); a lower stated level is no evidence and is not taken.",
+    )
+    adverb_breaks: list[str] = Field(
+        default_factory=list,
+        description="Clause breaks that are adverbs inside a reason ('the cluster, which only "
+        "ran search, ...'): they do not end it.",
+    )
+    action_labels: list[str] = Field(
+        default_factory=list,
+        description="Ticket labels that say what is asked ('[DECOM] old cluster'): read as the "
+        "action, where any other label is dropped.",
+    )
     left_out: list[str] = Field(
         default_factory=list,
         description="Concepts that a 'without' always leaves out of the change, even after a "

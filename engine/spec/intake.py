@@ -17,6 +17,7 @@ negations are set apart, is refused.
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
 import dataclasses
+import re
 from typing import Any
 
 from engine.core.errors import InputError, Problem
@@ -289,6 +290,7 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         ]
     if reading.target_version:
         enhancement["target_version"] = reading.target_version
+    declared = stated_risk(text, knowledge)
     if repos:
         enhancement["repos"] = sorted(repos)
     body: dict[str, Any] = {
@@ -296,6 +298,8 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         "planning_agents": [{a.agent: a.task} for a in agents],
         "implementation_phases": [{p.name: p.task} for p in phases],
     }
+    if declared:  # "the network team rates this change high risk": the owners' floor
+        body["risk"] = declared
     chosen = (
         f"{match.chosen.kind} {match.chosen.id} (score {match.chosen.score}: {match.chosen.reason}"
     )
@@ -309,6 +313,16 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         "# change_window, compliance, owners, reversible, urgency, request_path, data_at_stake.",
     ]
     return SpecDraft(header=header, body=body, match=match)
+
+
+def stated_risk(text: str, knowledge: Knowledge) -> str:
+    """The risk a request says its owners rate it ("rates this change high risk", "a
+    critical-risk change"), for the levels knowledge/intake.yaml takes as a floor; else ""."""
+    levels = "|".join(re.escape(level) for level in knowledge.reading_rules.stated_risk_levels)
+    if not levels:
+        return ""
+    found = re.search(rf"(?<!\bnot )(?<!\bnot a )\b({levels})[- ]risk\b", text.lower())
+    return found.group(1) if found else ""
 
 
 def spec_from_request(sentence: str, knowledge: Knowledge, repos: list[str]) -> LoadedSpec:

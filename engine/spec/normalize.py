@@ -31,6 +31,9 @@ def normalized(text: str, rules: IntakeSettings) -> str:
             break
     # a ticket's label says where the request was filed, not what it asks: "[INFRA] ...",
     # "OPS-1234: ...", "platform ticket: ..."
+    # (a label that is an action says what is asked: "[DECOM] old us-east-1 cluster" removes it)
+    actions = "|".join(re.escape(w) for w in rules.action_labels) or "(?!)"
+    lowered = re.sub(rf"^\s*\[({actions})\]", r"\1 :", lowered)
     lowered = re.sub(r"^(?:\s*\[[^\]]{1,30}\])+\s*", "", lowered)
     lowered = re.sub(r"^[a-z][a-z0-9]*-\d+\s*[:\-]\s*", "", lowered)
     if rules.ticket_labels:

@@ -224,6 +224,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     ]
     actions = set(rules.action_concepts)
     exception_ends = set(rules.exception_ends)
+    adverbs = {tuple(words(w)) for w in rules.adverb_breaks}
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -315,6 +316,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             clauses.append(_Clause(set(), set()))
         elif meaning == "~context":
             clauses.append(_Clause(set(), set(), mode="context"))
+        elif meaning == "~break" and clause.mode == "context" and matched in adverbs:
+            pass  # "..., which only ran search, ...": an adverb in a reason, not a new clause
         elif meaning == "~break":
             clauses.append(_Clause(set(), set()))
         elif meaning == "~take-back":
@@ -360,6 +363,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # action before it
             if clause.stated & concept_ids and not clause.stated & actions:
                 clause.stated |= doing
+            elif any(stated) and not (clause.stated & concept_ids) - actions:
+                # "the old cluster, which only ran search, should be deleted": an action with no
+                # subject of its own is done to what the sentence named before
+                next(s for s in reversed(stated) if s).update(clause.stated)
             doing = clause.stated & actions or doing
             stated.append(clause.stated)
             envs |= clause.environments

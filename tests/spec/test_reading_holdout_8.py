@@ -1,0 +1,89 @@
+"""Faults found by held-out set 8, each checked on sentences of our own: what a CNI change is,
+a risk the owners state, retention cuts, deletions after a snapshot, compute taken away, state
+moves, subjectless actions, action labels and adverbs inside a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.decide.base import KnowledgeBase
+from engine.plan.build import build_plan
+from engine.spec.intake import read, spec_from_request, stated_risk
+
+
+def _decisions(text: str, kb: KnowledgeBase) -> tuple[object, ...]:
+    plan = build_plan(spec_from_request(text, kb.knowledge, []), kb, None)
+    names = ("risk", "implementation_strategy", "deployment_strategy")
+    return tuple(plan.decisions[d].value for d in names)
+
+
+def test_upgrading_the_cni_is_not_replacing_it(kb: KnowledgeBase) -> None:
+    upgrade = _decisions("Upgrade Calico from 3.26 to 3.27 on the prod clusters", kb)
+    shorthand = _decisions("Calico 3.26 -> 3.27 on the prod clusters", kb)
+    replaced = _decisions("Replace Calico with Cilium on the prod clusters", kb)
+    assert upgrade == shorthand and upgrade[0] in ("medium", "high")
+    assert replaced[0] in ("high", "critical") and replaced != upgrade
+    assert _decisions("prod AKS: kubenet -> Azure CNI Overlay", kb)[0] == replaced[0]
+
+
+def test_a_policy_enforced_by_the_cni_is_a_network_policy(kb: KnowledgeBase) -> None:
+    risk = _decisions("Add a Calico default-deny policy to the orders namespace in prod", kb)[0]
+    assert risk in ("medium", "high")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Upgrade Traefik to 3.0; the owners rate this change high risk", "high"),
+        ("a critical-risk change: rotate the root CA", "critical"),
+        ("Bump the alert threshold, a low risk tweak", ""),
+        ("Upgrade the exporter, it is not high risk", ""),
+    ],
+)
+def test_a_risk_the_owners_state_is_a_floor_only_upward(
+    kb: KnowledgeBase, text: str, level: str
+) -> None:
+    assert stated_risk(text, kb.knowledge) == level
+
+
+def test_a_stated_high_risk_raises_the_plan(kb: KnowledgeBase) -> None:
+    plain = _decisions("Upgrade Traefik from 2.10 to 3.0 in prod", kb)
+    stated = _decisions("Upgrade Traefik from 2.10 to 3.0 in prod; the team rates it high risk", kb)
+    assert plain[0] != "high" and stated[0] == "high"
+
+
+def test_cutting_retention_deletes_data(kb: KnowledgeBase) -> None:
+    cut = _decisions("Cut Loki log retention from 60 days to 14 days in prod", kb)
+    ilm = _decisions("Add an ILM policy that deletes the audit indices after 14 days in prod", kb)
+    longer = _decisions("Increase Loki log retention from 14 days to 60 days in prod", kb)
+    assert cut[0] == ilm[0] == "medium" and longer[0] == "low"
+
+
+def test_a_deletion_after_a_final_snapshot_is_not_one_way(kb: KnowledgeBase) -> None:
+    kept = _decisions("Snapshot and then delete the unattached EBS volumes in prod", kb)
+    gone = _decisions("Delete the unattached EBS volumes in prod", kb)
+    assert kept[0] == "medium" and gone[0] == "high"
+
+
+def test_taking_a_cluster_away_is_medium_in_prod_and_low_elsewhere(kb: KnowledgeBase) -> None:
+    assert _decisions("Decommission the old prod-eu GKE cluster", kb)[0] == "medium"
+    assert _decisions("Decommission the old dev GKE cluster", kb)[0] == "low"
+
+
+def test_moving_terraform_state_is_medium_in_every_shape(kb: KnowledgeBase) -> None:
+    shapes = [
+        "Move the Terraform state of the dns stack from local files to an S3 backend",
+        "dns stack tfstate: local -> S3 backend",
+        "get the dns stack terraform state out of local files and into an S3 backend",
+    ]
+    assert {_decisions(s, kb) for s in shapes} == {("medium", "staged", "phased")}
+
+
+def test_an_action_without_a_subject_is_done_to_what_was_named(kb: KnowledgeBase) -> None:
+    reading = read(
+        "The old GKE cluster in europe-west1, which only ran the batch jobs, should be deleted",
+        kb.knowledge,
+    )
+    assert any({"decommission", "cluster"} <= clause for clause in reading.clauses)
+    assert "decommission" in read("[DECOM] old europe-west1 GKE cluster", kb.knowledge).concepts
+    assert "decommission" not in read("[INFRA] old europe-west1 GKE cluster", kb.knowledge).concepts
