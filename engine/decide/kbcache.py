@@ -64,18 +64,18 @@ def cached_knowledge_base(
     if cache_dir is None or key is None:
         refuse("the knowledge base is not cached")
         return load_knowledge_base(rules_dirs, knowledge_dirs)
-    from engine.spec import text
+    from engine.spec import terms
 
     path = cache_dir / f"knowledge-{key[:32]}.pickle"
     entry = read_pickle(path, key)
     if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], KnowledgeBase):
         kb, tables = entry
-        text.remember_tables(tables)
+        terms.remember_tables(tables)
         return kb
     refuse("the knowledge base is not cached yet")  # a plain run never writes the cache
     kb = load_knowledge_base(rules_dirs, knowledge_dirs)
     # with what is built from it for every request: the table sentences are read with
-    write_pickle(path, key, (kb, text.reading_tables(kb.knowledge)))
+    write_pickle(path, key, (kb, terms.reading_tables(kb.knowledge)))
     return kb
 
 

@@ -140,10 +140,24 @@ class IntakeSettings(Strict):
         description="Clause breaks that are adverbs inside a reason ('the cluster, which only "
         "ran search, ...'): they do not end it.",
     )
+    relative_markers: list[str] = Field(
+        default_factory=list,
+        description="Context markers that start a relative clause ('the cache that holds "
+        "sessions should be upgraded'): it ends at one of `relative_ends`.",
+    )
+    relative_ends: list[str] = Field(
+        default_factory=list,
+        description="Words that end a relative clause: the main verb follows ('should', 'must').",
+    )
     action_labels: list[str] = Field(
         default_factory=list,
         description="Ticket labels that say what is asked ('[DECOM] old cluster'): read as the "
         "action, where any other label is dropped.",
+    )
+    rollback_says: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Traits a spec's rollback text states, by phrase ('the authentication mode "
+        "cannot go back': one-way).",
     )
     left_out: list[str] = Field(
         default_factory=list,

@@ -93,6 +93,7 @@ def change_model(
                         trait=info.id, source=f"declared {field}: {said}", at=loaded.origin(field)
                     )
                 )
+    out += _rollback_evidence(loaded, knowledge)
     if not describing and (category is None or not category.describes_only):
         reading = reading or read(text_of(loaded), knowledge)
         at = "request" if loaded.request else loaded.origin("enhancement", "summary")
@@ -115,6 +116,19 @@ def change_model(
             out += _phase_evidence(phase, knowledge, at, spoken)
     unique = {(x.trait, x.source): x for x in out}
     return sorted(unique.values(), key=lambda x: (x.trait, x.source))
+
+
+def _rollback_evidence(loaded: LoadedSpec, knowledge: Knowledge) -> list[TraitEvidence]:
+    """Traits the spec's own rollback states ("the authentication mode cannot go back"): an
+    author who writes that part of the change has no way back has said it is one-way."""
+    rollback = " ".join(str(getattr(loaded.spec, "rollback", "") or "").lower().split())
+    rollback = rollback.replace("’", "'").replace("can't", "cannot").replace("can not", "cannot")
+    return [
+        TraitEvidence(trait=trait, source=f'rollback says "{said}"', at=loaded.origin("rollback"))
+        for trait, phrases in sorted(knowledge.reading_rules.rollback_says.items())
+        for said in phrases
+        if said in rollback
+    ]
 
 
 def _kinds_said(

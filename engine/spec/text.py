@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
+from engine.spec.terms import reading_table, singular, words
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
@@ -45,19 +46,6 @@ _NAMED_TARGET = re.compile(
 )
 
 
-def singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    """The singular words of a text, without punctuation."""
-    return [singular(w) for w in re.findall(r"[a-z0-9]+", text.lower())]
-
-
 @dataclass(frozen=True)
 class Reading:
     """What a sentence says, as infraplan reads it."""
@@ -76,88 +64,6 @@ class Reading:
     @property
     def target_version(self) -> str:
         return self.versions[-1] if self.versions else ""
-
-
-def _build_table(
-    knowledge_digest: str,
-    vocabulary: tuple[tuple[str, tuple[str, ...]], ...],
-    environments: tuple[tuple[str, tuple[str, ...]], ...],
-    negators: tuple[str, ...],
-    breaks: tuple[str, ...],
-    context: tuple[str, ...],
-    take_backs: tuple[str, ...],
-    alternatives: tuple[str, ...],
-    environment_take_backs: tuple[str, ...],
-    non_production: tuple[str, ...],
-    exceptions: tuple[str, ...],
-) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """(term words, meaning) by the term's first word, longest first, then by words; meaning is
-    a concept, `env:<id>` or a marker (`~not`, `~alt`, `~break`, `~context`, `~take-back`, ...:
-    the "~" keeps the plain words "break" or "context" from meaning one). Only the terms that
-    begin with a token can match at it, so reading looks at those alone (the order within them
-    is the whole table's, so the first match is the same)."""
-    out: set[tuple[tuple[str, ...], str]] = set()
-    out |= {(tuple(words(term)), concept) for concept, terms in vocabulary for term in terms}
-    out |= {(tuple(words(name)), f"env:{env}") for env, names in environments for name in names}
-    out |= {(tuple(words(n)), "~not") for n in negators}
-    out |= {(tuple(words(n)), "~alt") for n in alternatives}
-    out |= {(tuple(words(n)), "~except") for n in exceptions}
-    out |= {(tuple(words(b)), "~break") for b in breaks}
-    out |= {(tuple(words(c)), "~context") for c in context}
-    out |= {(tuple(words(t)), "~take-back") for t in take_backs}
-    out |= {(tuple(words(t)), "~env-take-back") for t in environment_take_backs}
-    out |= {(tuple(words(t)), "~non-production") for t in non_production}
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for term in sorted((t for t in out if t[0]), key=lambda t: (-len(t[0]), t)):
-        index.setdefault(term[0][0], []).append(term)
-    return index
-
-
-Table = dict[str, list[tuple[tuple[str, ...], str]]]
-# the tables built, by everything they are built from (the knowledge's digest first): `check`
-# reads them from the cached knowledge base (engine/decide/kbcache.py) instead of building one
-_TABLES: dict[tuple[object, ...], Table] = {}
-
-
-def _inputs(knowledge: Knowledge) -> tuple[object, ...]:
-    """What a reading table is built from (the knowledge's digest first)."""
-    rules = knowledge.reading_rules
-    environments = tuple(
-        (e.id, tuple(n for n in (e.id, *e.aliases) if n not in rules.ambiguous_environment_words))
-        for e in knowledge.environments
-        if not e.needs_parent
-    )
-    return (
-        knowledge.digest,
-        tuple((t.id, tuple(t.terms)) for t in knowledge.terms),
-        environments,
-        tuple(rules.negators),
-        tuple(rules.clause_breaks),
-        tuple(rules.context_markers),
-        tuple(rules.take_backs),
-        tuple(rules.alternatives),
-        tuple(rules.environment_take_backs),
-        tuple(rules.non_production_words),
-        tuple(rules.exceptions),
-    )
-
-
-def reading_table(knowledge: Knowledge) -> Table:
-    """The term table for reading with this knowledge (built once per process, or remembered)."""
-    inputs = _inputs(knowledge)
-    table = _TABLES.get(inputs)
-    if table is None:
-        table = _TABLES[inputs] = _build_table(*inputs)  # type: ignore[arg-type]
-    return table
-
-
-def reading_tables(knowledge: Knowledge) -> dict[tuple[object, ...], Table]:
-    """This knowledge's table, for a later process to remember (remember_tables)."""
-    return {_inputs(knowledge): reading_table(knowledge)}
-
-
-def remember_tables(tables: dict[tuple[object, ...], Table]) -> None:
-    _TABLES.update(tables)
 
 
 def _versions(text: str, units: set[str], products: set[str]) -> tuple[str, ...]:
@@ -192,6 +98,7 @@ class _Clause:
     taken_back: bool = False  # "leave staging alone", "prod stays on 1.28"
     alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
     exception: bool = False  # "every service except payments": negates only what it names
+    relative: bool = False  # a relative clause ("that holds sessions"): ends at the main verb
     last: tuple[str, tuple[str, ...]] = ("", ())  # the last meaning read and its words
     arrow_from: tuple[str, tuple[str, ...]] = ("", ())  # what an arrow points away from
     words: int = 0  # tokens read into the clause so far
@@ -225,6 +132,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     actions = set(rules.action_concepts)
     exception_ends = set(rules.exception_ends)
     adverbs = {tuple(words(w)) for w in rules.adverb_breaks}
+    relatives = {tuple(words(w)) for w in rules.relative_markers}
+    relative_ends = {tuple(words(w)) for w in rules.relative_ends}
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -232,6 +141,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     negated: set[str] = set()
     terms: dict[str, set[tuple[str, ...]]] = {}
     i = 0
+    previous = ""  # the meaning of the word just read (a name, for compounds)
     while i < len(tokens):
         token = tokens[i]
         i += token in _BREAK_PUNCTUATION
@@ -249,10 +159,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             continue
         if token in _BREAK_PUNCTUATION:
             clauses.append(_Clause(set(), set()))
+            previous = ""
             continue
         if token == "→":  # "Redis -> ElastiCache": what the arrow points from
             clauses[-1].arrow_from = clauses[-1].last
             i += 1
+            previous = ""
             continue
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
@@ -261,17 +173,24 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 meaning, length, matched = concept, len(term), term
                 break
         i += length
+        if clauses[-1].relative and matched in relative_ends:
+            # "the Redis cluster that holds sessions should be upgraded": the relative clause
+            # ends at the main verb, which is the change
+            clauses.append(_Clause(set(), set()))
         if clauses[-1].exception and (token in exception_ends or meaning in actions) and outer:
             clauses.append(outer.pop())  # "every service except payments to ...": goes on
         clause = clauses[-1]
-        if clause.arrow_from[0]:
-            # "Redis -> ElastiCache", "Route 53 → Cloudflare": one thing replaced by another of
-            # its kind is a migration; "dev -> staging" or "host -> load balancer" is not
+        if clause.arrow_from[0] and (meaning in concept_ids or meaning.startswith(("~", "env:"))):
+            # "Redis -> ElastiCache", "Route 53 → Cloudflare", "runner VMs -> ephemeral ARC
+            # runners": one thing replaced by another of its kind (its qualifiers skipped) is a
+            # migration; "dev -> staging" or "host -> load balancer" is not
             before, before_words = clause.arrow_from
             if meaning == before and matched != before_words and meaning in concept_ids:
                 clause.stated.add("migration")
             clause.arrow_from = ("", ())
         # a thing's qualifiers go with it: "AFD classic -> AFD Standard" is one thing for another
+        # "ElastiCache Redis", "Aurora PostgreSQL": two names of one kind side by side are one name
+        compound, previous = meaning == previous and meaning in concept_ids, meaning
         qualifier = clause.last[0] in concept_ids and meaning not in concept_ids
         clause.last = (
             (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
@@ -302,6 +221,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             clauses.append(_Clause(set(), set(), mode="negated", exception=True))
         elif meaning in ("~not", "~alt"):
             negation = _Clause(set(), set(), mode="negated", alternative=meaning == "~alt")
+            negation.relative = clause.relative  # "pods that declare no requests should ..."
             if clause.subject_environment and not clause.stated & concept_ids:
                 # "prod isn't involved", "staging is not affected": the subject is negated
                 negation.environments, clause.environments = clause.environments, set()
@@ -315,7 +235,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
             clauses.append(_Clause(set(), set()))
         elif meaning == "~context":
-            clauses.append(_Clause(set(), set(), mode="context"))
+            relative = matched in relatives  # "the cache that holds sessions should be ..."
+            clauses.append(_Clause(set(), set(), mode="context", relative=relative))
         elif meaning == "~break" and clause.mode == "context" and matched in adverbs:
             pass  # "..., which only ran search, ...": an adverb in a reason, not a new clause
         elif meaning == "~break":
@@ -337,7 +258,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 clause.subject_environment = True
         else:
             clause.stated.add(meaning)
-            terms.setdefault(meaning, set()).add(matched)
+            if not compound:
+                terms.setdefault(meaning, set()).add(matched)
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")
         clause.words += 1
@@ -383,7 +305,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     }
     concepts -= undone
     negated |= undone & set().union(*stated, twice)
-    first_words = tuple(words(text)[:3])
+    first_words = tuple(words(text)[:5])
     question = text.rstrip().endswith("?") and any(
         first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
     )

@@ -34,14 +34,14 @@ def test_a_hit_brings_the_reading_table_built_from_the_knowledge(
 ) -> None:
     """A process that reads the cache reads sentences with the table the writer built (the
     same as building it anew), and builds none itself."""
-    from engine.spec import text
+    from engine.spec import terms, text
 
     written = cached_knowledge_base([], [], tmp_path)
-    built = text.reading_tables(written.knowledge)
-    monkeypatch.setattr(text, "_TABLES", {})  # a new process
-    monkeypatch.setattr(text, "_build_table", lambda *_: pytest.fail("built again"))
+    built = terms.reading_tables(written.knowledge)
+    monkeypatch.setattr(terms, "_TABLES", {})  # a new process
+    monkeypatch.setattr(terms, "_build_table", lambda *_: pytest.fail("built again"))
     read = cached_knowledge_base([], [], tmp_path)
-    assert text.reading_tables(read.knowledge) == built
+    assert terms.reading_tables(read.knowledge) == built
     assert text.read("rotate the prod database password", read.knowledge).concepts
 
 

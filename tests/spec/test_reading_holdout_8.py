@@ -87,3 +87,71 @@ def test_an_action_without_a_subject_is_done_to_what_was_named(kb: KnowledgeBase
     assert any({"decommission", "cluster"} <= clause for clause in reading.clauses)
     assert "decommission" in read("[DECOM] old europe-west1 GKE cluster", kb.knowledge).concepts
     assert "decommission" not in read("[INFRA] old europe-west1 GKE cluster", kb.knowledge).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put PgBouncer in front of the prod inventory Postgres",
+        "Turn on logical replication on the prod inventory Postgres for Debezium",
+        "Convert the standalone MongoDB of the catalog service into a replica set",
+    ],
+)
+def test_changes_in_front_of_or_inside_a_database_put_its_data_at_stake(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert _decisions(text, kb)[0] == "medium"
+
+
+def test_gitops_that_prunes_on_its_own_takes_infrastructure_away(kb: KnowledgeBase) -> None:
+    assert _decisions("Enable automated sync with pruning for the prod Argo CD apps", kb)[0] == (
+        "medium"
+    )
+
+
+def test_a_cloud_policy_that_denies_is_an_admission_change(kb: KnowledgeBase) -> None:
+    denies = _decisions(
+        "Assign an Azure Policy that denies public IPs in the prod subscriptions", kb
+    )
+    reports = _decisions("Deploy an AWS Config conformance pack to every account", kb)
+    assert denies[0] == "medium" and reports[0] == "low"
+
+
+def test_a_tools_own_control_plane_is_not_the_clusters(kb: KnowledgeBase) -> None:
+    mesh = _decisions("Upgrade Istio's revisioned control plane from 1.21 to 1.23 in prod", kb)
+    assert mesh[0] != "critical" and mesh != _decisions(
+        "Upgrade the prod EKS control plane from 1.29 to 1.30", kb
+    )
+
+
+def test_two_names_of_one_store_side_by_side_are_one_store(kb: KnowledgeBase) -> None:
+    assert (
+        "database*2"
+        not in read("Turn on TLS for the ElastiCache Redis cache", kb.knowledge).concepts
+    )
+    assert (
+        "database*2"
+        in read("Move the sessions from Redis on EC2 to ElastiCache", kb.knowledge).concepts
+    )
+
+
+def test_a_rollback_that_says_there_is_no_way_back_is_one_way(kb: KnowledgeBase) -> None:
+    from engine.spec.load import parse_spec
+
+    spec = """\
+enhancement:
+  name: auth-mode
+  category: identity-and-access
+  scope: multi-environment
+  summary: Move cluster access from the aws-auth ConfigMap to EKS access entries
+  environments: [prod]
+rollback: {rollback}
+"""
+    plans = [
+        build_plan(parse_spec(spec.format(rollback=r), kb.knowledge, "s.yaml"), kb, None)
+        for r in (
+            "Re-add the mappings; the authentication mode cannot go back.",
+            "Re-add the mappings.",
+        )
+    ]
+    assert [p.decisions["risk"].value for p in plans] == ["high", "medium"]
