@@ -155,3 +155,8 @@ rollback: {rollback}
         )
     ]
     assert [p.decisions["risk"].value for p in plans] == ["high", "medium"]
+
+
+def test_stage_env_is_staging_where_a_bare_stage_is_not(kb: KnowledgeBase) -> None:
+    assert read("external-dns for the stage env cluster", kb.knowledge).environments == ("staging",)
+    assert read("add a new stage to the pipeline", kb.knowledge).environments == ()
