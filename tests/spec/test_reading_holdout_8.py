@@ -160,3 +160,19 @@ rollback: {rollback}
 def test_stage_env_is_staging_where_a_bare_stage_is_not(kb: KnowledgeBase) -> None:
     assert read("external-dns for the stage env cluster", kb.knowledge).environments == ("staging",)
     assert read("add a new stage to the pipeline", kb.knowledge).environments == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Scan the orders table for orphaned rows and add an index", "databases"),
+        ("Scan the S3 buckets for ones missing the owner tag and tag them", "cost-optimization"),
+        ("Scan our container images for vulnerabilities with Trivy", "security"),
+        ("Scan the Terraform code for misconfigurations with Checkov", "security"),
+    ],
+)
+def test_a_scan_is_what_it_scans_for(kb: KnowledgeBase, text: str, category: str) -> None:
+    from engine.spec.intake import match_text
+
+    chosen = match_text(text, kb.knowledge).chosen
+    assert chosen is not None and chosen.category == category
