@@ -22,6 +22,13 @@ Content digests come from an earlier entry's stat records where a file's stat da
 (git's index), else the file is read and hashed. Every path looked at is recorded as the entry's
 check (outentry.py), folders stat'ed before they are listed, so that a change after the check
 was recorded shows in it.
+
+A run with no entry to check (a first run) takes everything but the repositories' listings
+before it runs; their listings are the command's own walks, and their digests those of the
+files as the command read them, stat'ed before it read them (engine/estate/observed.py): each
+repository is listed and each file read once, and the key is of exactly what the run used. Its
+folders are stat'ed when it is done; one changed since the run began is recent (outentry.py
+FRESH_NS), so the key is computed again before the entry is stored.
 """
 
 from __future__ import annotations
@@ -33,11 +40,12 @@ from pathlib import Path
 
 from engine.commands.facts_argv import FactsArgs
 from engine.commands.outentry import Unusual, value_inputs
+from engine.core import limits
 from engine.core.errors import InputError
 from engine.core.files import working_root
-from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.resources import bundled
-from engine.estate.walk import SKIP_DIRS, parse_repo_args, walk
+from engine.estate.observed import Observation
+from engine.estate.walk import SKIP_DIRS, RepoSpec, Walked, parse_repo_args, walk
 
 CONFIG_NAME = ".infraplan.yaml"  # engine/spec/config.py (which this does not import)
 ENGINE = Path(__file__).resolve().parents[1]
@@ -62,12 +70,15 @@ class Inputs:
     def _seen(self, st: os.stat_result) -> None:
         self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
 
-    def digest(self, path: str, st: os.stat_result) -> str:
-        """The sha256 of a regular file whose stat, taken before reading it, is `st`."""
+    def digest(self, path: str, st: os.stat_result, read: str | None = None) -> str:
+        """The sha256 of a regular file whose stat, taken before reading it, is `st` (`read`:
+        the digest of what the command read after that stat)."""
         self._seen(st)
         sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         old = self.known.get(path)
-        if old is not None and old[:5] == sig and old[5]:
+        if read:
+            sha = read
+        elif old is not None and old[:5] == sig and old[5]:
             sha = old[5]
         else:
             sha = _content_digest(path, self.limit)
@@ -223,9 +234,14 @@ def _repository_folders(inputs: Inputs, root: str) -> None:
 
 
 class Repositories:
-    def __init__(self) -> None:
-        self.parts: list[object] = []  # what the key holds of each repository
-        self.paths: list[list[str]] = []  # each one's listed files (before exclude patterns)
+    """What the key holds of each repository: its name, folder (as given and resolved) and
+    `.infraplan.yaml`, taken before the command runs (`repositories`); then its listing
+    (`listings`)."""
+
+    def __init__(self, specs: list[RepoSpec]) -> None:
+        self.specs = specs
+        self.heads: list[tuple[object, ...]] = []
+        self.parts: list[object] = []  # each repository's head and listing, once listed
 
 
 def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
@@ -233,29 +249,41 @@ def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
         specs = parse_repo_args(args.paths or ["."])
     except InputError as exc:
         raise Unusual("arguments") from exc
-    found = Repositories()
+    found = Repositories(specs)
     for spec in specs:
         real = inputs.resolved(str(spec.root))
-        _repository_folders(inputs, real)
-        listed = walk(spec, args.max_file_bytes or DEFAULT_MAX_FILE_BYTES)
+        found.heads.append((spec.name, str(spec.root), real, _config(inputs, real)))
+    return found
+
+
+def observed_walk(seen: Observation, spec: RepoSpec, limit: int) -> tuple[Walked, int]:
+    """The walk the command made of a repository (before exclude patterns, and how many files
+    it kept after them); Unusual when it made none with these limits."""
+    where = (spec.name, str(spec.root.resolve()), limit, limits.current().folder_depth)
+    walked, kept = seen.walks.get(where, (None, 0))
+    if not isinstance(walked, Walked):
+        raise Unusual(str(spec.root))
+    return walked, kept
+
+
+def listings(inputs: Inputs, found: Repositories, seen: Observation | None = None) -> None:
+    """Each repository's listing in the key, walked now — or, `seen`, the command's own walk,
+    with the digests of the files it read (a file it did not read, one its exclude patterns
+    left out, is read here). Its folders are stat'ed before the walk (after the command's: a
+    change since shows as a recent one, FRESH_NS)."""
+    for spec, head in zip(found.specs, found.heads, strict=True):
+        _repository_folders(inputs, str(head[2]))
+        if seen is None:
+            listed, digests = walk(spec, inputs.limit), {}
+        else:
+            listed, digests = observed_walk(seen, spec, inputs.limit)[0], seen.digests
         for path, st in listed.stats.items():
             inputs.watch(path, st)
         files = [
-            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), st)) for e, st in listed.files
+            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), st, digests.get(str(e.abspath))))
+            for e, st in listed.files
         ]
-        found.parts.append(
-            (
-                spec.name,
-                str(spec.root),
-                real,
-                _config(inputs, real),
-                files,
-                listed.diagnostics,
-                sorted(listed.skipped.items()),
-            )
-        )
-        found.paths.append([e.path for e, _ in listed.files])
-    return found
+        found.parts.append((*head, files, listed.diagnostics, sorted(listed.skipped.items())))
 
 
 def key(tool: list[object], settings_part: list[object], repos: Repositories) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from engine.core.errors import InputError, Problem
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
+from engine.estate import observed
 from engine.estate.globs import IgnoreRules
 
 if TYPE_CHECKING:  # git runs only where files are listed
@@ -180,16 +181,13 @@ def walk(
     """
     from engine.core import limits
 
-    out = Walked()
+    diagnostics: list[tuple[str, str]] = []  # (path, reason): what cannot be read, and why
     root = repo.root.resolve()
     specs: list[tuple[str, IgnoreRules]] = []
     max_depth = limits.current().folder_depth
 
     def diag(rel: str, reason: str) -> None:
-        out.diagnostics.append((rel, reason))
-
-    def skip(kind: str) -> None:
-        out.skipped[kind] = out.skipped.get(kind, 0) + 1
+        diagnostics.append((rel, reason))
 
     candidates: list[tuple[str, Path]] = []
 
@@ -264,6 +262,31 @@ def walk(
                 continue
             if not _ignored(rel, False, specs):
                 candidate(rel, here / f)
+
+    found = _classified(repo, candidates, exclude, max_file_bytes, diagnostics)
+    if observed.active():  # the output cache keys the walk before exclude patterns
+        whole = _classified(repo, candidates, (), max_file_bytes, diagnostics) if exclude else found
+        where = (repo.name, str(root), max_file_bytes, max_depth)
+        observed.walked(where, whole, len(found.files))
+    return found
+
+
+def _classified(
+    repo: RepoSpec,
+    candidates: list[tuple[str, Path]],
+    exclude: tuple[str, ...],
+    max_file_bytes: int,
+    found: list[tuple[str, str]],
+) -> Walked:
+    """The files among the candidates to read, classified and stat'ed; `found`: the walk's
+    diagnostics so far."""
+    out = Walked(diagnostics=list(found))
+
+    def diag(rel: str, reason: str) -> None:
+        out.diagnostics.append((rel, reason))
+
+    def skip(kind: str) -> None:
+        out.skipped[kind] = out.skipped.get(kind, 0) + 1
 
     chart_dirs = {
         rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"
