@@ -96,7 +96,7 @@ def read_estate(
         more = [b.bundle.repo for b in bundles or []]
         estate = cached_estate(listed, knowledge, options, more, extraction)
     # the digests of the files as read, for the facts output cache's key (engine/estate/observed.py)
-    observed.read((e.abspath, sha) for x in listed for e, sha, _ in x.entries)
+    observed.read((x.repo.name, e.path, sha) for x in listed for e, sha, _ in x.entries)
     return estate
 
 

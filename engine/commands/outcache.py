@@ -44,8 +44,8 @@ from engine.core import limits
 from engine.core.errors import InputError
 from engine.core.files import working_root
 from engine.core.resources import bundled
-from engine.estate.observed import Observation
-from engine.estate.walk import SKIP_DIRS, RepoSpec, Walked, parse_repo_args, walk
+from engine.estate.observed import Listed, Observation, Signature, listed, signature
+from engine.estate.walk import SKIP_DIRS, RepoSpec, parse_repo_args, walk
 
 CONFIG_NAME = ".infraplan.yaml"  # engine/spec/config.py (which this does not import)
 ENGINE = Path(__file__).resolve().parents[1]
@@ -67,14 +67,10 @@ class Inputs:
         self.real: dict[str, str] = {}
         self.newest = 0
 
-    def _seen(self, st: os.stat_result) -> None:
-        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
-
-    def digest(self, path: str, st: os.stat_result, read: str | None = None) -> str:
-        """The sha256 of a regular file whose stat, taken before reading it, is `st` (`read`:
+    def digest(self, path: str, sig: Signature, read: str | None = None) -> str:
+        """The sha256 of a regular file whose stat, taken before reading it, is `sig` (`read`:
         the digest of what the command read after that stat)."""
-        self._seen(st)
-        sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        self.newest = max(self.newest, sig[3], sig[4])
         old = self.known.get(path)
         if read:
             sha = read
@@ -82,19 +78,19 @@ class Inputs:
             sha = old[5]
         else:
             sha = _content_digest(path, self.limit)
-        self.stats[path] = (*sig, sha)
+        prior = self.stats.get(path)
+        if prior is None or not prior[5]:  # a file's first digest stays, the oldest: a change
+            self.stats[path] = (*sig, sha)  # since (a config the command read later) shows
         return sha
 
-    def watch(self, path: str, st: os.stat_result) -> None:
+    def watch(self, path: str, sig: Signature) -> None:
         """A file whose stat matters, not its content (a `.gitignore`, a file left out)."""
-        self._seen(st)
-        self.stats.setdefault(
-            path, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "")
-        )
+        self.newest = max(self.newest, sig[3], sig[4])
+        self.stats.setdefault(path, (*sig, ""))
 
     def folder(self, path: str) -> os.stat_result:
         st = os.lstat(path)
-        self._seen(st)
+        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
         if self.dirs is not None:
             self.dirs[path] = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
         return st
@@ -135,9 +131,9 @@ def _tree(
                     if entry.name not in skip:
                         pending.append(entry.path)
                 elif entry.name.endswith(suffix) and entry.is_file():
-                    st = os.stat(entry.path)
+                    sig = signature(os.stat(entry.path))
                     rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                    files.append((rel, inputs.digest(entry.path, st)))
+                    files.append((rel, inputs.digest(entry.path, sig)))
     return sorted(files)
 
 
@@ -159,7 +155,7 @@ def _config(inputs: Inputs, folder: str) -> tuple[str, ...]:
         return ("dangling", link, real)
     if not stat.S_ISREG(st.st_mode):
         raise Unusual(path)
-    return ("file", link, real, inputs.digest(path, st))
+    return ("file", link, real, inputs.digest(path, signature(st)))
 
 
 def _working_tree(inputs: Inputs) -> tuple[str, ...]:
@@ -181,7 +177,7 @@ def tool_and_command(inputs: Inputs, args: FactsArgs) -> list[object]:
     return [
         value_inputs(args),
         _tree(inputs, str(ENGINE), ".py", skip=("__pycache__",)),
-        inputs.digest(str(cli), os.stat(cli)),
+        inputs.digest(str(cli), signature(os.stat(cli))),
         _working_tree(inputs),
     ]
 
@@ -217,7 +213,7 @@ def _repository_folders(inputs: Inputs, root: str) -> None:
     the key (its target may change)."""
     git_config = os.path.join(root, ".git", "config")
     if os.path.isfile(git_config):
-        inputs.watch(git_config, os.stat(git_config))
+        inputs.watch(git_config, signature(os.stat(git_config)))
     pending = [root]
     while pending and inputs.dirs is not None:
         folder = pending.pop()
@@ -230,7 +226,7 @@ def _repository_folders(inputs: Inputs, root: str) -> None:
                     if entry.name not in SKIP_DIRS:
                         pending.append(entry.path)
                 elif entry.name == ".gitignore":
-                    inputs.watch(entry.path, entry.stat())
+                    inputs.watch(entry.path, signature(entry.stat()))
 
 
 class Repositories:
@@ -256,14 +252,13 @@ def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
     return found
 
 
-def observed_walk(seen: Observation, spec: RepoSpec, limit: int) -> tuple[Walked, int]:
+def observed_walk(seen: Observation, spec: RepoSpec, limit: int) -> tuple[Listed, int]:
     """The walk the command made of a repository (before exclude patterns, and how many files
     it kept after them); Unusual when it made none with these limits."""
     where = (spec.name, str(spec.root.resolve()), limit, limits.current().folder_depth)
-    walked, kept = seen.walks.get(where, (None, 0))
-    if not isinstance(walked, Walked):
+    if where not in seen.walks:
         raise Unusual(str(spec.root))
-    return walked, kept
+    return seen.walks[where]
 
 
 def listings(inputs: Inputs, found: Repositories, seen: Observation | None = None) -> None:
@@ -274,16 +269,19 @@ def listings(inputs: Inputs, found: Repositories, seen: Observation | None = Non
     for spec, head in zip(found.specs, found.heads, strict=True):
         _repository_folders(inputs, str(head[2]))
         if seen is None:
-            listed, digests = walk(spec, inputs.limit), {}
+            walked, read = listed(walk(spec, inputs.limit)), {}
         else:
-            listed, digests = observed_walk(seen, spec, inputs.limit)[0], seen.digests
-        for path, st in listed.stats.items():
-            inputs.watch(path, st)
+            walked, read = (
+                observed_walk(seen, spec, inputs.limit)[0],
+                seen.digests.get(spec.name, {}),
+            )
+        for path, sig in walked.left_out.items():
+            inputs.watch(path, sig)
         files = [
-            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), st, digests.get(str(e.abspath))))
-            for e, st in listed.files
+            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), sig, read.get(e.path)))
+            for e, sig in walked.files
         ]
-        found.parts.append((*head, files, listed.diagnostics, sorted(listed.skipped.items())))
+        found.parts.append((*head, files, walked.diagnostics, sorted(walked.skipped.items())))
 
 
 def key(tool: list[object], settings_part: list[object], repos: Repositories) -> str:

@@ -9,17 +9,20 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.core.errors import InputError, Problem
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
-from engine.estate import observed
 from engine.estate.globs import IgnoreRules
 
 if TYPE_CHECKING:  # git runs only where files are listed
     from engine.estate.gitls import GitListing
+
+    # (repository name, resolved folder, file size limit, folder depth), the walk, files kept
+    Observer = Callable[[tuple[str, str, int, int], "Walked", int], None]
 
 SKIP_DIRS = {
     ".git",
@@ -171,10 +174,12 @@ def walk(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     exclude: tuple[str, ...] = (),
     git: GitListing | None = None,
+    observe: Observer | None = None,
 ) -> Walked:
     """Every file of the repository worth reading, sorted by path; `exclude` (gitignore-style
     globs from `.infraplan.yaml`) leaves files out, counted as skipped. `git`: the listing of
-    the repository's resolved root, already started (else started here).
+    the repository's resolved root, already started (else started here). `observe`: told the
+    walk before `exclude` (engine/estate/observed.py).
 
     The walk is iterative (no recursion, however deep the folders), stops at
     INFRAPLAN_MAX_FOLDER_DEPTH, and reports a name that is not UTF-8 instead of reading it.
@@ -264,10 +269,9 @@ def walk(
                 candidate(rel, here / f)
 
     found = _classified(repo, candidates, exclude, max_file_bytes, diagnostics)
-    if observed.active():  # the output cache keys the walk before exclude patterns
+    if observe is not None:  # the facts output cache keys the walk before exclude patterns
         whole = _classified(repo, candidates, (), max_file_bytes, diagnostics) if exclude else found
-        where = (repo.name, str(root), max_file_bytes, max_depth)
-        observed.walked(where, whole, len(found.files))
+        observe((repo.name, str(root), max_file_bytes, max_depth), whole, len(found.files))
     return found
 
 

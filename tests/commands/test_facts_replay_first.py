@@ -21,7 +21,7 @@ from engine.commands.facts_argv import parse
 from engine.estate import discover
 from engine.estate.observed import Observation
 from tests.commands.test_facts_replay import CONFIGMAP, MARKER, _entries, _tamper
-from tests.commands.test_facts_replay_check import _main, _process_streams
+from tests.commands.test_facts_replay_check import _main, _process_streams, _read_as_the_command
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -138,4 +138,27 @@ def test_a_run_that_did_not_list_a_repository_is_not_stored(
     output = {"rc": 0, "stdout": b"out", "stderr": b"", "files": {}}
     with pytest.raises(outentry.Unusual):
         facts_replay._store(args, before, time.time_ns(), output, path, Observation())
+    assert not os.path.exists(path)
+
+
+def test_a_config_changed_before_the_run_read_it_is_not_stored(
+    estate: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository's `.infraplan.yaml` is taken before a first run (its settings are read
+    before its files are listed); changed before the command read it, the run is not stored
+    — though the command's own listing holds the new one as a file it read."""
+    tracked, plain = estate
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    argv = ["facts", f"t={tracked}", f"p={plain}", "--cache-dir", str(tmp_path / "cache")]
+    args = parse(argv)
+    assert args is not None
+    before = facts_replay._Key(args, {}, listed=False)
+    before.resolved(args)
+    (tracked / ".infraplan.yaml").write_text("exclude: [sub/]\n")
+    seen = _read_as_the_command(args)
+    path = str(tmp_path / "entry.bin")
+    output = {"rc": 0, "stdout": b"out", "stderr": b"", "files": {}}
+    started = time.time_ns() + 10 * outentry.FRESH_NS  # (as if the files were old)
+    facts_replay._store(args, before, started, output, path, seen)
     assert not os.path.exists(path)

@@ -4,57 +4,56 @@ digests of the files as read; nothing outside `observing`."""
 
 from __future__ import annotations
 
-import hashlib
+import os
 import shutil
 from pathlib import Path
 
 from engine.estate import observed
+from engine.estate.discover import discover
 from engine.estate.walk import RepoSpec, walk
 from tests.conftest import EXAMPLES
+
+LIMIT = 3000  # bytes: every example file is smaller
 
 
 def _repo(tmp_path: Path) -> RepoSpec:
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES / "estate" / "infra-flux", root)
-    (root / "big.yaml").write_text("x: " + "y" * 400 + "\n")  # over the limit: a diagnostic
+    (root / "big.yaml").write_text("x: " + "y" * 4000 + "\n")  # over LIMIT: a diagnostic
     return RepoSpec(name="r", root=root)
-
-
-def _files(walked: object) -> list[str]:
-    return [e.path for e, _ in walked.files]  # type: ignore[attr-defined]
 
 
 def test_the_walk_before_exclude_patterns_is_observed(tmp_path: Path) -> None:
     spec = _repo(tmp_path)
-    everything, without_apps = walk(spec, 300), walk(spec, 300, exclude=("apps/",))
-    assert any(p.startswith("apps/") for p in _files(everything))
+    everything, without_apps = walk(spec, LIMIT), walk(spec, LIMIT, exclude=("apps/",))
+    assert any(e.path.startswith("apps/") for e, _ in everything.files)
     with observed.observing() as seen:
-        kept = walk(spec, 300, exclude=("apps/",))
-    assert _files(kept) == _files(without_apps)
+        kept = discover(spec, LIMIT, ("apps/",), observe=observed.observer())
+    assert [e.path for e in kept.files] == [e.path for e, _ in without_apps.files]
     ((where, (whole, count)),) = seen.walks.items()
-    assert where[:3] == ("r", str(spec.root.resolve()), 300)
-    assert _files(whole) == _files(everything) and count == len(_files(without_apps))
+    assert where[:3] == ("r", str(spec.root.resolve()), LIMIT)
+    assert count == len(without_apps.files)
+    assert [(e.path, sig) for e, sig in whole.files] == [
+        (e.path, observed.signature(os.stat(e.abspath))) for e, _ in everything.files
+    ]
     assert whole.diagnostics == everything.diagnostics
-    assert ("big.yaml", "file too large (404 bytes; limit 300, see --max-file-bytes)") in (
+    assert ("big.yaml", "file too large (4004 bytes; limit 3000, see --max-file-bytes)") in (
         whole.diagnostics
     )
     assert whole.skipped == everything.skipped and "excluded" in kept.skipped
-    assert whole.stats.keys() == everything.stats.keys()
+    big = str(spec.root.resolve() / "big.yaml")  # left out: its stat data (a size) is kept
+    assert list(whole.left_out) == [big] and whole.left_out[big][2] == 4004
 
 
-def test_nothing_is_kept_unless_observed(tmp_path: Path) -> None:
-    spec = _repo(tmp_path)
+def test_nothing_is_kept_unless_observed() -> None:
     with observed.observing() as seen:
         pass
-    walk(spec, 300)
-    observed.read([(spec.root / "big.yaml", "0" * 64)])
-    assert not seen.walks and not seen.digests and not observed.active()
+    assert observed.observer() is None
+    observed.read([("r", "big.yaml", "0" * 64)])
+    assert not seen.walks and not seen.digests
 
 
-def test_the_digests_read_are_kept(tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text("a: 1\n")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+def test_the_digests_read_are_kept_by_repository_and_path() -> None:
     with observed.observing() as seen:
-        observed.read([(path, sha)])
-    assert seen.digests == {str(path): sha}
+        observed.read([("a", "x.yaml", "1" * 64), ("b", "x.yaml", "2" * 64)])
+    assert seen.digests == {"a": {"x.yaml": "1" * 64}, "b": {"x.yaml": "2" * 64}}
