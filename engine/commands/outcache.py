@@ -106,9 +106,13 @@ def _content_digest(path: str, limit: int) -> str:
     except OSError as exc:
         raise Unusual(path) from exc
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise Unusual(path)
-        data = handle.read(limit + 1)
+        want = min(st.st_size, limit) + 1  # (a buffer of the limit's size for every file costs)
+        data = handle.read(want)
+        if len(data) == want:  # grown since: the rest, up to the limit
+            data += handle.read(limit + 1 - want)
     if len(data) > limit:
         raise Unusual(path)  # grown past the limit since it was listed
     return hashlib.sha256(data).hexdigest()
@@ -121,19 +125,18 @@ def _tree(
     `rglob` finds, as engine/decide/kbcache.py and engine/core/picklefile.py list them;
     symlinked folders are not entered); each folder stat'ed before it is listed."""
     files = []
-    pending = [root]
+    pending = [(root, "")]  # a folder, and its path under the root ("" or ending with "/")
     while pending:
-        folder = pending.pop()
+        folder, under = pending.pop()
         inputs.folder(folder)
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in skip:
-                        pending.append(entry.path)
+                        pending.append((entry.path, f"{under}{entry.name}/"))
                 elif entry.name.endswith(suffix) and entry.is_file():
                     sig = signature(os.stat(entry.path))
-                    rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                    files.append((rel, inputs.digest(entry.path, sig)))
+                    files.append((under + entry.name, inputs.digest(entry.path, sig)))
     return sorted(files)
 
 
