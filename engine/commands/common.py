@@ -77,6 +77,7 @@ def read_estate(
     bundles: list[LoadedBundle] | None = None,
 ) -> Estate:
     """The estate of the repositories (read, or from the cache) and of the facts bundles."""
+    from engine.estate import observed
     from engine.estate.estatecache import cached_estate
     from engine.estate.read import ScanOptions, list_repositories, nothing_cached
     from engine.estate.workers import Extraction
@@ -93,7 +94,10 @@ def read_estate(
     with Extraction(options.jobs, eager=nothing_cached(repos, options)) as extraction:
         listed = list_repositories(repos, knowledge, options, extraction)
         more = [b.bundle.repo for b in bundles or []]
-        return cached_estate(listed, knowledge, options, more, extraction)
+        estate = cached_estate(listed, knowledge, options, more, extraction)
+    # the digests of the files as read, for the facts output cache's key (engine/estate/observed.py)
+    observed.read((x.repo.name, e.path, sha) for x in listed for e, sha, _ in x.entries)
+    return estate
 
 
 def read_request(request: str, knowledge: Knowledge, repo_names: list[str]) -> LoadedSpec:

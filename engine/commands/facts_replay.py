@@ -6,7 +6,10 @@
 2. otherwise the key is computed (engine/commands/outcache.py: the listing, the digests); when
    it is the entry's, the output is replayed and the entry's check recorded again;
 3. otherwise the command runs as always, recorded (engine/commands/recording.py), and a
-   successful run's output is stored under its key.
+   successful run's output is stored under its key. With no entry to check, the key is not
+   computed before the run: the repositories' part is taken from the command's own listing
+   and reading (engine/estate/observed.py), so that a first run lists and reads each file
+   once; everything else is taken before it runs.
 
 Nothing here changes what a run prints. The cache steps aside — the command line runs as if it
 did not exist — for anything it does not read (engine/commands/facts_argv.py: --no-cache,
@@ -36,6 +39,7 @@ from engine.commands.recording import write_all
 if TYPE_CHECKING:
     from engine.commands.outcache import Inputs, Repositories
     from engine.commands.settings import Settings
+    from engine.estate.observed import Observation
 
 # what computing a key may raise about the files it reads: the command runs as always
 _UNUSUAL: tuple[type[Exception], ...] = (Unusual, OSError, UnicodeError, ValueError)
@@ -50,9 +54,15 @@ def _cache_dir(args: FactsArgs) -> str:
 
 
 class _Key:
-    """The key's parts as the files are now (the knowledge's only once its folders are known)."""
+    """The key's parts as the files are now (the knowledge's only once its folders are known;
+    the repositories' listings, on a first run, once the command listed them)."""
 
-    def __init__(self, args: FactsArgs, known: dict[str, tuple[int, int, int, int, int, str]]):
+    def __init__(
+        self,
+        args: FactsArgs,
+        known: dict[str, tuple[int, int, int, int, int, str]],
+        listed: bool = True,
+    ):
         from engine.commands import outcache
         from engine.core import limits
         from engine.core.errors import InputError
@@ -65,6 +75,8 @@ class _Key:
         self.inputs: Inputs = outcache.Inputs(known, limit)
         self.tool = outcache.tool_and_command(self.inputs, args)
         self.repos: Repositories = outcache.repositories(self.inputs, args)
+        if listed:  # (else the command's own listing, once it ran: `listed_by`)
+            outcache.listings(self.inputs, self.repos)
         self.knowledge_dirs: list[str] = []
         self.named: list[str] = []
         self.settings: list[object] = []
@@ -80,7 +92,23 @@ class _Key:
             outcache.knowledge(self.inputs, knowledge_dirs),
             outcache.named_folders(self.inputs, named),
         ]
-        self.key = outcache.key(self.tool, self.settings, self.repos)
+        return self._keyed()
+
+    def _keyed(self) -> str:
+        from engine.commands import outcache
+
+        listed = len(self.repos.parts) == len(self.repos.specs)
+        self.key = outcache.key(self.tool, self.settings, self.repos) if listed else ""
+        return self.key
+
+    def listed_by(self, seen: Observation) -> str:
+        """The key, the repositories listed as the command listed them and their files
+        digested as it read them (engine/estate/observed.py)."""
+        from engine.commands import outcache
+
+        if not self.key:
+            outcache.listings(self.inputs, self.repos, seen)
+            self._keyed()
         return self.key
 
     def resolved(self, args: FactsArgs) -> str:
@@ -201,29 +229,25 @@ def _named_folders(args: FactsArgs) -> list[str]:
     return named
 
 
-def _store(args: FactsArgs, before: _Key, started: int, output: Entry, path: str) -> None:
-    """Store a successful run under the key computed before it ran — when its inputs are still
-    those: by the check recorded then (stat data), or, where that cannot vouch for them (a
-    symlink, a change less than FRESH_NS before), by the key computed again."""
-    from engine.commands.common import knowledge_only
-    from engine.estate.globs import IgnoreRules
-    from engine.estate.read import repository_settings
-    from engine.estate.walk import parse_repo_args
+def _store(
+    args: FactsArgs, before: _Key, started: int, output: Entry, path: str, seen: Observation
+) -> None:
+    """Store a successful run under its key — computed before it ran, or, on a first run, from
+    its own listing and reading (`seen`) and what was taken before it ran — when its inputs are
+    still those: by the check (stat data), or, where that cannot vouch for them (a symlink, a
+    change less than FRESH_NS before), by the key computed again."""
+    from engine.commands.outcache import observed_walk
 
-    settings = _settings(args)
-    entry = before.entry(before.key, output, started)
+    key = before.listed_by(seen)
+    entry = before.entry(key, output, started)
     if entry["dirs"] is None or not outentry.unchanged(entry, args):
         after = _Key(args, before.inputs.stats)
         after.resolved(args)
         if after.parts() != before.parts():
             return  # an input changed while the command ran
         entry = after.entry(after.key, output, started)
-    loaded = knowledge_only(settings)
-    total = 0  # the files the run read: what a warm run's progress line counts
-    for spec, paths in zip(parse_repo_args(args.paths or ["."]), before.repos.paths, strict=True):
-        config, _ = repository_settings(spec, loaded)
-        exclude = IgnoreRules(list(config.exclude)) if config and config.exclude else None
-        total += sum(1 for p in paths if exclude is None or not exclude.check(p))
+    # the files the run read after exclude patterns: what a warm run's progress line counts
+    total = sum(observed_walk(seen, spec, before.inputs.limit)[1] for spec in before.repos.specs)
     outentry.write_entry(path, {**entry, "total": total})
 
 
@@ -232,8 +256,12 @@ def _lookup(args: FactsArgs, path: str, started: int) -> tuple[Entry | None, _Ke
     entry = _usable(outentry.read_entry(path), args)
     if entry is not None and outentry.unchanged(entry, args):
         return entry, None
-    now = _Key(args, entry["stats"] if entry else {})
-    if entry is None or now.with_settings(entry["knowledge_dirs"], entry["named"]) != entry["key"]:
+    if entry is None:  # a miss: the repositories' part waits for the command's own listing
+        first = _Key(args, {}, listed=False)
+        first.resolved(args)
+        return None, first
+    now = _Key(args, entry["stats"])
+    if now.with_settings(entry["knowledge_dirs"], entry["named"]) != entry["key"]:
         now.resolved(args)  # a miss: the command runs, so its settings cost nothing more now
         return None, now
     checked = now.entry(entry["key"], entry, started)
@@ -263,10 +291,11 @@ def cached(argv: list[str]) -> Iterator[None]:
         yield
         return
     from engine.commands.recording import Recorder, recorded
+    from engine.estate.observed import Observation, observing
 
-    run = Recorder()
+    run, seen = Recorder(), Observation()
     try:
-        with recorded() as run:
+        with recorded() as run, observing() as seen:
             yield
     except SystemExit as exc:
         complete = not run.stderr and (not args.output or args.output in run.files)
@@ -275,5 +304,5 @@ def cached(argv: list[str]) -> Iterator[None]:
 
             output = {"rc": 0, "stdout": bytes(run.stdout), "stderr": bytes(run.stderr)}
             with contextlib.suppress(*_UNUSUAL, InputError):
-                _store(args, before, started, {**output, "files": run.files}, path)
+                _store(args, before, started, {**output, "files": run.files}, path, seen)
         raise

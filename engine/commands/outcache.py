@@ -22,6 +22,13 @@ Content digests come from an earlier entry's stat records where a file's stat da
 (git's index), else the file is read and hashed. Every path looked at is recorded as the entry's
 check (outentry.py), folders stat'ed before they are listed, so that a change after the check
 was recorded shows in it.
+
+A run with no entry to check (a first run) takes everything but the repositories' listings
+before it runs; their listings are the command's own walks, and their digests those of the
+files as the command read them, stat'ed before it read them (engine/estate/observed.py): each
+repository is listed and each file read once, and the key is of exactly what the run used. Its
+folders are stat'ed when it is done; one changed since the run began is recent (outentry.py
+FRESH_NS), so the key is computed again before the entry is stored.
 """
 
 from __future__ import annotations
@@ -33,11 +40,12 @@ from pathlib import Path
 
 from engine.commands.facts_argv import FactsArgs
 from engine.commands.outentry import Unusual, value_inputs
+from engine.core import limits
 from engine.core.errors import InputError
 from engine.core.files import working_root
-from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.resources import bundled
-from engine.estate.walk import SKIP_DIRS, parse_repo_args, walk
+from engine.estate.observed import Listed, Observation, Signature, listed, signature
+from engine.estate.walk import SKIP_DIRS, RepoSpec, parse_repo_args, walk
 
 CONFIG_NAME = ".infraplan.yaml"  # engine/spec/config.py (which this does not import)
 ENGINE = Path(__file__).resolve().parents[1]
@@ -59,31 +67,30 @@ class Inputs:
         self.real: dict[str, str] = {}
         self.newest = 0
 
-    def _seen(self, st: os.stat_result) -> None:
-        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
-
-    def digest(self, path: str, st: os.stat_result) -> str:
-        """The sha256 of a regular file whose stat, taken before reading it, is `st`."""
-        self._seen(st)
-        sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    def digest(self, path: str, sig: Signature, read: str | None = None) -> str:
+        """The sha256 of a regular file whose stat, taken before reading it, is `sig` (`read`:
+        the digest of what the command read after that stat)."""
+        self.newest = max(self.newest, sig[3], sig[4])
         old = self.known.get(path)
-        if old is not None and old[:5] == sig and old[5]:
+        if read:
+            sha = read
+        elif old is not None and old[:5] == sig and old[5]:
             sha = old[5]
         else:
             sha = _content_digest(path, self.limit)
-        self.stats[path] = (*sig, sha)
+        prior = self.stats.get(path)
+        if prior is None or not prior[5]:  # a file's first digest stays, the oldest: a change
+            self.stats[path] = (*sig, sha)  # since (a config the command read later) shows
         return sha
 
-    def watch(self, path: str, st: os.stat_result) -> None:
+    def watch(self, path: str, sig: Signature) -> None:
         """A file whose stat matters, not its content (a `.gitignore`, a file left out)."""
-        self._seen(st)
-        self.stats.setdefault(
-            path, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "")
-        )
+        self.newest = max(self.newest, sig[3], sig[4])
+        self.stats.setdefault(path, (*sig, ""))
 
     def folder(self, path: str) -> os.stat_result:
         st = os.lstat(path)
-        self._seen(st)
+        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
         if self.dirs is not None:
             self.dirs[path] = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
         return st
@@ -99,9 +106,13 @@ def _content_digest(path: str, limit: int) -> str:
     except OSError as exc:
         raise Unusual(path) from exc
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise Unusual(path)
-        data = handle.read(limit + 1)
+        want = min(st.st_size, limit) + 1  # (a buffer of the limit's size for every file costs)
+        data = handle.read(want)
+        if len(data) == want:  # grown since: the rest, up to the limit
+            data += handle.read(limit + 1 - want)
     if len(data) > limit:
         raise Unusual(path)  # grown past the limit since it was listed
     return hashlib.sha256(data).hexdigest()
@@ -114,19 +125,18 @@ def _tree(
     `rglob` finds, as engine/decide/kbcache.py and engine/core/picklefile.py list them;
     symlinked folders are not entered); each folder stat'ed before it is listed."""
     files = []
-    pending = [root]
+    pending = [(root, "")]  # a folder, and its path under the root ("" or ending with "/")
     while pending:
-        folder = pending.pop()
+        folder, under = pending.pop()
         inputs.folder(folder)
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in skip:
-                        pending.append(entry.path)
+                        pending.append((entry.path, f"{under}{entry.name}/"))
                 elif entry.name.endswith(suffix) and entry.is_file():
-                    st = os.stat(entry.path)
-                    rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                    files.append((rel, inputs.digest(entry.path, st)))
+                    sig = signature(os.stat(entry.path))
+                    files.append((under + entry.name, inputs.digest(entry.path, sig)))
     return sorted(files)
 
 
@@ -148,7 +158,7 @@ def _config(inputs: Inputs, folder: str) -> tuple[str, ...]:
         return ("dangling", link, real)
     if not stat.S_ISREG(st.st_mode):
         raise Unusual(path)
-    return ("file", link, real, inputs.digest(path, st))
+    return ("file", link, real, inputs.digest(path, signature(st)))
 
 
 def _working_tree(inputs: Inputs) -> tuple[str, ...]:
@@ -170,7 +180,7 @@ def tool_and_command(inputs: Inputs, args: FactsArgs) -> list[object]:
     return [
         value_inputs(args),
         _tree(inputs, str(ENGINE), ".py", skip=("__pycache__",)),
-        inputs.digest(str(cli), os.stat(cli)),
+        inputs.digest(str(cli), signature(os.stat(cli))),
         _working_tree(inputs),
     ]
 
@@ -206,7 +216,7 @@ def _repository_folders(inputs: Inputs, root: str) -> None:
     the key (its target may change)."""
     git_config = os.path.join(root, ".git", "config")
     if os.path.isfile(git_config):
-        inputs.watch(git_config, os.stat(git_config))
+        inputs.watch(git_config, signature(os.stat(git_config)))
     pending = [root]
     while pending and inputs.dirs is not None:
         folder = pending.pop()
@@ -219,13 +229,18 @@ def _repository_folders(inputs: Inputs, root: str) -> None:
                     if entry.name not in SKIP_DIRS:
                         pending.append(entry.path)
                 elif entry.name == ".gitignore":
-                    inputs.watch(entry.path, entry.stat())
+                    inputs.watch(entry.path, signature(entry.stat()))
 
 
 class Repositories:
-    def __init__(self) -> None:
-        self.parts: list[object] = []  # what the key holds of each repository
-        self.paths: list[list[str]] = []  # each one's listed files (before exclude patterns)
+    """What the key holds of each repository: its name, folder (as given and resolved) and
+    `.infraplan.yaml`, taken before the command runs (`repositories`); then its listing
+    (`listings`)."""
+
+    def __init__(self, specs: list[RepoSpec]) -> None:
+        self.specs = specs
+        self.heads: list[tuple[object, ...]] = []
+        self.parts: list[object] = []  # each repository's head and listing, once listed
 
 
 def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
@@ -233,29 +248,43 @@ def repositories(inputs: Inputs, args: FactsArgs) -> Repositories:
         specs = parse_repo_args(args.paths or ["."])
     except InputError as exc:
         raise Unusual("arguments") from exc
-    found = Repositories()
+    found = Repositories(specs)
     for spec in specs:
         real = inputs.resolved(str(spec.root))
-        _repository_folders(inputs, real)
-        listed = walk(spec, args.max_file_bytes or DEFAULT_MAX_FILE_BYTES)
-        for path, st in listed.stats.items():
-            inputs.watch(path, st)
-        files = [
-            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), st)) for e, st in listed.files
-        ]
-        found.parts.append(
-            (
-                spec.name,
-                str(spec.root),
-                real,
-                _config(inputs, real),
-                files,
-                listed.diagnostics,
-                sorted(listed.skipped.items()),
-            )
-        )
-        found.paths.append([e.path for e, _ in listed.files])
+        found.heads.append((spec.name, str(spec.root), real, _config(inputs, real)))
     return found
+
+
+def observed_walk(seen: Observation, spec: RepoSpec, limit: int) -> tuple[Listed, int]:
+    """The walk the command made of a repository (before exclude patterns, and how many files
+    it kept after them); Unusual when it made none with these limits."""
+    where = (spec.name, str(spec.root.resolve()), limit, limits.current().folder_depth)
+    if where not in seen.walks:
+        raise Unusual(str(spec.root))
+    return seen.walks[where]
+
+
+def listings(inputs: Inputs, found: Repositories, seen: Observation | None = None) -> None:
+    """Each repository's listing in the key, walked now — or, `seen`, the command's own walk,
+    with the digests of the files it read (a file it did not read, one its exclude patterns
+    left out, is read here). Its folders are stat'ed before the walk (after the command's: a
+    change since shows as a recent one, FRESH_NS)."""
+    for spec, head in zip(found.specs, found.heads, strict=True):
+        _repository_folders(inputs, str(head[2]))
+        if seen is None:
+            walked, read = listed(walk(spec, inputs.limit)), {}
+        else:
+            walked, read = (
+                observed_walk(seen, spec, inputs.limit)[0],
+                seen.digests.get(spec.name, {}),
+            )
+        for path, sig in walked.left_out.items():
+            inputs.watch(path, sig)
+        files = [
+            (e.path, e.kind, e.size, inputs.digest(str(e.abspath), sig, read.get(e.path)))
+            for e, sig in walked.files
+        ]
+        found.parts.append((*head, files, walked.diagnostics, sorted(walked.skipped.items())))
 
 
 def key(tool: list[object], settings_part: list[object], repos: Repositories) -> str:

@@ -43,6 +43,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # git runs only where files are listed
     from engine.estate.gitls import GitListing
+    from engine.estate.walk import Observer
 
 
 class Diagnostic(Out):
@@ -66,11 +67,12 @@ def discover(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     exclude: tuple[str, ...] = (),
     git: GitListing | None = None,
+    observe: Observer | None = None,
 ) -> Discovery:
     """The walk of engine/estate/walk.py (the standard library only: every file worth reading,
     sorted by path), its diagnostics as models. `git`: the listing of the repository's
     resolved root, already started (else started there)."""
-    found = walk(repo, max_file_bytes, exclude, git)
+    found = walk(repo, max_file_bytes, exclude, git, observe)
     return Discovery(
         files=[entry for entry, _ in found.files],
         diagnostics=[Diagnostic(repo=repo.name, path=p, reason=r) for p, r in found.diagnostics],

@@ -24,7 +24,7 @@ from pydantic import Field
 from engine.core.errors import InputError
 from engine.core.limits import DEFAULT_MAX_FILE_BYTES
 from engine.core.models import Out
-from engine.estate import cache
+from engine.estate import cache, observed
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
 from engine.estate.extract import FileExtract
 from engine.estate.workers import Extraction, Item
@@ -179,7 +179,7 @@ def _listing(
 ) -> Listing:
     config, diagnostics = repository_settings(repo, knowledge)
     exclude = tuple(options.exclude) + tuple(config.exclude if config else ())
-    found = discover(repo, options.max_file_bytes, exclude, git)
+    found = discover(repo, options.max_file_bytes, exclude, git, observed.observer())
     diagnostics.extend(found.diagnostics)
     entries: list[tuple[FileEntry, str, str]] = []
     for entry in found.files:

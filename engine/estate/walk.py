@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ from engine.estate.globs import IgnoreRules
 
 if TYPE_CHECKING:  # git runs only where files are listed
     from engine.estate.gitls import GitListing
+
+    # (repository name, resolved folder, file size limit, folder depth), the walk, files kept
+    Observer = Callable[[tuple[str, str, int, int], "Walked", int], None]
 
 SKIP_DIRS = {
     ".git",
@@ -170,26 +174,25 @@ def walk(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     exclude: tuple[str, ...] = (),
     git: GitListing | None = None,
+    observe: Observer | None = None,
 ) -> Walked:
     """Every file of the repository worth reading, sorted by path; `exclude` (gitignore-style
     globs from `.infraplan.yaml`) leaves files out, counted as skipped. `git`: the listing of
-    the repository's resolved root, already started (else started here).
+    the repository's resolved root, already started (else started here). `observe`: told the
+    walk before `exclude` (engine/estate/observed.py).
 
     The walk is iterative (no recursion, however deep the folders), stops at
     INFRAPLAN_MAX_FOLDER_DEPTH, and reports a name that is not UTF-8 instead of reading it.
     """
     from engine.core import limits
 
-    out = Walked()
+    diagnostics: list[tuple[str, str]] = []  # (path, reason): what cannot be read, and why
     root = repo.root.resolve()
     specs: list[tuple[str, IgnoreRules]] = []
     max_depth = limits.current().folder_depth
 
     def diag(rel: str, reason: str) -> None:
-        out.diagnostics.append((rel, reason))
-
-    def skip(kind: str) -> None:
-        out.skipped[kind] = out.skipped.get(kind, 0) + 1
+        diagnostics.append((rel, reason))
 
     candidates: list[tuple[str, Path]] = []
 
@@ -264,6 +267,30 @@ def walk(
                 continue
             if not _ignored(rel, False, specs):
                 candidate(rel, here / f)
+
+    found = _classified(repo, candidates, exclude, max_file_bytes, diagnostics)
+    if observe is not None:  # the facts output cache keys the walk before exclude patterns
+        whole = _classified(repo, candidates, (), max_file_bytes, diagnostics) if exclude else found
+        observe((repo.name, str(root), max_file_bytes, max_depth), whole, len(found.files))
+    return found
+
+
+def _classified(
+    repo: RepoSpec,
+    candidates: list[tuple[str, Path]],
+    exclude: tuple[str, ...],
+    max_file_bytes: int,
+    found: list[tuple[str, str]],
+) -> Walked:
+    """The files among the candidates to read, classified and stat'ed; `found`: the walk's
+    diagnostics so far."""
+    out = Walked(diagnostics=list(found))
+
+    def diag(rel: str, reason: str) -> None:
+        out.diagnostics.append((rel, reason))
+
+    def skip(kind: str) -> None:
+        out.skipped[kind] = out.skipped.get(kind, 0) + 1
 
     chart_dirs = {
         rel.rpartition("/")[0] for rel, _ in candidates if rel.rpartition("/")[2] == "Chart.yaml"

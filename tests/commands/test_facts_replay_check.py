@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 
 import engine.__main__
 from engine.commands import facts_replay, outentry
-from engine.commands.facts_argv import parse
+from engine.commands.common import knowledge_only, read_estate
+from engine.commands.facts_argv import FactsArgs, parse
 from engine.core import limits, picklefile
+from engine.estate.observed import Observation, observing
+from engine.estate.walk import parse_repo_args
 from tests.commands.test_facts_replay import CONFIGMAP, MARKER, _entries, _tamper, facts
 from tests.conftest import EXAMPLES, ROOT, run_cli
 
@@ -194,11 +197,23 @@ def test_a_symlink_or_a_recent_change_leaves_the_check_to_the_key(
     assert setup.entry()["dirs"] is None
 
 
+def _read_as_the_command(args: FactsArgs) -> Observation:
+    """The repositories listed and read as `facts` lists and reads them, observed."""
+    settings = facts_replay._settings(args)
+    with observing() as seen:
+        read_estate(settings, knowledge_only(settings), parse_repo_args(args.paths))
+    return seen
+
+
 @pytest.mark.parametrize("symlink", [False, True], ids=["checked", "computed again"])
 @pytest.mark.parametrize("changed", [False, True], ids=["same", "changed during the run"])
+@pytest.mark.parametrize("first", [False, True], ids=["key before", "key from the run"])
 def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, symlink: bool, changed: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, symlink: bool, changed: bool, first: bool
 ) -> None:
+    """Whether the key was computed before the run (an entry to check) or is computed from the
+    run's own listing and reading (a first run), a change after the files were read is seen:
+    nothing is stored; else the key stored is the key of the files as they are."""
     setup = Setup(tmp_path, monkeypatch)
     if symlink:  # the check cannot vouch for the listing: the key is computed again
         (setup.repo / "apps" / "link.yaml").symlink_to(_a_manifest(setup))
@@ -206,18 +221,22 @@ def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
     args = parse(setup.argv)
     assert args is not None
     started = time.time_ns() + 10 * outentry.FRESH_NS  # (as if the files were old)
-    before = facts_replay._Key(args, {})
+    before = facts_replay._Key(args, {}, listed=not first)
     before.resolved(args)
+    assert bool(before.key) != first
+    seen = _read_as_the_command(args)
     if changed:
         CHANGES["same size"](setup)
     path = str(tmp_path / "entry.bin")
     output = {"rc": 0, "stdout": b"out", "stderr": b"", "files": {}}
-    facts_replay._store(args, before, started, output, path)
+    facts_replay._store(args, before, started, output, path, seen)
     stored = outentry.read_entry(path)
     if changed:
         assert stored is None
     else:
-        assert stored is not None and stored["key"] == before.key and stored["stdout"] == b"out"
+        now = facts_replay._Key(args, {})
+        assert stored is not None and stored["key"] == before.key == now.resolved(args)
+        assert stored["stdout"] == b"out"
         assert (stored["dirs"] is None) == symlink
 
 
@@ -393,24 +412,24 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
-@given(edits=st.lists(st.tuples(st.booleans(), EDITS), min_size=1, max_size=4))
+@given(edits=st.lists(st.tuples(st.booleans(), EDITS), min_size=1, max_size=4), first=st.booleans())
 def test_through_the_cache_what_a_run_without_it_prints(
-    small: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, edits: list
+    small: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, edits: list, first: bool
 ) -> None:
     tracked, plain, cache = small
     for in_tracked, edit in edits:
         _edit(tracked if in_tracked else plain, edit)
     args = [f"t={tracked}", f"p={plain}", "--format", "jsonl"]
+    argv = ["facts", *args, "--cache-dir", str(cache)]
     monkeypatch.chdir(cache.parent)
     without = run_cli("facts", *args, "--no-cache")
-    for _ in range(2):  # a miss (recorded), then a hit or a miss
-        assert _main(["facts", *args, "--cache-dir", str(cache)], monkeypatch) == (
-            without.returncode,
-            without.stdout,
-            "",
-        )
+    if first:  # no entry: the key is computed from the run's own listing and reading
+        for path in _entries(cache):
+            path.unlink()
+    for _ in range(1 if first else 2):  # a miss (recorded), then a hit or a miss
+        assert _main(argv, monkeypatch) == (without.returncode, without.stdout, "")
     _tamper(cache)  # the entry holds these inputs: a replay
-    assert _main(["facts", *args, "--cache-dir", str(cache)], monkeypatch)[1] == MARKER.decode()
+    assert _main(argv, monkeypatch)[1] == MARKER.decode()
     (path,) = _entries(cache)  # (kept for the next edits, which must not replay it)
     entry = outentry.read_entry(str(path))
     assert entry is not None
