@@ -65,6 +65,7 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     lowered = re.sub(r"→\s*(?=v?\d)", " to ", lowered)  # "ESXi hosts -> 8.0U2": to a version
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
+    lowered = re.sub(r"\s(?:&|\+)\s", " and ", lowered)  # "enable PITR & upgrade ...": and
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     lowered = _NAME_VERSION.sub(r"\1 \2", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)

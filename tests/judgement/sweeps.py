@@ -1,5 +1,6 @@
 """Metamorphic sweeps over every request case of every set: rewrites that must not move risk or
-strategy (politeness, ticket labels, questions, verb synonyms, environment spellings).
+strategy (politeness, ticket labels, questions, verb synonyms, environment spellings, chat
+shorthand: lower case, no full stop, "&").
 
     python -m tests.judgement.sweeps        # every rewrite of every case (a few minutes)
 
@@ -45,6 +46,13 @@ REWRITES: dict[str, Callable[[str], str]] = {
     "enable-turn-on": _sub(r"^Enable\b", "Turn on"),
     "add-set-up": _sub(r"^Add\b", "Set up"),
     "staging-stage-env": _sub(r"\bstaging\b", "stage env"),
+    "lowercase": str.lower,
+    "no-full-stop": lambda t: t.rstrip(".!"),
+    "i-would-like": lambda t: "I'd like to " + _lower_first(t),
+    "can-you": lambda t: "Can you " + _lower_first(t).rstrip(".") + "?",
+    "hey-team": lambda t: "Hey team, " + _lower_first(t),
+    "todo": lambda t: "TODO: " + t,
+    "ampersand": _sub(r" and ", " & "),
 }
 
 
