@@ -149,6 +149,12 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Words that end a relative clause: the main verb follows ('should', 'must').",
     )
+    past_markers: list[str] = Field(
+        default_factory=list,
+        description="Words that put a clause in the past ('traffic moved to the ALB three months "
+        "ago'): what it says happened is a fact the request gives, not the change, unless the "
+        "clause opens with an action ('revert the change we made two weeks ago').",
+    )
     action_labels: list[str] = Field(
         default_factory=list,
         description="Ticket labels that say what is asked ('[DECOM] old cluster'): read as the "

@@ -67,6 +67,8 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = re.sub(r"\s(?:&|\+)\s", " and ", lowered)  # "enable PITR & upgrade ...": and
     lowered = _HOSTNAME.sub(" hostname ", lowered)
+    # "reports.internal.acme.io -> the internal NLB": a record pointing at what it names
+    lowered = re.sub(r"\bhostname\s*→", "hostname pointing at", lowered)
     lowered = _NAME_VERSION.sub(r"\1 \2", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
     return lowered

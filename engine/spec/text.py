@@ -22,6 +22,7 @@ from engine.spec.terms import reading_table, singular, words
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
+_ALTERNATIVE_ENDS = {"and", "by", "using", "via", "through", "with"}
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
     re.compile(
@@ -103,6 +104,8 @@ class _Clause:
     arrow_from: tuple[str, tuple[str, ...]] = ("", ())  # what an arrow points away from
     words: int = 0  # tokens read into the clause so far
     subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
+    past: bool = False  # "... moved to the ALB three months ago": what happened, not the change
+    opens: str = ""  # what the clause's first word means (an action: "revert what we did ...")
 
 
 def _next_meaning(
@@ -134,6 +137,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     adverbs = {tuple(words(w)) for w in rules.adverb_breaks}
     relatives = {tuple(words(w)) for w in rules.relative_markers}
     relative_ends = {tuple(words(w)) for w in rules.relative_ends}
+    pasts = {tuple(words(w)) for w in rules.past_markers}
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -195,9 +199,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         clause.last = (
             (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
         )
-        if token == "and" and length == 1 and clause.alternative:
-            # "host it in Route 53 instead of GoDaddy and switch the nameservers": the
-            # alternative names what is replaced; what follows "and" is the change again
+        if token in _ALTERNATIVE_ENDS and length == 1 and clause.alternative:
+            # "host it in Route 53 instead of GoDaddy and switch the nameservers", "scale on
+            # queue depth rather than CPU by introducing KEDA": the alternative names what is
+            # replaced; what follows "and" (or the means: "by", "using") is the change again
             clauses.append(_Clause(set(), set()))
             continue
         if token == "and" and length == 1 and _next_meaning(tokens, i, table) in actions:
@@ -213,6 +218,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         if meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
             clause.stated.add("migration")
+        if not clause.words:
+            clause.opens = meaning
+        clause.past = clause.past or matched in pasts
         following = (_next_meaning(tokens, i, table), _next_meaning(tokens, i + 1, table))
         if matched == ("without",) and is_condition(clause.stated, following, rules):
             pass  # "deny pods without limits": what the rule looks for, not a negation
@@ -272,6 +280,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     # constraint ..., dryrun only" adds a constraint (a mode may be said in another clause)
     said = set().union(*(c.stated for c in clauses if c.mode == "stated" and not c.taken_back))
     modes = said & set(rules.introduced_modes)
+    present = any(
+        c.mode == "stated" and not c.taken_back and not c.past and c.stated & concept_ids
+        for c in clauses
+    )
     for clause in dict.fromkeys(clauses):  # a resumed clause is read once
         if "introduce" in clause.stated:
             added = clause.stated & set(rules.introduced_objects) or modes
@@ -280,6 +292,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             negated |= clause.stated | {f"env:{e}" for e in clause.environments}
             if not clause.stated & concept_ids:
                 excluded |= clause.environments
+        elif clause.mode == "stated" and clause.past and clause.opens not in actions and present:
+            # "retire the HAProxy VMs; traffic moved to the ALB three months ago": a fact the
+            # request gives (when it is all the request says, it is what is asked: "revert the
+            # upgrade we rolled out two days ago")
+            context |= clause.stated
         elif clause.mode == "stated":
             # "delete the server, its volumes and its bucket": a list item goes on with the
             # action before it

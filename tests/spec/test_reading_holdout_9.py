@@ -1,0 +1,116 @@
+"""Faults found by held-out set 9, each checked on sentences of our own: a TTL on rows, keys made
+non-exportable, load balancers by name, zero downtime, what happened before the request,
+records that point at something, "everywhere but", the means after an alternative, how
+capacity follows load, and a distributed store's data moved onto other members."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.decide.base import KnowledgeBase
+from engine.plan.build import build_plan
+from engine.spec.intake import read, spec_from_request
+
+
+def _plan(text: str, kb: KnowledgeBase) -> object:
+    return build_plan(spec_from_request(text, kb.knowledge, []), kb, None)
+
+
+def _risk(text: str, kb: KnowledgeBase) -> str:
+    return str(_plan(text, kb).decisions["risk"].value)  # type: ignore[attr-defined]
+
+
+def _traits(text: str, kb: KnowledgeBase) -> set[str]:
+    return {t.trait for t in _plan(text, kb).change_model}  # type: ignore[attr-defined]
+
+
+def test_a_ttl_on_rows_deletes_data_and_a_ttl_on_records_is_dns(kb: KnowledgeBase) -> None:
+    rows = "Put a 90-day TTL on the sessions table of the prod Cassandra keyspace"
+    assert "one-way" in _traits(rows, kb) and _risk(rows, kb) == "high"
+    assert (
+        "dns" in read("Lower the TTL of the api.acme.io CNAME to 60 seconds", kb.knowledge).concepts
+    )
+    # telemetry kept for less time is not business data deleted (data-expiry, medium)
+    assert "one-way" not in _traits("Cut the Loki log retention in prod from 30 to 14 days", kb)
+
+
+def test_key_material_made_non_exportable_is_one_way(kb: KnowledgeBase) -> None:
+    text = "Import the TLS private keys into AWS CloudHSM as non-exportable keys"
+    assert {"one-way", "encryption"} <= _traits(text, kb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Replace the NetScaler in front of the storefront with an AWS ALB",
+        "The storefront's BIG-IP should be replaced by an NLB",
+        "storefront load balancing: Citrix ADC -> Application Gateway",
+    ],
+)
+def test_a_load_balancer_replaced_by_another_is_a_core_replacement(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert "core-replacement" in _traits(text, kb) and _risk(text, kb) == "high"
+
+
+def test_servers_added_behind_haproxy_are_its_pool(kb: KnowledgeBase) -> None:
+    assert _risk("HAProxy: add 3 backends to the search pool", kb) == "low"
+
+
+def test_zero_downtime_is_no_downtime(kb: KnowledgeBase) -> None:
+    said = "Move the storefront from the classic ELB to an NLB with zero downtime"
+    assert "downtime" not in _traits(said, kb)
+    assert (
+        "downtime" in read("Schedule a 20 minute downtime for the orders DB", kb.knowledge).concepts
+    )
+
+
+def test_what_happened_before_is_not_the_change(kb: KnowledgeBase) -> None:
+    fact = "Retire the old Traefik nodes; traffic moved to the Envoy Gateway two months ago"
+    assert "core-replacement" not in _traits(fact, kb)
+    # a clause that opens with an action is the change, whenever what it undoes happened
+    revert = read("Revert the Karpenter upgrade we rolled out two days ago", kb.knowledge)
+    assert "karpenter" in revert.concepts
+
+
+def test_a_record_pointing_at_a_load_balancer_adds_a_record(kb: KnowledgeBase) -> None:
+    for text in (
+        "Create a Route 53 record grafana.internal.acme.io pointing at the internal ALB",
+        "New DNS entry: grafana.internal.acme.io -> the internal ALB",
+    ):
+        assert "request-path" not in _traits(text, kb), text
+
+
+def test_everywhere_but_prod_leaves_prod_out(kb: KnowledgeBase) -> None:
+    reading = read("Upgrade cert-manager to 1.15 everywhere but prod", kb.knowledge)
+    assert "prod" in reading.excluded_environments
+
+
+def test_the_means_after_an_alternative_is_the_change(kb: KnowledgeBase) -> None:
+    reading = read(
+        "Scale the thumbnailer on queue depth rather than CPU by introducing KEDA", kb.knowledge
+    )
+    assert "new-tool" in reading.concepts and "autoscaler-tool" in reading.concepts
+
+
+def test_how_production_capacity_follows_load_is_medium(kb: KnowledgeBase) -> None:
+    assert _risk("Autoscale the prod invoice workers with KEDA on Kafka lag", kb) == "medium"
+    assert _risk("Autoscale the dev invoice workers with KEDA on Kafka lag", kb) == "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Add a second datacenter to the prod ScyllaDB ring and stream the data over",
+        "Reassign the partitions of the prod Kafka cluster onto the six new brokers",
+        "prod Kafka: spread the brokers over 3 AZs",
+    ],
+)
+def test_a_stores_data_moved_onto_other_members_is_a_data_migration(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert "data-migration" in _traits(text, kb) and _risk(text, kb) == "high"
+
+
+def test_a_volume_type_change_of_brokers_is_no_data_migration(kb: KnowledgeBase) -> None:
+    assert "data-migration" not in _traits("Convert the prod Kafka brokers' gp2 volumes to gp3", kb)
