@@ -13,6 +13,10 @@ _ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
 # a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
 # database over" as "fail over the database"
 _PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
+# "take the zones off Route 53": what is taken off something is moved
+_OFF = re.compile(
+    r"\b(take|pull|get)\s+(?!(?:some\s+|the\s+)?(?:load|pressure|strain)\b)((?:[\w*-]+\s+){1,4}?)off\b(?=\s+(?:of\s+)?(?:the\s+|our\s+)?[a-z])"
+)
 # a host name ("docs.acme.io", "*.acme.io") names a site, not the words it is spelled with
 _HOSTNAME = re.compile(
     r"(?<![\w.])\*?\.?(?:[a-z0-9-]+\.)+(?:io|com|net|org|dev|app|cloud|co|ai|internal|local|"
@@ -71,6 +75,7 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     lowered = re.sub(r"\bhostname\s*→", "hostname pointing at", lowered)
     lowered = _NAME_VERSION.sub(r"\1 \2", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
+    lowered = _OFF.sub(r"\1 \2 moving off", lowered)
     return lowered
 
 

@@ -114,3 +114,58 @@ def test_a_stores_data_moved_onto_other_members_is_a_data_migration(
 
 def test_a_volume_type_change_of_brokers_is_no_data_migration(kb: KnowledgeBase) -> None:
     assert "data-migration" not in _traits("Convert the prod Kafka brokers' gp2 volumes to gp3", kb)
+
+
+def test_deleting_iam_users_is_one_way_and_removing_a_role_is_not(kb: KnowledgeBase) -> None:
+    users = "Move the break-glass logins to SSO, then delete the IAM users in prod"
+    assert "one-way" in _traits(users, kb)
+    assert "one-way" not in _traits("Remove the AdministratorAccess policy from the CI role", kb)
+
+
+def test_after_which_is_the_next_step_not_a_reason(kb: KnowledgeBase) -> None:
+    text = "Point console logins at Okta, after which the IAM users get deleted"
+    assert "one-way" in _traits(text, kb)
+
+
+def test_what_is_taken_off_a_provider_is_moved(kb: KnowledgeBase) -> None:
+    assert (
+        "migration"
+        in read("take the zones off GoDaddy and host them on Route 53", kb.knowledge).concepts
+    )
+    assert (
+        "migration"
+        not in read("Add a read replica to take load off the primary", kb.knowledge).concepts
+    )
+
+
+def test_a_test_restore_is_a_drill(kb: KnowledgeBase) -> None:
+    text = "Back up the Longhorn volumes to S3 with Velero and test a restore every quarter"
+    assert "data-migration" not in _traits(text, kb)
+
+
+def test_prevented_is_enforcement(kb: KnowledgeBase) -> None:
+    concepts = read(
+        "Accounts should be prevented from creating public S3 buckets", kb.knowledge
+    ).concepts
+    assert "enforce" in concepts
+
+
+def test_arm64_capacity_moves_services(kb: KnowledgeBase) -> None:
+    assert "capacity-move" in _traits("Let Karpenter run the prod API on Graviton nodes", kb)
+
+
+def test_shipping_a_cdns_logs_changes_no_request(kb: KnowledgeBase) -> None:
+    assert "request-path" not in _traits("Send the Fastly access logs to Splunk", kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Require IMDSv2 on every launch template", "security"),
+        ("Set up a site-to-site VPN to the Munich office", "network"),
+        ("No container may run as root in the payments namespace", "pod-hardening"),
+        ("Alert on the SLO burn rate instead of raw 5xx counts", "alert"),
+    ],
+)
+def test_words_of_set_9(kb: KnowledgeBase, text: str, concept: str) -> None:
+    assert concept in read(text, kb.knowledge).concepts | read(text, kb.knowledge).negated
