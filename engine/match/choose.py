@@ -50,7 +50,9 @@ def match_pattern(loaded: LoadedSpec, knowledge: Knowledge) -> tuple[Pattern | N
         return chosen, PatternChoice(
             pattern=e.pattern, confidence=1.0, reason=match.reason, candidates=[match]
         )
-    text = loaded.request or " ".join([e.name.replace("-", " "), e.summary])
+    # a name `infraplan new` gave says nothing the summary does not (engine/match/change.text_of)
+    drafted = e.name in (e.pattern, f"{e.category}-enhancement")
+    text = loaded.request or " ".join([e.name.replace("-", " ") if not drafted else "", e.summary])
     scores = {
         c.id: (c.score, c.reason)
         for c in score_patterns(read(text, knowledge), knowledge, e.category)
@@ -72,6 +74,15 @@ def match_pattern(loaded: LoadedSpec, knowledge: Knowledge) -> tuple[Pattern | N
     )
     best, confidence, why = choose(scored, knowledge)
     candidates = [PatternMatch(pattern=c.id, score=c.score, reason=c.reason) for c in scored]
+    rival = _rival(text, knowledge, e.category, best)
+    if best is not None and rival is not None:
+        # weighed as a sentence is: a pattern of another category that scores as high means
+        # the words do not say which is meant ("ship the CloudFront logs to Datadog")
+        why = (
+            f"{best.id} and {rival.id} (category {rival.category}) score alike "
+            f"({best.score} and {rival.score}); no pattern is clearly meant"
+        )
+        best = None
     if best is None:
         return None, PatternChoice(
             confidence=confidence,
@@ -81,6 +92,21 @@ def match_pattern(loaded: LoadedSpec, knowledge: Knowledge) -> tuple[Pattern | N
     return knowledge.pattern(best.id), PatternChoice(
         pattern=best.id, confidence=confidence, reason=best.reason, candidates=candidates
     )
+
+
+def _rival(
+    text: str, knowledge: Knowledge, category: str, best: Candidate | None
+) -> Candidate | None:
+    """A pattern of another category the spec's words trigger as strongly as its best one
+    (not when the spec's name is a seed example's: that names the pattern)."""
+    if best is None or "seed example name" in best.reason:
+        return None
+    others = [
+        c
+        for c in score_patterns(read(text, knowledge), knowledge)
+        if c.category != category and c.score >= best.score
+    ]
+    return others[0] if others else None
 
 
 def _from_request(request: str, knowledge: Knowledge) -> tuple[Pattern | None, PatternChoice]:

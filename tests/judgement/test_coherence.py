@@ -93,14 +93,7 @@ def test_new_writes_a_spec_that_passes_check(sentence: str) -> None:
 
 
 # Sentences whose drafted spec is known to plan differently, and why; a fix makes the mark fail.
-DRAFT_DIFFERS = {
-    "Can we get Falco to alert on shells spawned in containers? Security asked for it": (
-        "the sentence ties an observability and a security pattern and stays at category level; "
-        "the drafted spec declares category security, and within it only security-scanning "
-        "matches, so the spec takes that pattern (a new tool, medium): a spec's pattern is not yet "
-        "weighed against other categories' patterns the way a sentence's is"
-    ),
-}
+DRAFT_DIFFERS = {}
 
 
 @pytest.mark.parametrize(

@@ -169,3 +169,29 @@ def test_shipping_a_cdns_logs_changes_no_request(kb: KnowledgeBase) -> None:
 )
 def test_words_of_set_9(kb: KnowledgeBase, text: str, concept: str) -> None:
     assert concept in read(text, kb.knowledge).concepts | read(text, kb.knowledge).negated
+
+
+def test_people_added_to_a_group_change_no_access(kb: KnowledgeBase) -> None:
+    assert _risk("Add the two new hires to the Okta grafana-editors group", kb) == "low"
+    # what a group may do is an access change
+    assert "access-control" in _traits("Map the Okta admins group to the Grafana Admin role", kb)
+
+
+def test_zookeeper_is_no_second_data_store(kb: KnowledgeBase) -> None:
+    traits = _traits("Migrate the staging Kafka cluster from ZooKeeper to KRaft", kb)
+    assert "data-migration" not in traits
+
+
+def test_a_spec_is_weighed_against_other_categories_as_a_sentence_is(kb: KnowledgeBase) -> None:
+    from engine.spec.load import parse_spec
+
+    spec = parse_spec(
+        "enhancement:\n  name: observability-enhancement\n  category: observability\n"
+        "  scope: monitor-cluster\n  summary: Ship the Fastly access logs to Datadog\n",
+        kb.knowledge,
+        "spec.yaml",
+    )
+    plan = build_plan(spec, kb, None)
+    said = _plan("Ship the Fastly access logs to Datadog", kb)
+    assert plan.pattern is None and said.pattern is None  # type: ignore[attr-defined]
+    assert plan.decisions["risk"].value == said.decisions["risk"].value  # type: ignore[attr-defined]
