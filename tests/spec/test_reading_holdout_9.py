@@ -195,3 +195,13 @@ def test_a_spec_is_weighed_against_other_categories_as_a_sentence_is(kb: Knowled
     said = _plan("Ship the Fastly access logs to Datadog", kb)
     assert plan.pattern is None and said.pattern is None  # type: ignore[attr-defined]
     assert plan.decisions["risk"].value == said.decisions["risk"].value  # type: ignore[attr-defined]
+
+
+def test_a_live_incident_is_fixed_fast_and_staged(kb: KnowledgeBase) -> None:
+    plan = _plan("Roll back the Linkerd upgrade in prod, the proxies are crash-looping", kb)
+    decisions = plan.decisions  # type: ignore[attr-defined]
+    assert decisions["risk"].value == "high"
+    assert decisions["implementation_strategy"].value == "staged"
+    assert "maintenance-window-approval" not in decisions["reviews"].value
+    # alerting on crash loops is observability work, not an incident
+    assert "incident" not in _traits("Alert when any prod pod is crash-looping for 10 minutes", kb)
