@@ -165,6 +165,8 @@ def test_shipping_a_cdns_logs_changes_no_request(kb: KnowledgeBase) -> None:
         ("Set up a site-to-site VPN to the Munich office", "network"),
         ("No container may run as root in the payments namespace", "pod-hardening"),
         ("Alert on the SLO burn rate instead of raw 5xx counts", "alert"),
+        ("AKS dev node pools -> 0 nights and weekends", "off-hours"),
+        ("orders Postgres on Cloud SQL: zonal -> regional HA", "failover"),
     ],
 )
 def test_words_of_set_9(kb: KnowledgeBase, text: str, concept: str) -> None:
