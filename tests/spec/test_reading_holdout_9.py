@@ -207,3 +207,8 @@ def test_a_live_incident_is_fixed_fast_and_staged(kb: KnowledgeBase) -> None:
     assert "maintenance-window-approval" not in decisions["reviews"].value
     # alerting on crash loops is observability work, not an incident
     assert "incident" not in _traits("Alert when any prod pod is crash-looping for 10 minutes", kb)
+
+
+def test_rebuilding_one_host_from_an_image_rolls_no_nodes(kb: KnowledgeBase) -> None:
+    assert "node-disruption" not in _traits("Rebuild the jump host from a fresh AMI", kb)
+    assert "node-disruption" in _traits("Roll the prod node groups to the new AMI", kb)
