@@ -86,7 +86,7 @@ def spec_facts(
             has_owners=bool(spec.owners),
             compliance_count=len(set(spec.compliance)),
             authored=not loaded.request,
-            phases_authored=phases_are_evidence(loaded, pattern),
+            phases_authored=phases_are_evidence(loaded, pattern, knowledge),
             urgency=spec.urgency or "",
         )
     ]

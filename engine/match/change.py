@@ -38,11 +38,24 @@ def text_of(loaded: LoadedSpec) -> str:
     return loaded.request or f"{name} {e.summary}".strip()
 
 
-def phases_are_evidence(loaded: LoadedSpec, pattern: Pattern | None) -> bool:
-    """Whether the plan's phases say what the change does: written by a person, or the seed's."""
+def phases_are_evidence(
+    loaded: LoadedSpec, pattern: Pattern | None, knowledge: Knowledge | None = None
+) -> bool:
+    """Whether the plan's phases say what the change does: written by a person, or the seed's.
+    A draft `infraplan new` wrote at category level (its name `<category>-enhancement`, its
+    phases the category's suggestions, untouched) says nothing its sentence did not."""
     if loaded.spec.implementation_phases and not loaded.request:
-        return True
+        return not (knowledge is not None and _category_draft(loaded, knowledge))
     return bool(pattern and pattern.implementation_phases)
+
+
+def _category_draft(loaded: LoadedSpec, knowledge: Knowledge) -> bool:
+    e = loaded.spec.enhancement
+    category = knowledge.category(e.category)
+    if category is None or e.name != f"{category.id}-enhancement":
+        return False
+    written = [(p.name, p.task) for p in loaded.spec.implementation_phases]
+    return written == [(p.name, p.task) for p in category.implementation_phases]
 
 
 def only_describes(loaded: LoadedSpec, knowledge: Knowledge) -> bool:
@@ -106,7 +119,7 @@ def change_model(
     # what rules a kind out wherever it is said rules out the phases showing it too: a draft's
     # "policies" phase is no admission change when the request says "audit mode only"
     spoken = reading.concepts | reading.context if reading is not None else frozenset()
-    if not describing and phases_are_evidence(loaded, pattern):
+    if not describing and phases_are_evidence(loaded, pattern, knowledge):
         for i, phase in enumerate(phases):
             at = (
                 loaded.origin("implementation_phases", i)

@@ -13,6 +13,15 @@ _ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
 # a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
 # database over" as "fail over the database"
 _PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
+_FIRST_ENV = (
+    r"((?:dev|development|staging|stage|test|qa|sandbox)"
+    r"(?:\s+(?:cluster|clusters|environment|env|account|project|workspace))?)"
+)
+_FIRST = re.compile(
+    rf"\b(?:{_FIRST_ENV}\s+first\b(?!\s+(?:and\s+)?then\b)"
+    rf"|(?:starting|beginning)\s+(?:on|in|with|from)\s+(?:the\s+)?{_FIRST_ENV}\b)"
+)
+_TO_VERSION = re.compile(r"\b(take|get|bring)\s+((?:[\w*-]+\s+){0,4}?)to\s+(?=v?\d)")
 # "take the zones off Route 53": what is taken off something is moved
 _OFF = re.compile(
     r"\b(take|pull|get)\s+(?!(?:some\s+|the\s+)?(?:load|pressure|strain)\b)((?:[\w*-]+\s+){1,4}?)off\b(?=\s+(?:of\s+)?(?:the\s+|our\s+)?[a-z])"
@@ -53,6 +62,8 @@ def normalized(text: str, rules: IntakeSettings) -> str:
         .replace("n't", " not")
         .replace("cannot", "can not")
     )
+    # a TTL that moves data ("TTL ... TO VOLUME 'cold'", "a TTL MOVE rule") tiers it, deletes nothing
+    lowered = re.sub(r"\bttl\s+(?=move\b|to\s+(?:volume|disk)\b)", "tiering ", lowered)
     for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
         if not short.beside or any(
             re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside
@@ -70,11 +81,29 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = re.sub(r"\s(?:&|\+)\s", " and ", lowered)  # "enable PITR & upgrade ...": and
+    # "prod keeps flapping": a symptom, not prod kept as it is
+    lowered = re.sub(
+        r"\b(?:keeps|keep|kept|keeping)\s+(?=(?:flapping|failing|crashing|restarting|timing out|erroring|"
+        r"dropping|throttling|paging|alerting|oom\w*|falling over|running out)\b)",
+        "is ",
+        lowered,
+    )
+    # "the Datadog tracer next to the New Relic agent": beside what runs, a parallel run
+    lowered = re.sub(
+        r"\bnext to (?:the |our |its )?(?:[\w-]+ ){0,3}?(?:agent|agents|one|version|control plane|"
+        r"cluster|instance|stack|deployment|tracer)\b",
+        " alongside ",
+        lowered,
+    )
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     # "reports.internal.acme.io -> the internal NLB": a record pointing at what it names
     lowered = re.sub(r"\bhostname\s*→", "hostname pointing at", lowered)
     lowered = _NAME_VERSION.sub(r"\1 \2", lowered)
     lowered = _PHRASAL.sub(r"\1 over \2", lowered)
+    # "take it to 16", "get the payments DB to 16": to a version is an upgrade
+    lowered = _TO_VERSION.sub(r"upgrade \2to ", lowered)
+    # "dev cluster first": dev is where the change starts, not all it reaches
+    lowered = _FIRST.sub(lambda m: f"{m.group(1) or m.group(2)} first and then prod", lowered)
     lowered = _OFF.sub(r"\1 \2 moving off", lowered)
     return lowered
 

@@ -238,7 +238,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         elif (
             meaning == "~context"
             and matched in consequences
-            and _next_meaning(tokens, i, table) in actions
+            and _next_meaning(tokens, i + (tokens[i : i + 1] == ["please"]), table) in actions
         ):
             # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
             clauses.append(_Clause(set(), set()))
