@@ -149,6 +149,21 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Words that end a relative clause: the main verb follows ('should', 'must').",
     )
+    alternative_ends: list[str] = Field(
+        default_factory=list,
+        description="Words that end what an alternative names ('instead of GoDaddy and switch "
+        "...', 'rather than CPU by introducing KEDA'): what follows is the change again.",
+    )
+    symptoms: list[str] = Field(
+        default_factory=list,
+        description="What a system keeps doing that is a symptom, not a state kept ('prod keeps "
+        "flapping' is no take-back of prod, as 'prod keeps using Secrets Manager' is).",
+    )
+    running_things: list[str] = Field(
+        default_factory=list,
+        description="What runs and can have something new run beside it: 'the Datadog tracer "
+        "next to the New Relic agent' is a parallel run.",
+    )
     past_markers: list[str] = Field(
         default_factory=list,
         description="Words that put a clause in the past ('traffic moved to the ALB three months "

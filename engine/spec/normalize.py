@@ -6,6 +6,7 @@ read as one thing. Deterministic: the same text always gives the same result."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from engine.knowledge.change import IntakeSettings
 
@@ -13,14 +14,6 @@ _ARROW = re.compile(r"-+>|=+>|⇒|⟶")  # every arrow is read as one
 # a separable verb: "cut the CNAME over to ..." reads as "cut over the CNAME to ...", "fail the
 # database over" as "fail over the database"
 _PHRASAL = re.compile(r"\b(cut|switch|fail|flip)\s+((?:[\w*-]+\s+){1,4}?)over\b")
-_FIRST_ENV = (
-    r"((?:dev|development|staging|stage|test|qa|sandbox)"
-    r"(?:\s+(?:cluster|clusters|environment|env|account|project|workspace))?)"
-)
-_FIRST = re.compile(
-    rf"\b(?:{_FIRST_ENV}\s+first\b(?!\s+(?:and\s+)?then\b)"
-    rf"|(?:starting|beginning)\s+(?:on|in|with|from)\s+(?:the\s+)?{_FIRST_ENV}\b)"
-)
 _TO_VERSION = re.compile(r"\b(take|get|bring)\s+((?:[\w*-]+\s+){0,4}?)to\s+(?=v?\d)")
 # "take the zones off Route 53": what is taken off something is moved
 _OFF = re.compile(
@@ -35,8 +28,21 @@ _HOSTNAME = re.compile(
 _NAME_VERSION = re.compile(r"\b([a-z]{2,})(\d+\.\d+(?:\.\d+)?)\b")
 
 
-def normalized(text: str, rules: IntakeSettings) -> str:
-    """The text as the reading sees it (knowledge/intake.yaml says which words do what)."""
+@cache
+def _first(early: tuple[str, ...]) -> re.Pattern[str]:
+    """ "dev first", "starting with the staging cluster": an environment before production
+    (its names and aliases, `early`) where a rollout starts."""
+    names = "|".join(re.escape(e) for e in sorted(early, key=len, reverse=True)) or "(?!)"
+    env = rf"((?:{names})(?:\s+(?:cluster|clusters|environment|env|account|project|workspace))?)"
+    return re.compile(
+        rf"\b(?:{env}\s+first\b(?!\s+(?:and\s+)?then\b)"
+        rf"|(?:starting|beginning)\s+(?:on|in|with|from)\s+(?:the\s+)?{env}\b)"
+    )
+
+
+def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) -> str:
+    """The text as the reading sees it (knowledge/intake.yaml says which words do what);
+    `early`: the names of the environments before production."""
     lowered = text.lower().replace("’", "'").strip()
     for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
         if re.match(rf"{re.escape(opening)}\b", lowered):
@@ -82,19 +88,17 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     lowered = re.sub(r"\s[-–—]+\s|[–—]", " ; ", lowered)  # a dash between clauses ends one
     lowered = re.sub(r"\s(?:&|\+)\s", " and ", lowered)  # "enable PITR & upgrade ...": and
     # "prod keeps flapping": a symptom, not prod kept as it is
-    lowered = re.sub(
-        r"\b(?:keeps|keep|kept|keeping)\s+(?=(?:flapping|failing|crashing|restarting|timing out|erroring|"
-        r"dropping|throttling|paging|alerting|oom\w*|falling over|running out)\b)",
-        "is ",
-        lowered,
-    )
+    if rules.symptoms:
+        symptoms = "|".join(re.escape(w) for w in rules.symptoms)
+        lowered = re.sub(rf"\b(?:keeps|keep|kept|keeping)\s+(?=(?:{symptoms})\b)", "is ", lowered)
     # "the Datadog tracer next to the New Relic agent": beside what runs, a parallel run
-    lowered = re.sub(
-        r"\bnext to (?:the |our |its )?(?:[\w-]+ ){0,3}?(?:agent|agents|one|version|control plane|"
-        r"cluster|instance|stack|deployment|tracer)\b",
-        " alongside ",
-        lowered,
-    )
+    if rules.running_things:
+        things = "|".join(re.escape(w) for w in rules.running_things)
+        lowered = re.sub(
+            rf"\bnext to (?:the |our |its )?(?:[\w-]+ ){{0,3}}?(?:{things})\b",
+            " alongside ",
+            lowered,
+        )
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     # "reports.internal.acme.io -> the internal NLB": a record pointing at what it names
     lowered = re.sub(r"\bhostname\s*→", "hostname pointing at", lowered)
@@ -103,7 +107,9 @@ def normalized(text: str, rules: IntakeSettings) -> str:
     # "take it to 16", "get the payments DB to 16": to a version is an upgrade
     lowered = _TO_VERSION.sub(r"upgrade \2to ", lowered)
     # "dev cluster first": dev is where the change starts, not all it reaches
-    lowered = _FIRST.sub(lambda m: f"{m.group(1) or m.group(2)} first and then prod", lowered)
+    lowered = _first(early).sub(
+        lambda m: f"{m.group(1) or m.group(2)} first and then prod", lowered
+    )
     lowered = _OFF.sub(r"\1 \2 moving off", lowered)
     return lowered
 

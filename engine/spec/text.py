@@ -22,7 +22,6 @@ from engine.spec.terms import reading_table, singular, words
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
-_ALTERNATIVE_ENDS = {"and", "by", "using", "via", "through", "with"}
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
     re.compile(
@@ -120,7 +119,8 @@ def _next_meaning(
 
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
-    lowered = normalized(text, rules)
+    early = tuple(name for e in knowledge.environments if not e.prod for name in (e.id, *e.aliases))
+    lowered = normalized(text, rules, early)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = _versions(
         re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
@@ -138,6 +138,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     relatives = {tuple(words(w)) for w in rules.relative_markers}
     relative_ends = {tuple(words(w)) for w in rules.relative_ends}
     pasts = {tuple(words(w)) for w in rules.past_markers}
+    alternative_ends = set(rules.alternative_ends)
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -199,7 +200,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         clause.last = (
             (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
         )
-        if token in _ALTERNATIVE_ENDS and length == 1 and clause.alternative:
+        if token in alternative_ends and length == 1 and clause.alternative:
             # "host it in Route 53 instead of GoDaddy and switch the nameservers", "scale on
             # queue depth rather than CPU by introducing KEDA": the alternative names what is
             # replaced; what follows "and" (or the means: "by", "using") is the change again

@@ -9,19 +9,10 @@ import pytest
 
 from engine.decide.base import KnowledgeBase
 from engine.plan.build import build_plan
-from engine.spec.intake import read, spec_from_request
-
-
-def _plan(text: str, kb: KnowledgeBase) -> object:
-    return build_plan(spec_from_request(text, kb.knowledge, []), kb, None)
-
-
-def _risk(text: str, kb: KnowledgeBase) -> str:
-    return str(_plan(text, kb).decisions["risk"].value)  # type: ignore[attr-defined]
-
-
-def _traits(text: str, kb: KnowledgeBase) -> set[str]:
-    return {t.trait for t in _plan(text, kb).change_model}  # type: ignore[attr-defined]
+from engine.spec.intake import read
+from tests.spec.plans import plan as _plan
+from tests.spec.plans import risk as _risk
+from tests.spec.plans import traits as _traits
 
 
 def test_take_it_to_a_version_is_an_upgrade(kb: KnowledgeBase) -> None:
@@ -49,7 +40,7 @@ def test_a_monitor_made_inside_a_tool_brings_in_no_tool(kb: KnowledgeBase) -> No
 
 def test_a_stores_own_cleanup_is_no_decommission(kb: KnowledgeBase) -> None:
     plan = _plan("Add two nodes to the prod ScyllaDB cluster and run cleanup afterwards", kb)
-    assert plan.decisions["category"].value != "decommissioning"  # type: ignore[attr-defined]
+    assert plan.decisions["category"].value != "decommissioning"
 
 
 def test_an_archive_is_a_way_back(kb: KnowledgeBase) -> None:
@@ -96,4 +87,4 @@ def test_a_draft_at_category_level_plans_as_its_sentence(kb: KnowledgeBase) -> N
     text, _ = spec_text(sentence, kb.knowledge, [])
     drafted = build_plan(parse_spec(text, kb.knowledge, "draft.yaml"), kb, None)
     said = _plan(sentence, kb)
-    assert drafted.decisions["risk"].value == said.decisions["risk"].value  # type: ignore[attr-defined]
+    assert drafted.decisions["risk"].value == said.decisions["risk"].value

@@ -9,19 +9,10 @@ import pytest
 
 from engine.decide.base import KnowledgeBase
 from engine.plan.build import build_plan
-from engine.spec.intake import read, spec_from_request
-
-
-def _plan(text: str, kb: KnowledgeBase) -> object:
-    return build_plan(spec_from_request(text, kb.knowledge, []), kb, None)
-
-
-def _risk(text: str, kb: KnowledgeBase) -> str:
-    return str(_plan(text, kb).decisions["risk"].value)  # type: ignore[attr-defined]
-
-
-def _traits(text: str, kb: KnowledgeBase) -> set[str]:
-    return {t.trait for t in _plan(text, kb).change_model}  # type: ignore[attr-defined]
+from engine.spec.intake import read
+from tests.spec.plans import plan as _plan
+from tests.spec.plans import risk as _risk
+from tests.spec.plans import traits as _traits
 
 
 def test_a_ttl_on_rows_deletes_data_and_a_ttl_on_records_is_dns(kb: KnowledgeBase) -> None:
@@ -195,13 +186,13 @@ def test_a_spec_is_weighed_against_other_categories_as_a_sentence_is(kb: Knowled
     )
     plan = build_plan(spec, kb, None)
     said = _plan("Ship the Fastly access logs to Datadog", kb)
-    assert plan.pattern is None and said.pattern is None  # type: ignore[attr-defined]
-    assert plan.decisions["risk"].value == said.decisions["risk"].value  # type: ignore[attr-defined]
+    assert plan.pattern is None and said.pattern is None
+    assert plan.decisions["risk"].value == said.decisions["risk"].value
 
 
 def test_a_live_incident_is_fixed_fast_and_staged(kb: KnowledgeBase) -> None:
     plan = _plan("Roll back the Linkerd upgrade in prod, the proxies are crash-looping", kb)
-    decisions = plan.decisions  # type: ignore[attr-defined]
+    decisions = plan.decisions
     assert decisions["risk"].value == "high"
     assert decisions["implementation_strategy"].value == "staged"
     assert "maintenance-window-approval" not in decisions["reviews"].value
