@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from engine.estate.discover import RepoSpec
     from engine.estate.model import Estate
     from engine.knowledge.model import Knowledge
+    from engine.knowledge.reading import EstateKnowledge, ReadsEstate
     from engine.spec.model import LoadedSpec
 
 
@@ -38,6 +39,15 @@ def knowledge_only(settings: Settings) -> Knowledge:
     from engine.decide.kbcache import cached_knowledge
 
     return cached_knowledge(settings.knowledge_dirs, settings.cache_dir)
+
+
+def estate_knowledge(settings: Settings) -> EstateKnowledge:
+    """What reading an estate uses of the knowledge (environments.yaml, estate.yaml), loaded
+    alone: `facts` and `graph` need no patterns, vocabulary or rules."""
+    from engine.core.resources import bundled
+    from engine.knowledge.load import load_estate_knowledge
+
+    return load_estate_knowledge([bundled("knowledge"), *settings.knowledge_dirs])
 
 
 def show_progress(done: int, total: int, hits: int) -> None:
@@ -72,7 +82,7 @@ def read_bundles(settings: Settings) -> list[LoadedBundle]:
 
 def read_estate(
     settings: Settings,
-    knowledge: Knowledge,
+    knowledge: ReadsEstate,
     repos: list[RepoSpec] | None = None,
     bundles: list[LoadedBundle] | None = None,
 ) -> Estate:

@@ -3,12 +3,12 @@ object by object (jsonl)."""
 
 from __future__ import annotations
 
-from engine.commands.common import emit, knowledge_only, read_estate
+from engine.commands.common import emit, estate_knowledge, read_estate
 from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
 from engine.estate.discover import RepoSpec, parse_repo_args
 from engine.estate.summary import estate_summary
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import EstateKnowledge
 
 
 def run(
@@ -16,7 +16,7 @@ def run(
 ) -> int:
     from engine.render import FACTS_RENDERERS
 
-    knowledge = knowledge_only(settings)
+    knowledge = estate_knowledge(settings)
     repos = settings.repos or parse_repo_args(paths or ["."])
     if bundle:
         return write_bundle(settings, knowledge, repos, output)
@@ -31,7 +31,7 @@ def run(
 
 
 def write_bundle(
-    settings: Settings, knowledge: Knowledge, repos: list[RepoSpec], output: str | None
+    settings: Settings, knowledge: EstateKnowledge, repos: list[RepoSpec], output: str | None
 ) -> int:
     """`facts REPO --bundle`: one repository's facts as read, for `plan --facts`."""
     from engine.estate.bundle import make_bundle

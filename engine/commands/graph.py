@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.commands.common import emit, knowledge_only, read_estate
+from engine.commands.common import emit, estate_knowledge, read_estate
 from engine.commands.settings import Settings
 from engine.core.errors import InputError, Problem
 from engine.estate.discover import parse_repo_args
@@ -12,7 +12,7 @@ from engine.estate.graph import build_graph, find_nodes, focus
 def run(settings: Settings, paths: list[str], fmt: str, query: str | None, depth: int) -> int:
     from engine.render import GRAPH_RENDERERS
 
-    knowledge = knowledge_only(settings)
+    knowledge = estate_knowledge(settings)
     estate = read_estate(settings, knowledge, settings.repos or parse_repo_args(paths or ["."]))
     g = build_graph(estate, knowledge)
     if query:

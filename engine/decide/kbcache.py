@@ -80,7 +80,7 @@ def cached_knowledge_base(
 
 
 def cached_knowledge(knowledge_dirs: list[Path], cache_dir: Path | None) -> Knowledge:
-    """The knowledge alone (for `facts` and `graph`), cached the same way."""
+    """The knowledge alone (for `brief`, `schema`, `knowledge` and `rules`), cached the same way."""
     key = cache_key(None, knowledge_dirs) if cache_dir is not None else None
     if cache_dir is None or key is None:
         from engine.knowledge.load import load_knowledge

@@ -4,7 +4,8 @@ loads the estate it assembled last time, without reading the facts or placing an
 The key is a digest of everything assembly reads: every repository's name, role, settings,
 skipped counts and diagnostics, every file's path, kind, size and cache key (which names the
 extractor version, the extractors' source and the content digest), the scan options, the
-knowledge (its files' digests) and every engine module. One entry per set of repositories
+knowledge an estate is read with (the digests of environments.yaml and estate.yaml:
+engine/knowledge/reading.py, ESTATE_FILES) and every engine module. One entry per set of repositories
 (named by their folders), replaced when anything changes, so the cache does not grow with
 every edit. Stored as a pickle by engine/core/picklefile.py (own file, checksummed, atomic).
 """
@@ -18,12 +19,12 @@ from engine.core.picklefile import engine_code, no_gc, read_pickle, write_pickle
 from engine.estate.model import Estate
 from engine.estate.read import Listing, RepoFacts, ScanOptions, facts_of
 from engine.estate.workers import Extraction
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 
-def estate_key(listings: list[Listing], knowledge: Knowledge, options: ScanOptions) -> str:
+def estate_key(listings: list[Listing], knowledge: ReadsEstate, options: ScanOptions) -> str:
     digest = hashlib.sha256(
-        f"{engine_code()}\0{knowledge.digest}\0{options.max_file_bytes}\0"
+        f"{engine_code()}\0{knowledge.estate_digest}\0{options.max_file_bytes}\0"
         f"{sorted(options.environment_aliases.items())}\0{options.exclude}\0".encode()
     )
     for listing in listings:
@@ -33,7 +34,7 @@ def estate_key(listings: list[Listing], knowledge: Knowledge, options: ScanOptio
 
 def cached_estate(
     listings: list[Listing],
-    knowledge: Knowledge,
+    knowledge: ReadsEstate,
     options: ScanOptions,
     more: list[RepoFacts] | None = None,
     extraction: Extraction | None = None,
@@ -61,7 +62,7 @@ def cached_estate(
 
 def _assembled(
     listings: list[Listing],
-    knowledge: Knowledge,
+    knowledge: ReadsEstate,
     options: ScanOptions,
     extraction: Extraction | None,
     more: list[RepoFacts],

@@ -32,7 +32,7 @@ from engine.estate.extract.kinds import (
 from engine.estate.globs import matches_template
 from engine.estate.model import Estate, K8sObject, TerraformFact
 from engine.estate.paths import join
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,7 +46,7 @@ def tf_id(b: TerraformFact) -> str:
     return b.where
 
 
-def build_graph(estate: Estate, knowledge: Knowledge) -> nx.DiGraph:
+def build_graph(estate: Estate, knowledge: ReadsEstate) -> nx.DiGraph:
     """The graph of what may run: objects and blocks that are not known dead (not live, kept
     apart) are left out, so nothing links to an archived twin or an example."""
     import networkx as nx

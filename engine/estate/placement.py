@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from engine.estate.extract.files import OwnerRule
 from engine.estate.model import K8sObject, Role, TerraformFact
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 _WORDS = re.compile(r"[-_.]")
 
@@ -16,7 +16,7 @@ _WORDS = re.compile(r"[-_.]")
 class Placer:
     """Where a path sits: its environment and cluster, from folder names and knowledge."""
 
-    def __init__(self, knowledge: Knowledge, aliases: dict[str, str]) -> None:
+    def __init__(self, knowledge: ReadsEstate, aliases: dict[str, str]) -> None:
         self.reading = knowledge.reading
         self.order = [env.id for env in knowledge.environments]
         self._environments: dict[tuple[str, frozenset[str]], str] = {}

@@ -28,7 +28,7 @@ from engine.estate import cache, observed
 from engine.estate.discover import Diagnostic, FileEntry, RepoSpec, discover
 from engine.estate.extract import FileExtract
 from engine.estate.workers import Extraction, Item
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 from engine.spec.config import CONFIG_NAME, RepoConfig, repository_config
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ class Listing:
 
 
 def repository_settings(
-    repo: RepoSpec, knowledge: Knowledge
+    repo: RepoSpec, knowledge: ReadsEstate
 ) -> tuple[RepoConfig | None, list[Diagnostic]]:
     """A repository's own `.infraplan.yaml`; None when it is unusable, with diagnostics saying
     why (a problem in it is never fatal)."""
@@ -145,7 +145,7 @@ GIT_AHEAD = 8  # repositories whose `git ls-files` runs while an earlier one is 
 
 def list_repositories(
     repos: list[RepoSpec],
-    knowledge: Knowledge,
+    knowledge: ReadsEstate,
     options: ScanOptions,
     extraction: Extraction | None = None,
 ) -> list[Listing]:
@@ -172,7 +172,7 @@ def list_repositories(
 
 def _listing(
     repo: RepoSpec,
-    knowledge: Knowledge,
+    knowledge: ReadsEstate,
     options: ScanOptions,
     git: GitListing,
     extraction: Extraction | None,
@@ -297,7 +297,7 @@ def _misses(
 
 
 def read_repositories(
-    repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions
+    repos: list[RepoSpec], knowledge: ReadsEstate, options: ScanOptions
 ) -> list[RepoFacts]:
     """Every repository's facts (listed, then from the cache or extracted)."""
     return facts_of(list_repositories(repos, knowledge, options), options)

@@ -53,7 +53,7 @@ from engine.estate.resolve import (
 from engine.estate.tfdelivery import Terraform
 from engine.estate.units import RepoYaml, TerraformDelivery
 from engine.estate.versions import version_records
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 __all__ = ["RepoFacts", "ScanOptions", "assemble", "scan_estate"]
 
@@ -78,7 +78,7 @@ def _repo_role(files: list[FileEntry], facts: list[FileExtract]) -> str:
 
 
 def scan_estate(
-    repos: list[RepoSpec], knowledge: Knowledge, options: ScanOptions | None = None
+    repos: list[RepoSpec], knowledge: ReadsEstate, options: ScanOptions | None = None
 ) -> Estate:
     """Read every repository into one Estate. Deterministic: sorted, relative paths only."""
     options = options or ScanOptions()
@@ -111,7 +111,7 @@ def _repo_settings(
 
 
 def assemble(
-    read: list[RepoFacts], knowledge: Knowledge, options: ScanOptions | None = None
+    read: list[RepoFacts], knowledge: ReadsEstate, options: ScanOptions | None = None
 ) -> Estate:
     """One Estate from repositories as read (from their folders or from facts bundles). `read`
     is consumed: it is empty afterwards."""
@@ -148,7 +148,9 @@ class Assembly:
     name order, so the estate is the same whatever the order they were placed in. Repository
     names are unique."""
 
-    def __init__(self, repos: list[RepoFacts], knowledge: Knowledge, options: ScanOptions) -> None:
+    def __init__(
+        self, repos: list[RepoFacts], knowledge: ReadsEstate, options: ScanOptions
+    ) -> None:
         """`repos`: every repository to come, for its settings (its files are not read here)."""
         aliases, self.named_roles = _repo_settings(repos, options)
         self.placer = Placer(knowledge, aliases)

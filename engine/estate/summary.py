@@ -6,12 +6,12 @@ from collections import Counter
 from typing import Any
 
 from engine.estate.model import Estate
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 FACTS_SCHEMA_VERSION = "1"
 
 
-def estate_summary(estate: Estate, knowledge: Knowledge) -> dict[str, Any]:
+def estate_summary(estate: Estate, knowledge: ReadsEstate) -> dict[str, Any]:
     objects = estate.cluster_objects()
     env_order = [e.id for e in knowledge.environments]
     live = estate.live_objects()

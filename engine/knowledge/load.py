@@ -9,132 +9,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.core.digest import SourceFile, sha256_hex
 from engine.core.errors import InputError, Problem, did_you_mean
-from engine.core.files import read_input
 from engine.core.models import Strict
-from engine.core.overlays import overlay_labels
-from engine.core.resources import bundled
-from engine.core.validation import validate
-from engine.core.yamlsrc import SourceMap, load_file
-from engine.knowledge.change import ChangeKind, IntakeSettings, TraitInfo
-from engine.knowledge.evidence import StageBrief, SuccessMetric, check_evidence
-from engine.knowledge.grounding import (
-    ControllerText,
-    InPlaceEffect,
-    Reversibility,
-    Setting,
-    Tool,
-    Wording,
-)
+from engine.core.yamlsrc import SourceMap
+from engine.knowledge.change import ChangeKind
+from engine.knowledge.evidence import check_evidence
+from engine.knowledge.folders import read_folders, unique_entries
 from engine.knowledge.model import (
     Category,
     Dimension,
-    DisabledPattern,
-    Environment,
-    EstateReading,
-    Expert,
-    FeatureFlagSteps,
     Knowledge,
     Pattern,
     PhaseKind,
-    Probe,
-    RolloutLayer,
-    Scope,
     Stage,
-    StrategySteps,
-    Term,
-    Upgrade,
 )
-
-# file name → (Knowledge field, model); each file holds a list of entries
-_LIST_FILES: dict[str, tuple[str, type[Strict]]] = {
-    "decision-tree.yaml": ("dimensions", Dimension),
-    "categories.yaml": ("categories", Category),
-    "scopes.yaml": ("scopes", Scope),
-    "experts.yaml": ("experts", Expert),
-    "environments.yaml": ("environments", Environment),
-    "phases.yaml": ("phase_kinds", PhaseKind),
-    "stages.yaml": ("stages", Stage),
-    "estate.yaml": ("estate", EstateReading),
-    "vocabulary.yaml": ("terms", Term),
-    "probes.yaml": ("probes", Probe),
-    "upgrades.yaml": ("upgrades", Upgrade),
-    "rollout.yaml": ("rollout", RolloutLayer),
-    "strategies.yaml": ("strategies", StrategySteps),
-    "feature-flags.yaml": ("feature_flags", FeatureFlagSteps),
-    "intake.yaml": ("intake", IntakeSettings),
-    "change-kinds.yaml": ("change_kinds", ChangeKind),
-    "traits.yaml": ("trait_infos", TraitInfo),
-    "tools.yaml": ("tools", Tool),
-    "controllers.yaml": ("controllers", ControllerText),
-    "reversibility.yaml": ("reversibility", Reversibility),
-    "current-state.yaml": ("settings", Setting),
-    "in-place.yaml": ("in_place", InPlaceEffect),
-    "wording.yaml": ("wording", Wording),
-    "metrics.yaml": ("metrics", SuccessMetric),
-    "briefs.yaml": ("briefs", StageBrief),
-}
-
-
-def _rel(path: Path, root: Path, label: str) -> str:
-    return f"{label}/{path.relative_to(root).as_posix()}"
+from engine.knowledge.reading import ESTATE_FILES, EstateKnowledge
 
 
 def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
     """Load and cross-check the knowledge folders (the bundled one first, overlays after)."""
-    entries: dict[str, list[tuple[Strict, SourceMap, tuple[str | int, ...]]]] = {
-        f: [] for f, _ in _LIST_FILES.values()
-    }
-    entries["patterns"] = []
-    files: list[SourceFile] = []
-    problems: list[Problem] = []
-    disabled: list[tuple[str, SourceMap, tuple[str | int, ...]]] = []
-    for label, root in zip(
-        overlay_labels(dirs, bundled("knowledge"), "knowledge"), dirs, strict=True
-    ):
-        if not root.is_dir():
-            problems.append(Problem(str(root), 0, 0, "knowledge folder not found"))
-            continue
-        for path in sorted(root.rglob("*.yaml")):
-            display = _rel(path, root, label)
-            try:
-                files.append(SourceFile(path=display, sha256=sha256_hex(read_input(path, display))))
-                data, smap = load_file(path, display)
-                rel = path.relative_to(root).as_posix()
-                if rel.startswith("patterns/"):
-                    entries["patterns"].append((validate(Pattern, data, smap), smap, ()))
-                elif rel == "disabled.yaml":
-                    if not isinstance(data, list):
-                        raise InputError(
-                            [smap.problem((), "expected a list of {pattern: ID, reason: ...}")]
-                        )
-                    for i, item in enumerate(data):
-                        off = validate(DisabledPattern, item, smap, (i,))
-                        disabled.append((off.pattern, smap, (i, "pattern")))
-                elif rel in _LIST_FILES:
-                    field, model = _LIST_FILES[rel]
-                    if not isinstance(data, list):
-                        raise InputError([smap.problem((), "expected a list of entries")])
-                    for i, item in enumerate(data):
-                        try:
-                            entries[field].append((validate(model, item, smap, (i,)), smap, (i,)))
-                        except InputError as exc:
-                            problems.extend(exc.problems)
-                else:
-                    problems.append(
-                        Problem(
-                            display,
-                            1,
-                            1,
-                            f"unknown knowledge file; expected one of {', '.join(sorted(_LIST_FILES))} or patterns/*.yaml",
-                        )
-                    )
-            except InputError as exc:
-                problems.extend(exc.problems)
+    entries, files, disabled, problems = read_folders(dirs, None)
     if problems:
         raise InputError(problems)
-    unique = {field: _unique(items, problems) for field, items in entries.items()}
+    unique = {field: unique_entries(items, problems) for field, items in entries.items()}
     for pattern_id, where, at in disabled:
         before = len(unique["patterns"])
         unique["patterns"] = [p for p in unique["patterns"] if getattr(p, "id", "") != pattern_id]
@@ -153,32 +50,18 @@ def load_knowledge(dirs: Sequence[Path]) -> Knowledge:
     return knowledge
 
 
-def _unique(
-    items: list[tuple[Strict, SourceMap, tuple[str | int, ...]]], problems: list[Problem]
-) -> list[Strict]:
-    seen: dict[str, Strict] = {}
-    for item, smap, path in items:
-        # every knowledge entry has an id; probes are named, upgrades keyed by what they match
-        item_id = (
-            getattr(item, "id", None)
-            or getattr(item, "name", None)
-            or f"{getattr(item, 'api_version', '')}/{getattr(item, 'kind', '')}"
-        )
-        if item_id in seen and not getattr(item, "replaces", False):
-            problems.append(
-                smap.problem(
-                    (*path, "id"),
-                    f'duplicate id "{item_id}"; an overlay replaces an entry only with `replaces: true`',
-                )
-            )
-            continue
-        if getattr(item, "replaces", False) and item_id not in seen:
-            problems.append(
-                smap.problem((*path, "replaces"), f'replaces unknown entry "{item_id}"')
-            )
-            continue
-        seen[item_id] = item
-    return list(seen.values())
+def load_estate_knowledge(dirs: Sequence[Path]) -> EstateKnowledge:
+    """Only what reading an estate uses (ESTATE_FILES), for `facts` and `graph`: validated like
+    the whole knowledge base; the other files are not read (`plan` and `check` report theirs)."""
+    entries, files, _, problems = read_folders(dirs, ESTATE_FILES)
+    if problems:
+        raise InputError(problems)
+    unique = {
+        field: unique_entries(entries[field], problems) for field in ("environments", "estate")
+    }
+    if problems:
+        raise InputError(problems)
+    return EstateKnowledge(**unique, files=sorted(files, key=lambda f: f.path))
 
 
 def _cross_check(

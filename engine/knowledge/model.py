@@ -24,7 +24,7 @@ from engine.knowledge.grounding import (
     Tool,
     Wording,
 )
-from engine.knowledge.reading import EstateReading
+from engine.knowledge.reading import Environment, EstateReading, estate_files
 from engine.knowledge.rollout import (
     FeatureFlagSteps,
     RolloutLayer,
@@ -145,17 +145,6 @@ class Expert(Strict):
     title: str
     covers: list[str]
     security: bool = False
-
-
-class Environment(Strict):
-    id: str
-    aliases: list[str] = Field(default_factory=list)
-    prod: bool = False
-    needs_parent: bool = False
-    usual_path: bool = Field(
-        default=False,
-        description="On the usual path to production, used when nothing names the environments.",
-    )
 
 
 class PhaseKind(Strict):
@@ -373,6 +362,12 @@ class Knowledge(Strict):
     @property
     def digest(self) -> str:
         return digest_files(self.files)
+
+    @property
+    def estate_digest(self) -> str:
+        """The digest of what reading an estate uses (ESTATE_FILES): what the estate cache is
+        keyed by, the same whether the whole knowledge or only those files were loaded."""
+        return digest_files(estate_files(self.files))
 
     @property
     def traits(self) -> list[str]:

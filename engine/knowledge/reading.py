@@ -5,6 +5,9 @@ clusters and installs charts."""
 # no `from __future__ import annotations`: pydantic would compile every field annotation
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
+from typing import Protocol
+
+from engine.core.digest import SourceFile, digest_files
 from engine.core.modelbase import Field
 from engine.core.models import Strict
 
@@ -71,3 +74,55 @@ class EstateReading(Strict):
         default_factory=dict,
         description="Terraform providers whose resources run on a cluster → the delivery they count as.",
     )
+
+
+class Environment(Strict):
+    id: str
+    aliases: list[str] = Field(default_factory=list)
+    prod: bool = False
+    needs_parent: bool = False
+    usual_path: bool = Field(
+        default=False,
+        description="On the usual path to production, used when nothing names the environments.",
+    )
+
+
+# What reading an estate uses of the knowledge (engine/estate): the environments and how estates
+# are read. `facts` and `graph` load these files alone (engine/knowledge/load.py), not the whole
+# knowledge base: its patterns and vocabulary are most of the knowledge and none of the estate.
+ESTATE_FILES = ("environments.yaml", "estate.yaml")
+
+
+def estate_files(files: list[SourceFile]) -> list[SourceFile]:
+    """The files among a knowledge base's that reading an estate uses (paths are
+    `<folder label>/<file>`: engine/knowledge/load.py)."""
+    return [f for f in files if f.path.split("/", 1)[-1] in ESTATE_FILES]
+
+
+class EstateKnowledge(Strict):
+    """The knowledge an estate is read with: environments.yaml and estate.yaml, loaded alone."""
+
+    environments: list[Environment]
+    estate: list[EstateReading]
+    files: list[SourceFile]
+
+    @property
+    def reading(self) -> EstateReading:
+        return self.estate[-1]
+
+    @property
+    def estate_digest(self) -> str:
+        return digest_files(self.files)
+
+
+class ReadsEstate(Protocol):
+    """What engine/estate asks of the knowledge: the whole Knowledge or EstateKnowledge."""
+
+    @property
+    def environments(self) -> list[Environment]: ...
+
+    @property
+    def reading(self) -> EstateReading: ...
+
+    @property
+    def estate_digest(self) -> str: ...

@@ -22,7 +22,7 @@ from engine.core.modelbase import Field
 from engine.core.models import Strict
 from engine.core.validation import validate
 from engine.core.yamlsrc import SourceMap, load_file
-from engine.knowledge.model import Knowledge
+from engine.knowledge.reading import ReadsEstate
 
 CONFIG_NAME = ".infraplan.yaml"
 
@@ -117,7 +117,7 @@ def overlay_dirs(root: Path, confined: bool = False) -> tuple[list[Path], list[P
     return found["rules_dirs"], found["knowledge_dirs"]
 
 
-def repository_config(root: Path, knowledge: Knowledge) -> RepoConfig:
+def repository_config(root: Path, knowledge: ReadsEstate) -> RepoConfig:
     """A repository's config with its environment aliases checked against the knowledge.
 
     Problems name `.infraplan.yaml` and never quote its values.
