@@ -217,6 +217,7 @@ class IntakeSettings(Strict):
     question_words: list[str]
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
+    quantity_words: list[str] = Field(default_factory=list)
     versioned_products: list[str] = Field(
         default_factory=list,
         description="Products whose releases are whole numbers: '<product> N to M' is a version "

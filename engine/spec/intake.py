@@ -150,7 +150,34 @@ def _generic(candidate: Candidate, knowledge: Knowledge) -> bool:
 
 
 def match_text(text: str, knowledge: Knowledge) -> Match:
-    """The best pattern for a sentence, else the best category, else nothing."""
+    """The best pattern for a request, else the best category, else nothing.
+
+    A ticket — a title line, then lines of detail — is about what its title names: the details
+    ("... then remove the public IP", "restoring a backup is the only way back", "delete it on
+    merge") describe how, and choose a pattern only within the title's category. When the title
+    names nothing, the whole text decides.
+    """
+    match = _match(text, knowledge)
+    title, _, details = text.strip().partition("\n")
+    if match.chosen is None or not details.strip():
+        return match
+    titled = _match(title, knowledge)
+    named = titled.chosen
+    if named is None or named.category == match.chosen.category:
+        return match
+    within = [c for c in match.candidates if c.kind == "pattern" and c.category == named.category]
+    pattern, confidence, _ = choose(within, knowledge)
+    if pattern is not None:
+        return match.model_copy(
+            update={"chosen": pattern, "confidence": confidence, "why_category_level": ""}
+        )
+    return titled.model_copy(
+        update={"text": text, "concepts": match.concepts, "negated": match.negated}
+    )
+
+
+def _match(text: str, knowledge: Knowledge) -> Match:
+    """The best pattern for one text, else the best category, else nothing."""
     reading = read(text, knowledge)
     patterns = score_patterns(reading, knowledge)
     categories = score_categories(reading, knowledge)
@@ -332,4 +359,8 @@ def spec_from_request(sentence: str, knowledge: Knowledge, repos: list[str]) -> 
     from engine.spec.load import parse_spec
 
     text, _ = spec_text(sentence, knowledge, repos)
-    return replace(parse_spec(text, knowledge, "request"), request=" ".join(sentence.split()))
+    # its lines kept: a ticket's title line names what the lines after it describe (match_text)
+    lines = [" ".join(line.split()) for line in sentence.splitlines()]
+    return replace(
+        parse_spec(text, knowledge, "request"), request="\n".join(line for line in lines if line)
+    )

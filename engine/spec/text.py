@@ -37,6 +37,8 @@ _HOPS = [
 _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
 # "postgres 14 to 16": whole numbers after a product whose releases are whole numbers
 _NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
+# "13 -> 16" (arrows read as "to") in a text naming a product whose releases are whole numbers
+_WHOLE_HOP = re.compile(r"\bv?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
 _TARGET = re.compile(
     r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
 )
@@ -66,23 +68,38 @@ class Reading:
         return self.versions[-1] if self.versions else ""
 
 
-def _versions(text: str, units: set[str], products: set[str]) -> tuple[str, ...]:
+def _versions(
+    text: str, units: set[str], products: set[str], quantities: set[str]
+) -> tuple[str, ...]:
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
 
+    def counted(m: re.Match[str]) -> bool:
+        """Whole numbers after a word that counts ("max from 20 to 40", "size 2 to size 3",
+        "replication factor from 2 to 3")."""
+        if "." in m.group(1) + m.group(2):
+            return False
+        before = re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.start()])
+        said = [w for w in before if w != "from"][-2:]
+        return bool(quantities & {*said, *re.findall(r"[a-z]+", m.group(0))})
+
     for n, pattern in enumerate(_HOPS):
         for m in pattern.finditer(text):
-            if not quantity(m.group(3)):
+            if not quantity(m.group(3)) and not counted(m):
                 # the first pattern reads "to 2.12 from 2.9"
                 return (m.group(2), m.group(1)) if n == 0 else (m.group(1), m.group(2))
     for m in _NAMED_HOP.finditer(text):
         if m.group(1) in products and not quantity(m.group(4)):
             return (m.group(2), m.group(3))
+    if products & set(re.findall(r"[a-z]+", text)):  # "PostgreSQL flexible server, 13 -> 16"
+        for m in _WHOLE_HOP.finditer(text):
+            if not quantity(m.group(3)) and not counted(m):
+                return (m.group(1), m.group(2))
     for m in _TARGET.finditer(text):
         if not quantity(m.group(3)):
             return (m.group(1) or m.group(2),)
     for m in _NAMED_TARGET.finditer(text):
-        if not quantity(m.group(2)):
+        if not quantity(m.group(2)) and m.group(0).split()[1] not in quantities:
             return (m.group(1),)
     listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"
     return (listed[0], listed[-1]) if len(listed) >= 2 else ()
@@ -126,7 +143,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
         set(rules.quantity_units),
         set(rules.versioned_products),
+        set(rules.quantity_words),
     )
+    leading = [v.lstrip("v").split(".")[0] for v in versions]
+    major = len(leading) == 2 and leading[0] != leading[1]
     table = reading_table(knowledge)
     tokens = [
         t if t in _BREAK_PUNCTUATION else singular(t)
@@ -271,6 +291,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 terms.setdefault(meaning, set()).add(matched)
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")
+                if major:  # "13 -> 16", not "15.5 to 15.7" or "1.28 to 1.29"
+                    clause.stated.add("major-version")
         clause.words += 1
     stated: list[set[str]] = []
     context: set[str] = set()
