@@ -218,6 +218,10 @@ class IntakeSettings(Strict):
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
     quantity_words: list[str] = Field(default_factory=list)
+    cluster_quantifiers: list[str] = Field(default_factory=list)
+    cluster_distributives: list[str] = Field(default_factory=list)
+    cluster_quantity_breaks: list[str] = Field(default_factory=list)
+    compliance_regimes: dict[str, list[str]] = Field(default_factory=dict)
     versioned_products: list[str] = Field(
         default_factory=list,
         description="Products whose releases are whole numbers: '<product> N to M' is a version "

@@ -37,6 +37,9 @@ _HOPS = [
 _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
 # "postgres 14 to 16": whole numbers after a product whose releases are whole numbers
 _NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
+_SIZE_HOP = re.compile(
+    r"\b(\d+)\s+to\s+(\d+)\s*(?:vcpus?|cpus?|cores?|gb|gib|tb|tib|gigs?)\b(?!\s*(?:of|per)\b)"
+)
 # "13 -> 16" (arrows read as "to") in a text naming a product whose releases are whole numbers
 _WHOLE_HOP = re.compile(r"\bv?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
 _TARGET = re.compile(
@@ -137,6 +140,9 @@ def _next_meaning(
 def read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
     early = tuple(name for e in knowledge.environments if not e.prod for name in (e.id, *e.aliases))
+    # a line ends a sentence: a ticket's title has no full stop ("... instead of Log Analytics\n
+    # The LA bill is huge" negates nothing on the second line)
+    text = re.sub(r"(?<![.;:!?,])[ \t]*\n\s*", " . ", text.strip())
     lowered = normalized(text, rules, early)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = _versions(
@@ -145,6 +151,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         set(rules.versioned_products),
         set(rules.quantity_words),
     )
+    # "16 -> 8 vCPU", "from 32 to 64 GB": a machine's size changes
+    sized = {n for m in _SIZE_HOP.finditer(lowered) for n in m.group(1, 2)}
     leading = [v.lstrip("v").split(".")[0] for v in versions]
     major = len(leading) == 2 and leading[0] != leading[1]
     table = reading_table(knowledge)
@@ -165,6 +173,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
     negated: set[str] = set()
     terms: dict[str, set[tuple[str, ...]]] = {}
+    ends: dict[str, int] = {}  # where each concept's last term ended
+    env_words = {n for e in knowledge.environments for n in (e.id, *e.aliases)}
     i = 0
     previous = ""  # the meaning of the word just read (a name, for compounds)
     while i < len(tokens):
@@ -287,12 +297,17 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 clause.subject_environment = True
         else:
             clause.stated.add(meaning)
-            if not compound:
+            between = tokens[ends.get(meaning, -9) : i - length]
+            if not compound and not (meaning in ends and set(between) <= env_words):
+                # "Cloud SQL (prod) Postgres", "RDS PostgreSQL": names side by side are one thing
                 terms.setdefault(meaning, set()).add(matched)
+            ends[meaning] = i
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")
                 if major:  # "13 -> 16", not "15.5 to 15.7" or "1.28 to 1.29"
                     clause.stated.add("major-version")
+            if meaning in sized:
+                clause.stated.add("resize")
         clause.words += 1
     stated: list[set[str]] = []
     context: set[str] = set()

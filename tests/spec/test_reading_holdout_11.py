@@ -120,3 +120,120 @@ def test_how_many_copies_a_store_keeps_is_reliability_and_moves_data(kb: Knowled
     text = "Increase the replication factor of the prod Ceph pool from 2 to 3"
     assert _category(text, kb) == "reliability"
     assert {"stateful-data", "data-migration"} <= _traits(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Grant the DBA group eligible Contributor through PIM on the data subscription",
+            "identity-and-access",
+        ),
+        ("Generate the tenant apps with an ApplicationSet per region", "ci-cd"),
+        ("Add an IPAddressPool and BGP peers for the bare-metal load balancer", "networking"),
+        (
+            "Set up multisite replication of the object store to a second datacenter",
+            "backup-and-recovery",
+        ),
+        ("Take etcd snapshots of every k3s control plane each night", "backup-and-recovery"),
+        ("Add a Cloud Armor rate limiting rule for the signup API", "security"),
+        (
+            "Revoke the standing cluster-admin bindings of departed contractors",
+            "identity-and-access",
+        ),
+        ("Post a Slack notification to #deploys when a Flux reconciliation fails", "observability"),
+    ],
+)
+def test_products_and_mechanisms_name_their_domain(
+    text: str, category: str, kb: KnowledgeBase
+) -> None:
+    assert _category(text, kb) == category
+
+
+def test_a_service_and_its_engine_side_by_side_are_one_store(kb: KnowledgeBase) -> None:
+    assert "database*2" not in read("Tune the RDS PostgreSQL parameters", kb.knowledge).concepts
+    assert "database*2" not in read("Cloud SQL prod MySQL: add a flag", kb.knowledge).concepts
+    assert (
+        "database*2" in read("Move the orders DB from MySQL to PostgreSQL", kb.knowledge).concepts
+    )
+
+
+def test_a_size_change_in_machine_units_is_a_resize(kb: KnowledgeBase) -> None:
+    assert "resize" in read("prod Redis nodes 8 -> 16 GB", kb.knowledge).concepts
+    assert "resize" in read("the search VMs from 4 to 2 vCPU", kb.knowledge).concepts
+    assert "resize" not in read("keep the logs from 7 to 30 days", kb.knowledge).concepts
+
+
+def test_a_restart_of_the_instance_is_downtime(kb: KnowledgeBase) -> None:
+    assert "downtime" in _traits(
+        "Turn on slow query logging on prod MariaDB; it restarts the instance", kb
+    )
+    rolling = "Resize the prod read replicas to 4 vCPU one at a time"
+    assert "downtime" not in _traits(rolling, kb)
+
+
+def test_moving_clients_to_private_networking_restarts_them(kb: KnowledgeBase) -> None:
+    text = "Make the prod Azure SQL server private-only: apps use the private endpoint, then turn off public network access"
+    assert _category(text, kb) == "networking"
+    assert {"application-restart", "security-sensitive"} <= _traits(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "several"),
+    [
+        ("Roll out the new Falco rules to all 3 prod clusters", True),
+        ("Upgrade cert-manager on both AKS clusters", True),
+        ("Add the OPA sidecar on every prod cluster", True),
+        ("Upgrade cert-manager on the prod cluster", False),
+        ("Upgrade cert-manager to 1.15 on the prod cluster", False),
+        ("Restart all cert-manager pods in the prod cluster", False),
+    ],
+)
+def test_a_request_reaching_several_clusters_is_coordinated_across_them(
+    text: str, several: bool, kb: KnowledgeBase
+) -> None:
+    plan = _plan(text, kb)
+    assert ("cross-cluster" in plan.decisions["design"].value) is several
+    # reaching several clusters moves neither risk nor strategy
+    one = _plan(text.replace("all 3 prod clusters", "the prod cluster"), kb)
+    assert plan.decisions["risk"].value == one.decisions["risk"].value
+
+
+def test_a_line_ends_a_sentence(kb: KnowledgeBase) -> None:
+    ticket = "Move the app logs to OpenSearch instead of Splunk\nThe Splunk bill is too high"
+    assert "cost" in read(ticket, kb.knowledge).concepts
+    assert "cost" not in read(ticket, kb.knowledge).negated
+
+
+def test_a_service_a_step_needs_stopped_is_down(kb: KnowledgeBase) -> None:
+    move = "Move the prod Keycloak database from MySQL to Postgres"
+    assert "downtime" in _traits(f"{move}; the migration needs Keycloak stopped", kb)
+    assert "downtime" in _traits(f"{move}, Keycloak is down meanwhile", kb)
+    assert "downtime" not in _traits(f"{move} with a dual write", kb)
+
+
+def test_a_mesh_upgrade_in_production_is_high(kb: KnowledgeBase) -> None:
+    assert _risk("Upgrade Linkerd from 2.14 to 2.15 on the prod clusters", kb) == "high"
+    assert _risk("Upgrade Linkerd from 2.14 to 2.15 on the staging cluster", kb) == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "regimes"),
+    [
+        ("Turn on S3 access logging for the card data buckets, PCI DSS requirement", ["PCI-DSS"]),
+        ("Enable MFA delete on the backup bucket before the SOC 2 audit", ["SOC2"]),
+        (
+            "Rotate the prod Postgres password before the auditors come on Friday",
+            ["external-audit"],
+        ),
+        ("Ship the Kubernetes audit logs to the SIEM", []),
+    ],
+)
+def test_a_regime_or_an_audit_named_is_declared(
+    text: str, regimes: list[str], kb: KnowledgeBase
+) -> None:
+    from engine.spec.intake import spec_from_request
+
+    assert spec_from_request(text, kb.knowledge, []).spec.compliance == regimes
+    reviews = _plan(text, kb).decisions["reviews"].value
+    assert ("compliance-review" in reviews) is bool(regimes)
