@@ -17,13 +17,13 @@ negations are set apart, is refused.
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
 import dataclasses
-import re
 from typing import Any
 
 from engine.core.errors import InputError, Problem
 from engine.core.modelbase import Field
 from engine.core.models import Out
 from engine.knowledge.model import Knowledge, Pattern
+from engine.spec.declared import named_regimes, several_clusters, stated_risk
 from engine.spec.model import LoadedSpec
 from engine.spec.text import Reading, read, singular
 
@@ -317,7 +317,7 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         ]
     if reading.target_version:
         enhancement["target_version"] = reading.target_version
-    wide = _several_clusters(text, knowledge, str(enhancement["scope"]))
+    wide = several_clusters(text, knowledge, str(enhancement["scope"]))
     if wide:
         enhancement["scope"] = wide
     declared = stated_risk(text, knowledge)
@@ -346,49 +346,6 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         "# change_window, compliance, owners, reversible, urgency, request_path, data_at_stake.",
     ]
     return SpecDraft(header=header, body=body, match=match)
-
-
-def named_regimes(text: str, knowledge: Knowledge) -> list[str]:
-    """The compliance regimes a request says the change is made under (knowledge/intake.yaml
-    `compliance_regimes`: "PCI DSS", "before the auditors come"), sorted."""
-    lowered = " ".join(text.lower().split())
-    return sorted(
-        regime
-        for regime, phrases in knowledge.reading_rules.compliance_regimes.items()
-        if any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", lowered) for p in phrases)
-    )
-
-
-def stated_risk(text: str, knowledge: Knowledge) -> str:
-    """The risk a request says its owners rate it ("rates this change high risk", "a
-    critical-risk change"), for the levels knowledge/intake.yaml takes as a floor; else ""."""
-    levels = "|".join(re.escape(level) for level in knowledge.reading_rules.stated_risk_levels)
-    if not levels:
-        return ""
-    found = re.search(rf"(?<!\bnot )(?<!\bnot a )\b({levels})[- ]risk\b", text.lower())
-    return found.group(1) if found else ""
-
-
-def _several_clusters(text: str, knowledge: Knowledge, scope_id: str) -> str:
-    """The multi-cluster scope when a request reaches several clusters ("all 4 prod clusters",
-    "both AKS clusters") and its scope is another that touches production: the change is
-    coordinated across clusters; how far it reaches (production or not) is unchanged."""
-    scope = knowledge.scope(scope_id)
-    wide = next((s for s in knowledge.scopes if s.multi_cluster), None)
-    if scope is None or wide is None or scope.multi_cluster or not scope.touches_prod:
-        return ""
-    rules = knowledge.reading_rules
-    many = "|".join(map(re.escape, rules.cluster_quantifiers))
-    each = "|".join(map(re.escape, rules.cluster_distributives))
-    # up to three words between ("all 4 prod AKS clusters"), none a preposition ("all pods in
-    # the cluster") or a unit ("a 3 node cluster")
-    skip = "|".join(map(re.escape, rules.cluster_quantity_breaks))
-    between = rf"(?:\s+(?!(?:{skip})\b)[\w-]+){{0,3}}?"
-    number = r"(?<![\d.])(?:[2-9]|[1-9]\d+)(?![\d.])"
-    several = re.compile(
-        rf"(?:\b(?:{many})\b|{number}){between}\s+clusters\b|\b(?:{each})\b{between}\s+cluster\b"
-    )
-    return wide.id if several.search(text.lower()) else ""
 
 
 def spec_from_request(sentence: str, knowledge: Knowledge, repos: list[str]) -> LoadedSpec:

@@ -72,6 +72,8 @@ def test_versions_are_still_versions(kb: KnowledgeBase) -> None:
     assert read("Upgrade Postgres from 13 to 16", kb.knowledge).versions == ("13", "16")
     assert read("prod mysql 5 -> 8 in place", kb.knowledge).versions == ("5", "8")
     assert read("Upgrade Karpenter from 0.37 to 1.0", kb.knowledge).versions == ("0.37", "1.0")
+    bump = "Bump the prod Cloud SQL Postgres instances from 13 to 15"
+    assert read(bump, kb.knowledge).versions == ("13", "15")
 
 
 def test_a_major_version_is_told_by_its_numbers(kb: KnowledgeBase) -> None:
