@@ -4,10 +4,13 @@ numbers, the way back is not the change, named vulnerabilities, node images and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.decide.base import KnowledgeBase
 from engine.spec.intake import match_text, read
+from tests.conftest import run_cli
 from tests.spec.plans import plan as _plan
 from tests.spec.plans import risk as _risk
 from tests.spec.plans import traits as _traits
@@ -239,3 +242,28 @@ def test_a_regime_or_an_audit_named_is_declared(
     assert spec_from_request(text, kb.knowledge, []).spec.compliance == regimes
     reviews = _plan(text, kb).decisions["reviews"].value
     assert ("compliance-review" in reviews) is bool(regimes)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "risk"),
+    [
+        ("Move the prod GitLab uploads from NFS to S3", "storage", "medium"),
+        ("Migrate the shared NFS volumes in prod to EFS", "storage", "medium"),
+        ("Enable versioning on the artifacts S3 bucket", "storage", "low"),
+        ("Replace the gp2 volumes with gp3", "cost-optimization", None),
+    ],
+)
+def test_storage_requests_are_planned(
+    text: str, category: str, risk: str | None, kb: KnowledgeBase
+) -> None:
+    plan = _plan(text, kb)
+    assert plan.decisions["category"].value == category
+    assert risk is None or plan.decisions["risk"].value == risk
+
+
+def test_a_storage_draft_passes_check(tmp_path: Path) -> None:
+    spec = tmp_path / "uploads.yaml"
+    drafted = run_cli("new", "Move the prod GitLab uploads from NFS to S3", "-o", str(spec))
+    assert drafted.returncode == 0, drafted.stderr
+    checked = run_cli("check", str(spec))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
