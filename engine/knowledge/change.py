@@ -218,6 +218,7 @@ class IntakeSettings(Strict):
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
     quantity_words: list[str] = Field(default_factory=list)
+    size_units: list[str] = Field(default_factory=list)
     cluster_quantifiers: list[str] = Field(default_factory=list)
     cluster_distributives: list[str] = Field(default_factory=list)
     cluster_quantity_breaks: list[str] = Field(default_factory=list)

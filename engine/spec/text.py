@@ -37,9 +37,6 @@ _HOPS = [
 _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
 # "postgres 14 to 16": whole numbers after a product whose releases are whole numbers
 _NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
-_SIZE_HOP = re.compile(
-    r"\b(\d+)\s+to\s+(\d+)\s*(?:vcpus?|cpus?|cores?|gb|gib|tb|tib|gigs?)\b(?!\s*(?:of|per)\b)"
-)
 # "13 -> 16" (arrows read as "to") in a text naming a product whose releases are whole numbers
 _WHOLE_HOP = re.compile(r"\bv?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
 _TARGET = re.compile(
@@ -152,7 +149,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         set(rules.quantity_words),
     )
     # "16 -> 8 vCPU", "from 32 to 64 GB": a machine's size changes
-    sized = {n for m in _SIZE_HOP.finditer(lowered) for n in m.group(1, 2)}
+    units = "|".join(re.escape(u) for u in rules.size_units) or "(?!)"
+    size_hop = rf"\b(\d+)\s+to\s+(\d+)\s*(?:{units})s?\b(?!\s*(?:of|per)\b)"
+    sized = {n for m in re.finditer(size_hop, lowered) for n in m.group(1, 2)}
     leading = [v.lstrip("v").split(".")[0] for v in versions]
     major = len(leading) == 2 and leading[0] != leading[1]
     table = reading_table(knowledge)
@@ -173,8 +172,6 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
     negated: set[str] = set()
     terms: dict[str, set[tuple[str, ...]]] = {}
-    ends: dict[str, int] = {}  # where each concept's last term ended
-    env_words = {n for e in knowledge.environments for n in (e.id, *e.aliases)}
     i = 0
     previous = ""  # the meaning of the word just read (a name, for compounds)
     while i < len(tokens):
@@ -224,8 +221,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 clause.stated.add("migration")
             clause.arrow_from = ("", ())
         # a thing's qualifiers go with it: "AFD classic -> AFD Standard" is one thing for another
-        # "ElastiCache Redis", "Aurora PostgreSQL": two names of one kind side by side are one name
-        compound, previous = meaning == previous and meaning in concept_ids, meaning
+        # "ElastiCache Redis", "Aurora PostgreSQL", "Cloud SQL prod Postgres": two names of one
+        # kind side by side (an environment between them) are one name
+        compound = meaning == previous and meaning in concept_ids
+        previous = previous if meaning.startswith("env:") else meaning
         qualifier = clause.last[0] in concept_ids and meaning not in concept_ids
         clause.last = (
             (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
@@ -297,11 +296,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 clause.subject_environment = True
         else:
             clause.stated.add(meaning)
-            between = tokens[ends.get(meaning, -9) : i - length]
-            if not compound and not (meaning in ends and set(between) <= env_words):
-                # "Cloud SQL (prod) Postgres", "RDS PostgreSQL": names side by side are one thing
+            if not compound:
                 terms.setdefault(meaning, set()).add(matched)
-            ends[meaning] = i
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")
                 if major:  # "13 -> 16", not "15.5 to 15.7" or "1.28 to 1.29"
