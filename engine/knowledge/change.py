@@ -104,6 +104,12 @@ class IntakeSettings(Strict):
         description="Words that, opening a request, ask for something to be added, as ticket "
         "titles do ('New private DNS entry for ...', 'Another node pool for ...').",
     )
+    ask_openings: list[str] = Field(
+        default_factory=list,
+        description="Words that open an ask after a consequence marker ('we keep running out of "
+        "pod IPs, so turn on prefix delegation', '..., so let's move it to gp3'): the clause "
+        "is the change, not a consequence of it.",
+    )
     consequence_markers: list[str] = Field(
         default_factory=list,
         description="Context markers that introduce the change itself when an action follows "
@@ -169,6 +175,13 @@ class IntakeSettings(Strict):
         description="Words that put a clause in the past ('traffic moved to the ALB three months "
         "ago'): what it says happened is a fact the request gives, not the change, unless the "
         "clause opens with an action ('revert the change we made two weeks ago').",
+    )
+    state_markers: list[str] = Field(
+        default_factory=list,
+        description="Words that state a problem as it is now ('the prod node pools are running "
+        "out of IPs', 'we're seeing 5xx'): beside a clause that asks for something, the clause "
+        "is the reason, not the change ('keeps' before a gerund says so too: 'node upgrades keep "
+        "evicting every replica').",
     )
     action_labels: list[str] = Field(
         default_factory=list,

@@ -105,6 +105,11 @@ def _versions(
     return (listed[0], listed[-1]) if len(listed) >= 2 else ()
 
 
+def _gerund(token: str) -> bool:
+    """'evicting', 'timing' (not 'using', 'keeping', 'running ...' which keep a state)."""
+    return token.endswith("ing") and len(token) > 5 and token not in {"using", "keeping"}
+
+
 @dataclass(eq=False)
 class _Clause:
     """One clause as it is read: what it states, and whether a later word takes it back."""
@@ -121,7 +126,9 @@ class _Clause:
     words: int = 0  # tokens read into the clause so far
     subject_environment: bool = False  # the clause opens with an environment ("prod keeps ...")
     past: bool = False  # "... moved to the ALB three months ago": what happened, not the change
+    state: bool = False  # "node upgrades keep evicting every replica": how things are now
     opens: str = ""  # what the clause's first word means (an action: "revert what we did ...")
+    asks: bool = False  # it opens with an ask ("turn on ...", "let's ...", "please ...")
 
 
 def _next_meaning(
@@ -165,8 +172,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     relatives = {tuple(words(w)) for w in rules.relative_markers}
     relative_ends = {tuple(words(w)) for w in rules.relative_ends}
     pasts = {tuple(words(w)) for w in rules.past_markers}
+    states = {tuple(words(w)) for w in rules.state_markers}
     alternative_ends = set(rules.alternative_ends)
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
+    asks = {tuple(words(w)) for w in rules.ask_openings}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -198,6 +207,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             i += 1
             previous = ""
             continue
+        # "node upgrades keep evicting every replica", "the disk is running out": a problem stated
+        # in the present is the reason for the change, not the change
+        stating = any(tuple(tokens[i : i + len(m)]) == m for m in states) or (
+            token == "keep" and i + 1 < len(tokens) and _gerund(tokens[i + 1])
+        )
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
         for term, concept in table.get(token, ()):
@@ -250,7 +264,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             clause.stated.add("migration")
         if not clause.words:
             clause.opens = meaning
+            start = i - length
+            clause.asks = any(tuple(tokens[start : start + len(v)]) == v for v in asks)
         clause.past = clause.past or matched in pasts
+        clause.state = clause.state or stating
         following = (_next_meaning(tokens, i, table), _next_meaning(tokens, i + 1, table))
         if matched == ("without",) and is_condition(clause.stated, following, rules):
             pass  # "deny pods without limits": what the rule looks for, not a negation
@@ -268,7 +285,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         elif (
             meaning == "~context"
             and matched in consequences
-            and _next_meaning(tokens, i + (tokens[i : i + 1] == ["please"]), table) in actions
+            and (
+                _next_meaning(tokens, i + (tokens[i : i + 1] == ["please"]), table) in actions
+                or any(tuple(tokens[i : i + len(v)]) == v for v in asks)
+            )
         ):
             # "Loki has replaced ELK, so tear it down": a consequence that is itself the change
             clauses.append(_Clause(set(), set()))
@@ -314,10 +334,24 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     # constraint ..., dryrun only" adds a constraint (a mode may be said in another clause)
     said = set().union(*(c.stated for c in clauses if c.mode == "stated" and not c.taken_back))
     modes = said & set(rules.introduced_modes)
-    present = any(
-        c.mode == "stated" and not c.taken_back and not c.past and c.stated & concept_ids
+    present = [
+        c
         for c in clauses
-    )
+        if c.mode == "stated" and not c.taken_back and not c.past and not c.state
+        if c.stated & concept_ids or c.asks
+    ]
+
+    def given(clause: _Clause) -> bool:
+        """A clause that gives a fact (what happened, how things are now) beside a clause that
+        asks for something; a past clause that opens with an action is the ask ("revert ...")."""
+        if not present or clause in present:
+            return False
+        if clause.state:
+            # "the prod RDS disk is nearly full, so grow it": an ask that names nothing of its
+            # own acts on what the problem names
+            return any((c.stated & concept_ids) - actions for c in present)
+        return clause.past and clause.opens not in actions
+
     for clause in dict.fromkeys(clauses):  # a resumed clause is read once
         if "introduce" in clause.stated:
             added = clause.stated & set(rules.introduced_objects) or modes
@@ -326,11 +360,14 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             negated |= clause.stated | {f"env:{e}" for e in clause.environments}
             if not clause.stated & concept_ids:
                 excluded |= clause.environments
-        elif clause.mode == "stated" and clause.past and clause.opens not in actions and present:
-            # "retire the HAProxy VMs; traffic moved to the ALB three months ago": a fact the
-            # request gives (when it is all the request says, it is what is asked: "revert the
-            # upgrade we rolled out two days ago")
+        elif clause.mode == "stated" and given(clause):
+            # "retire the HAProxy VMs; traffic moved to the ALB three months ago", "add PDBs;
+            # node upgrades keep evicting every replica": a fact the request gives (when it is
+            # all the request says, it is what is asked: "revert the upgrade we rolled out two
+            # days ago")
             context |= clause.stated
+            if clause.state:  # "prod keeps timing out; raise its HPA max": the fix goes there
+                envs |= clause.environments
         elif clause.mode == "stated":
             # "delete the server, its volumes and its bucket": a list item goes on with the
             # action before it

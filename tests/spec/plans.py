@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.decide.base import KnowledgeBase
 from engine.plan.build import build_plan
-from engine.spec.intake import spec_from_request
+from engine.spec.intake import match_text, spec_from_request
 
 
 def plan(text: str, kb: KnowledgeBase) -> Any:
@@ -19,3 +19,9 @@ def risk(text: str, kb: KnowledgeBase) -> str:
 
 def traits(text: str, kb: KnowledgeBase) -> set[str]:
     return {t.trait for t in plan(text, kb).change_model}
+
+
+def category(text: str, kb: KnowledgeBase) -> str:
+    """The category a sentence is matched to ("" when nothing matches)."""
+    chosen = match_text(text, kb.knowledge).chosen
+    return chosen.category if chosen is not None else ""

@@ -11,14 +11,10 @@ import pytest
 from engine.decide.base import KnowledgeBase
 from engine.spec.intake import match_text, read
 from tests.conftest import run_cli
+from tests.spec.plans import category as _category
 from tests.spec.plans import plan as _plan
 from tests.spec.plans import risk as _risk
 from tests.spec.plans import traits as _traits
-
-
-def _category(text: str, kb: KnowledgeBase) -> str:
-    chosen = match_text(text, kb.knowledge).chosen
-    return chosen.category if chosen is not None else ""
 
 
 @pytest.mark.parametrize(
