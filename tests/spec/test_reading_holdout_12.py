@@ -80,3 +80,17 @@ def test_an_ask_after_so_is_the_change(text: str, kb: KnowledgeBase) -> None:
 def test_a_purpose_after_so_stays_a_purpose(kb: KnowledgeBase) -> None:
     reading = read("Reboot the prod nodes so we can pick up the new kernel", kb.knowledge)
     assert {"pick", "kernel"} <= reading.context
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Move the prod Loki chunks from the NFS share to S3",
+        "Migrate Tempo trace storage from local disks to GCS",
+    ],
+)
+def test_moving_a_tools_storage_brings_in_no_new_tool(text: str, kb: KnowledgeBase) -> None:
+    assert "new-tool" not in _traits(text, kb)
+    assert "stateful-data" in _traits(text, kb)
+    # bringing in a tool is still one
+    assert "new-tool" in _traits("Migrate from Datadog to Loki and Tempo", kb)
