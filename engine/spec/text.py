@@ -81,7 +81,9 @@ def _versions(
             return False
         before = re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.start()])
         said = [w for w in before if w != "from"][-2:]
-        return bool(quantities & {*said, *re.findall(r"[a-z]+", m.group(0))})
+        # "from 6 to 3 data nodes": a unit a word after the numbers
+        after = [singular(w) for w in re.findall(r"[a-z]+", text[m.end() : m.end() + 30])[:1]]
+        return bool(quantities & {*said, *re.findall(r"[a-z]+", m.group(0))} or units & {*after})
 
     for n, pattern in enumerate(_HOPS):
         for m in pattern.finditer(text):

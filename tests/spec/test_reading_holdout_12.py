@@ -94,3 +94,36 @@ def test_moving_a_tools_storage_brings_in_no_new_tool(text: str, kb: KnowledgeBa
     assert "stateful-data" in _traits(text, kb)
     # bringing in a tool is still one
     assert "new-tool" in _traits("Migrate from Datadog to Loki and Tempo", kb)
+
+
+def test_deletion_protection_deletes_nothing(kb: KnowledgeBase) -> None:
+    text = "Enable deletion protection on every prod RDS instance and Aurora cluster"
+    assert _category(text, kb) != "decommissioning"
+    assert "one-way" not in _traits(text, kb) and _risk(text, kb) == "low"
+    # taking it off to delete is still a deletion
+    assert "one-way" in _traits(
+        "Turn off deletion protection on the old reporting DB and delete it", kb
+    )
+
+
+def test_a_bucket_made_public_by_mistake_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = "We accidentally made the orders-exports bucket public - lock it down now"
+    assert _category(text, kb) == "security"
+    assert "emergency" in _traits(text, kb)
+
+
+def test_a_count_with_a_qualified_unit_is_no_version(kb: KnowledgeBase) -> None:
+    text = "Shrink the staging OpenSearch domain from 6 to 3 data nodes to cut cost"
+    assert read(text, kb.knowledge).versions == ()
+    assert not {"one-way", "version-change"} & _traits(text, kb)
+    assert read("Upgrade Postgres from 13 to 15 in prod tonight", kb.knowledge).versions == (
+        "13",
+        "15",
+    )
+
+
+def test_a_new_origin_keeps_the_edge(kb: KnowledgeBase) -> None:
+    origin = "Switch the CloudFront distribution for the storefront to the new origin ALB"
+    assert "core-replacement" not in _traits(origin, kb)
+    assert "request-path" in _traits(origin, kb)
+    assert "core-replacement" in _traits("Move the storefront CDN from Akamai to CloudFront", kb)
