@@ -127,3 +127,16 @@ def test_a_new_origin_keeps_the_edge(kb: KnowledgeBase) -> None:
     assert "core-replacement" not in _traits(origin, kb)
     assert "request-path" in _traits(origin, kb)
     assert "core-replacement" in _traits("Move the storefront CDN from Akamai to CloudFront", kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Block all egress from the payments namespace except to the database", "networking"),
+        ("Split the monolithic Terraform state into per-environment workspaces", "ci-cd"),
+    ],
+)
+def test_egress_and_terraform_workspaces_are_read(
+    text: str, category: str, kb: KnowledgeBase
+) -> None:
+    assert _category(text, kb) == category
