@@ -140,3 +140,28 @@ def test_egress_and_terraform_workspaces_are_read(
     text: str, category: str, kb: KnowledgeBase
 ) -> None:
     assert _category(text, kb) == category
+
+
+def test_control_plane_logging_is_no_control_plane_upgrade(kb: KnowledgeBase) -> None:
+    text = "Turn on EKS control plane logging (audit and authenticator) for prod"
+    assert _category(text, kb) == "security"
+    assert not {"one-way", "node-disruption"} & _traits(text, kb)
+    assert _risk("Upgrade the EKS control plane of prod from 1.29 to 1.30", kb) in {
+        "high",
+        "critical",
+    }
+
+
+def test_narrowing_a_permission_deletes_no_data(kb: KnowledgeBase) -> None:
+    text = (
+        "Remove the wildcard IAM policy from the CI role and scope it to the three buckets it uses"
+    )
+    assert _category(text, kb) == "identity-and-access"
+    assert "one-way" not in _traits(text, kb)
+
+
+def test_memory_limits_are_a_workloads_resources(kb: KnowledgeBase) -> None:
+    text = (
+        "the checkout pods keep getting OOMKilled in prod, let's raise their memory limits to 1Gi"
+    )
+    assert _category(text, kb) == "reliability"
