@@ -155,6 +155,16 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Words that end a relative clause: the main verb follows ('should', 'must').",
     )
+    watchers: list[str] = Field(
+        default_factory=list,
+        description="Concepts that watch something (an alert, a dashboard): what follows one of "
+        "`watched_markers` after them is what they watch, not what changes ('a CloudWatch alarm "
+        "on the ALB 5xx rate', 'a dashboard for Route 53 health checks').",
+    )
+    watched_markers: list[str] = Field(
+        default_factory=list,
+        description="Words after a watcher that introduce what it watches ('on', 'for', 'of').",
+    )
     alternative_ends: list[str] = Field(
         default_factory=list,
         description="Words that end what an alternative names ('instead of GoDaddy and switch "

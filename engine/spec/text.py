@@ -178,6 +178,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     alternative_ends = set(rules.alternative_ends)
     consequences = {tuple(words(w)) for w in rules.consequence_markers}
     asks = {tuple(words(w)) for w in rules.ask_openings}
+    watchers = set(rules.watchers)
+    watched = [[w] for w in rules.watched_markers]
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -327,6 +329,11 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             if meaning in sized:
                 clause.stated.add("resize")
         clause.words += 1
+        if meaning in watchers and clause.mode == "stated" and tokens[i : i + 1] in watched:
+            # "a CloudWatch alarm on the ALB 5xx rate": what the alarm watches is context (and
+            # "alert on buckets without encryption" still states what the alert looks for)
+            clauses.append(_Clause({meaning}, set(), mode="context"))
+            i += 1
     stated: list[set[str]] = []
     context: set[str] = set()
     envs: set[str] = set()

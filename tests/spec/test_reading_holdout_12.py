@@ -165,3 +165,22 @@ def test_memory_limits_are_a_workloads_resources(kb: KnowledgeBase) -> None:
         "the checkout pods keep getting OOMKilled in prod, let's raise their memory limits to 1Gi"
     )
     assert _category(text, kb) == "reliability"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Create a CloudWatch alarm on the ALB 5xx rate for the storefront",
+        "Page on-call when ingress-nginx 5xx rate exceeds 2%",
+        "Add a dashboard for Route 53 health checks",
+        "Add an alert for certificates expiring within 14 days",
+    ],
+)
+def test_what_an_alert_or_dashboard_watches_is_not_the_change(text: str, kb: KnowledgeBase) -> None:
+    assert _category(text, kb) == "observability"
+    assert _risk(text, kb) == "low" and "additive" in _traits(text, kb)
+
+
+def test_a_change_beside_an_alert_is_still_the_change(kb: KnowledgeBase) -> None:
+    text = "Upgrade ingress-nginx to 1.11 on prod and add an alert on its 5xx rate"
+    assert "version-change" in _traits(text, kb) and _risk(text, kb) != "low"
