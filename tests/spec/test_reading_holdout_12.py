@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from engine.decide.base import KnowledgeBase
-from engine.spec.intake import read
+from engine.spec.intake import match_text, read
 from tests.spec.plans import category as _category
 from tests.spec.plans import risk as _risk
 from tests.spec.plans import traits as _traits
@@ -184,3 +184,25 @@ def test_what_an_alert_or_dashboard_watches_is_not_the_change(text: str, kb: Kno
 def test_a_change_beside_an_alert_is_still_the_change(kb: KnowledgeBase) -> None:
     text = "Upgrade ingress-nginx to 1.11 on prod and add an alert on its 5xx rate"
     assert "version-change" in _traits(text, kb) and _risk(text, kb) != "low"
+
+
+def test_a_credential_that_is_not_a_databases_is_no_rds_rotation(kb: KnowledgeBase) -> None:
+    chosen = match_text("Rotate the Argo CD repo credentials", kb.knowledge).chosen
+    assert chosen is not None and (chosen.category, chosen.id) == (
+        "secret-management",
+        "credential-rotation",
+    )
+    rds = match_text("Rotate the RDS master password for the orders database", kb.knowledge)
+    assert rds.chosen is not None and rds.chosen.id == "rds-rotation"
+
+
+def test_an_auto_upgrade_setting_is_no_engine_upgrade(kb: KnowledgeBase) -> None:
+    text = "Enable Aurora auto minor version upgrades for the prod clusters"
+    assert "one-way" not in _traits(text, kb)
+    assert "one-way" in _traits("Upgrade the orders Aurora PostgreSQL cluster from 13 to 15", kb)
+
+
+def test_what_a_teardown_keeps_is_not_deleted(kb: KnowledgeBase) -> None:
+    kept = "Tear down the old staging-eu cluster but keep its S3 buckets for 90 days"
+    assert "one-way" not in _traits(kept, kb)
+    assert "one-way" in _traits("Tear down the old staging-eu cluster and its S3 buckets", kb)
