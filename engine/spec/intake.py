@@ -281,7 +281,13 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
     if match.chosen is None:
         raise NoMatch(text, knowledge)
     reading = read(text, knowledge)
-    summary = " ".join(text.split())
+    # a one-line summary that reads as the request did: a line ended a sentence ("Add PDBs ...\n
+    # Node upgrades keep evicting ...": the second line is the reason, not more of the change)
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    summary = " ".join(
+        line if line[-1] in ".;:!?," or n == len(lines) - 1 else f"{line}."
+        for n, line in enumerate(lines)
+    )
     if match.chosen.kind == "pattern":
         pattern = knowledge.pattern(match.chosen.id)
         assert pattern is not None

@@ -19,33 +19,10 @@ from dataclasses import dataclass
 from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
 from engine.spec.terms import reading_table, singular, words
+from engine.spec.versions import version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
-_NUMBER = r"v?(\d+(?:\.\d+)*)"
-_HOPS = [
-    re.compile(
-        rf"\bto\s+(?:version\s+)?{_NUMBER}\s+from\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
-    ),
-    re.compile(
-        rf"\bfrom\s+(?:[a-z]+\s+)?{_NUMBER}\s+to\s+(?:[a-z]+\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
-    ),
-    re.compile(rf"\bversion\s+{_NUMBER}\s+to\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"),
-    re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\s*(?:→|->|to)\s*v?(\d+\.\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
-    re.compile(r"\bv?(\d+(?:\.\d+)*)\s*(?:→|->)\s*v?(\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
-]
-_DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
-# "postgres 14 to 16": whole numbers after a product whose releases are whole numbers
-_NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
-# "13 -> 16" (arrows read as "to") in a text naming a product whose releases are whole numbers
-_WHOLE_HOP = re.compile(r"\bv?(\d+)\s+to\s+v?(\d+)(?![\d.])(\s+\w+)?")
-_TARGET = re.compile(
-    r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
-)
-# "go to Postgres 15": a version after the name of what moves to it (not "to port 8080")
-_NAMED_TARGET = re.compile(
-    r"\bto\s+(?!(?:port|a|an|the)\b)[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
-)
 
 
 @dataclass(frozen=True)
@@ -66,45 +43,6 @@ class Reading:
     @property
     def target_version(self) -> str:
         return self.versions[-1] if self.versions else ""
-
-
-def _versions(
-    text: str, units: set[str], products: set[str], quantities: set[str]
-) -> tuple[str, ...]:
-    def quantity(tail: str | None) -> bool:
-        return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
-
-    def counted(m: re.Match[str]) -> bool:
-        """Whole numbers after a word that counts ("max from 20 to 40", "size 2 to size 3",
-        "replication factor from 2 to 3")."""
-        if "." in m.group(1) + m.group(2):
-            return False
-        before = re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.start()])
-        said = [w for w in before if w != "from"][-2:]
-        # "from 6 to 3 data nodes": a unit a word after the numbers
-        after = [singular(w) for w in re.findall(r"[a-z]+", text[m.end() : m.end() + 30])[:1]]
-        return bool(quantities & {*said, *re.findall(r"[a-z]+", m.group(0))} or units & {*after})
-
-    for n, pattern in enumerate(_HOPS):
-        for m in pattern.finditer(text):
-            if not quantity(m.group(3)) and not counted(m):
-                # the first pattern reads "to 2.12 from 2.9"
-                return (m.group(2), m.group(1)) if n == 0 else (m.group(1), m.group(2))
-    for m in _NAMED_HOP.finditer(text):
-        if m.group(1) in products and not quantity(m.group(4)):
-            return (m.group(2), m.group(3))
-    if products & set(re.findall(r"[a-z]+", text)):  # "PostgreSQL flexible server, 13 -> 16"
-        for m in _WHOLE_HOP.finditer(text):
-            if not quantity(m.group(3)) and not counted(m):
-                return (m.group(1), m.group(2))
-    for m in _TARGET.finditer(text):
-        if not quantity(m.group(3)):
-            return (m.group(1) or m.group(2),)
-    for m in _NAMED_TARGET.finditer(text):
-        if not quantity(m.group(2)) and m.group(0).split()[1] not in quantities:
-            return (m.group(1),)
-    listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"
-    return (listed[0], listed[-1]) if len(listed) >= 2 else ()
 
 
 def _gerund(token: str) -> bool:
@@ -151,7 +89,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     text = re.sub(r"(?<![.;:!?,])[ \t]*\n\s*", " . ", text.strip())
     lowered = normalized(text, rules, early)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
-    versions = _versions(
+    versions = version_change(
         re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
         set(rules.quantity_units),
         set(rules.versioned_products),
