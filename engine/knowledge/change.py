@@ -136,6 +136,12 @@ class IntakeSettings(Strict):
         description="Words that end what an exception names ('except payments *to* the new "
         "store'): the sentence goes on as before it.",
     )
+    window_times: list[str] = Field(
+        default_factory=list,
+        description="Words that date a window a request says is booked ('Sat', 'Thursday', "
+        "'UTC'): with a clock time or one of these within a few words of 'window', the request "
+        "declares a change window ('cut over in Thursday's 22:00 UTC window').",
+    )
     stated_risk_levels: list[str] = Field(
         default_factory=list,
         description="Risk levels a request can state as its owners' floor ('the network team "

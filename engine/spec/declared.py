@@ -30,6 +30,25 @@ def stated_risk(text: str, knowledge: Knowledge) -> str:
     return found.group(1) if found else ""
 
 
+def booked_window(text: str, knowledge: Knowledge) -> str:
+    """The change window a request says is booked ("cut over in Thursday's 22:00 UTC window",
+    "Window booked Sat 22:00-02:00 UTC"): a clock time or a day within a few words of "window",
+    in one clause; else ""."""
+    days = "|".join(map(re.escape, knowledge.reading_rules.window_times))
+    if not days:
+        return ""
+    when = rf"(?:\d{{1,2}}:\d{{2}}|\b(?:{days})(?:'s)?\b)"
+    near = r"[^.;\n]{0,30}?"
+    lowered = text.lower()
+    if re.search(r"\b(?:maintenance|backup|preferred)\s+windows?\s+(?:to|from|at|of)\b", lowered):
+        return ""  # "set the RDS maintenance window to Sun 03:00 UTC" is a setting changed
+    found = re.search(rf"{when}{near}\bwindows?\b|\bwindows?\b{near}{when}(?:{near}{when})*", lowered)
+    if found is None:
+        return ""
+    start, end = found.span()
+    return " ".join(text[start:end].split())
+
+
 def several_clusters(text: str, knowledge: Knowledge, scope_id: str) -> str:
     """The multi-cluster scope when a request reaches several clusters ("all 4 prod clusters",
     "both AKS clusters") and its scope is another that touches production: the change is

@@ -23,7 +23,7 @@ from engine.core.errors import InputError, Problem
 from engine.core.modelbase import Field
 from engine.core.models import Out
 from engine.knowledge.model import Knowledge, Pattern
-from engine.spec.declared import named_regimes, several_clusters, stated_risk
+from engine.spec.declared import booked_window, named_regimes, several_clusters, stated_risk
 from engine.spec.model import LoadedSpec
 from engine.spec.text import Reading, read, singular
 
@@ -336,6 +336,9 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
     }
     if declared:  # "the network team rates this change high risk": the owners' floor
         body["risk"] = declared
+    window = booked_window(text, knowledge)
+    if window:  # "cut over in Thursday's 22:00 UTC window": the owners booked it
+        body["change_window"] = window
     regimes = named_regimes(text, knowledge)
     if regimes:  # "before the SOC 2 audit on Friday": the change is made under that regime
         body["compliance"] = regimes

@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from engine.decide.base import KnowledgeBase
-from engine.spec.intake import match_text, read
+from engine.spec.declared import booked_window
+from engine.spec.intake import match_text, read, spec_draft
 from tests.spec.plans import category as _category
+from tests.spec.plans import plan as _plan
 from tests.spec.plans import risk as _risk
 from tests.spec.plans import traits as _traits
 
@@ -206,3 +208,27 @@ def test_what_a_teardown_keeps_is_not_deleted(kb: KnowledgeBase) -> None:
     kept = "Tear down the old staging-eu cluster but keep its S3 buckets for 90 days"
     assert "one-way" not in _traits(kept, kb)
     assert "one-way" in _traits("Tear down the old staging-eu cluster and its S3 buckets", kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        (
+            "Migrate the orders-events MSK cluster to a new cluster on 3.6; producers and "
+            "consumers cut over in Thursday's 22:00 UTC window.",
+            "Thursday's 22:00 UTC window",
+        ),
+        (
+            "Upgrade the prod EKS cluster to 1.30. Window booked Sat 22:00-02:00 UTC.",
+            "Window booked Sat 22:00-02:00 UTC",
+        ),
+        ("Set the RDS maintenance window to Sun 03:00 UTC", ""),
+        ("Reduce the log retention window to 7 days", ""),
+    ],
+)
+def test_a_window_the_request_dates_is_booked(text: str, window: str, kb: KnowledgeBase) -> None:
+    assert booked_window(text, kb.knowledge) == window
+    draft = spec_draft(text, kb.knowledge).body
+    assert draft.get("change_window", "") == window
+    if window:
+        assert _plan(text, kb).decisions["implementation_strategy"].value == "maintenance-window"
