@@ -46,8 +46,9 @@ class Reading:
 
 
 def _gerund(token: str) -> bool:
-    """'evicting', 'timing' (not 'using', 'keeping', 'running ...' which keep a state)."""
-    return token.endswith("ing") and len(token) > 5 and token not in {"using", "keeping"}
+    """'evicting', 'hitting' (not 'using', 'keeping', 'running' which keep a state: "staging
+    keeps using Secrets Manager", "prod keeps running 1.28")."""
+    return token.endswith("ing") and len(token) > 5 and token not in {"using", "keeping", "running"}
 
 
 @dataclass(eq=False)
@@ -142,6 +143,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             continue
         if token in _BREAK_PUNCTUATION:
             clauses.append(_Clause(set(), set()))
+            previous = ""
+            continue
+        if token == "→" and any(tuple(tokens[i + 1 : i + 1 + len(v)]) == v for v in asks):
+            # "prod keeps hitting IP exhaustion -> can we switch ...": the arrow leads to the ask
+            clauses.append(_Clause(set(), set()))
+            i += 1
             previous = ""
             continue
         if token == "→":  # "Redis -> ElastiCache": what the arrow points from
@@ -247,7 +254,9 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # "staging and prod keep using Secrets Manager": only when the clause is about an
             # environment ("keep 35 days of backups", "... of workload-prod and keep only the
             # private endpoint" are the change itself)
-            clause.taken_back = clause.taken_back or clause.subject_environment
+            # "prod keeps hitting IP exhaustion" is a symptom (a state), not prod left alone
+            symptom = matched[0] in ("keep", "kept", "keeping") and stating
+            clause.taken_back = clause.taken_back or (clause.subject_environment and not symptom)
         elif meaning == "~non-production":
             clause.environments |= {
                 e.id for e in knowledge.environments if e.usual_path and not e.prod

@@ -232,3 +232,28 @@ def test_a_window_the_request_dates_is_booked(text: str, window: str, kb: Knowle
     assert draft.get("change_window", "") == window
     if window:
         assert _plan(text, kb).decisions["implementation_strategy"].value == "maintenance-window"
+
+
+def test_an_environment_that_keeps_failing_is_no_environment_left_alone(kb: KnowledgeBase) -> None:
+    text = (
+        "staging keeps hitting the IP limit -> can we turn on prefix delegation on aws-node there"
+    )
+    reading = read(text, kb.knowledge)
+    assert "staging" in reading.environments and "cni-setting" in reading.concepts
+    # an environment kept as it is still is
+    kept = read("Move dev to External Secrets; staging and prod keep using SOPS", kb.knowledge)
+    assert "prod" not in kept.environments
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Wire the Flux notification-controller up for failed reconciliations", "observability"),
+        ("Turn on MFA delete for the audit log bucket", "backup-and-recovery"),
+        ("Replace the long-lived AWS keys of the deploy job with OIDC", "identity-and-access"),
+        ("PD on aws-node in staging", "networking"),
+        ("karpenter on the batch cluster", "cost-optimization"),
+    ],
+)
+def test_short_asks_name_their_domain(text: str, category: str, kb: KnowledgeBase) -> None:
+    assert _category(text, kb) == category
