@@ -91,7 +91,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     lowered = normalized(text, rules, early)
     # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = version_change(
-        re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
+        # "from 2.11 (5.7) to 3.05 (8.0)": a version's other name in brackets is an aside
+        re.sub(
+            r"\(\s*v?\d+(?:\.\d+)*\s*\)",
+            " ",
+            re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
+        ),
         set(rules.quantity_units),
         set(rules.versioned_products),
         set(rules.quantity_words),
@@ -338,6 +343,10 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             envs |= clause.environments
         else:
             context |= clause.stated
+            if clause.environments and not clause.stated & concept_ids and clause.words <= 2:
+                # "staging before prod", "dev first, then prod after the freeze": an environment
+                # the rollout reaches later is still reached
+                envs |= clause.environments
     # a concept named by two different terms ("ingress-nginx" → "gateway api") is counted twice
     twice = {
         f"{c}*2" for c, found in terms.items() if len(found) >= 2 and c in set().union(*stated)

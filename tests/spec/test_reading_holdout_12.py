@@ -257,3 +257,17 @@ def test_an_environment_that_keeps_failing_is_no_environment_left_alone(kb: Know
 )
 def test_short_asks_name_their_domain(text: str, category: str, kb: KnowledgeBase) -> None:
     assert _category(text, kb) == category
+
+
+def test_an_environment_the_rollout_reaches_later_is_reached(kb: KnowledgeBase) -> None:
+    text = "Migrate the public apps from ingress-nginx to the AWS Load Balancer Controller, staging before prod"
+    assert "prod" in read(text, kb.knowledge).environments
+    # a staging trial that decides on prod later does not reach it
+    trial = "Turn on STRICT mTLS in staging so we catch plaintext callers before it goes to prod"
+    assert "prod" not in read(trial, kb.knowledge).environments
+
+
+def test_a_versions_other_name_in_brackets_is_an_aside(kb: KnowledgeBase) -> None:
+    text = "In-place upgrade of the billing cluster from Aurora MySQL 2.11 (5.7) to 3.05 (8.0)"
+    assert read(text, kb.knowledge).versions == ("2.11", "3.05")
+    assert "major-version" in read(text, kb.knowledge).concepts
