@@ -167,6 +167,11 @@ class IntakeSettings(Strict):
         "`watched_markers` after them is what they watch, not what changes ('a CloudWatch alarm "
         "on the ALB 5xx rate', 'a dashboard for Route 53 health checks').",
     )
+    watched_kept: list[str] = Field(
+        default_factory=list,
+        description="Concepts that stay the change when an alert or dashboard watches them: a "
+        "cost dashboard is cost work ('a cost visibility dashboard in Grafana').",
+    )
     watched_markers: list[str] = Field(
         default_factory=list,
         description="Words after a watcher that introduce what it watches ('on', 'for', 'of').",

@@ -14,7 +14,7 @@ adds the concept `version-hop`. Deterministic: the same text always reads the sa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
@@ -70,6 +70,8 @@ class _Clause:
     state: bool = False  # "node upgrades keep evicting every replica": how things are now
     opens: str = ""  # what the clause's first word means (an action: "revert what we did ...")
     asks: bool = False  # it opens with an ask ("turn on ...", "let's ...", "please ...")
+    phrase: list[str] = field(default_factory=list)  # concepts of the noun phrase read so far
+    watched: set[str] = field(default_factory=set)  # "ACM certificate expiry alert": certificate
 
 
 def _next_meaning(
@@ -124,6 +126,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     asks = {tuple(words(w)) for w in rules.ask_openings}
     watchers = set(rules.watchers)
     watched = [[w] for w in rules.watched_markers]
+    kept = set(rules.watched_kept)
+    phrase_ends = {"and", "or", "with", "plus", "to", "in", "on", "for", "of", "from", "by", "via"}
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -271,6 +275,16 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             if clause.words <= 1:  # "prod ...", "the staging cluster ...", "staging and prod"
                 clause.subject_environment = True
         else:
+            if meaning in watchers and clause.mode == "stated" and clause.phrase:
+                # "an ACM certificate expiry alert": what stands before an alert in its noun
+                # phrase is what the alert watches, not what changes
+                clause.watched |= set(clause.phrase) - actions - kept
+                clause.stated -= clause.watched
+                clause.phrase = []
+            elif meaning in actions or meaning in phrase_ends:
+                clause.phrase = []
+            elif meaning in concept_ids:
+                clause.phrase.append(meaning)
             clause.stated.add(meaning)
             if not compound:
                 terms.setdefault(meaning, set()).add(matched)
@@ -340,6 +354,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
                 next(s for s in reversed(stated) if s).update(clause.stated)
             doing = clause.stated & actions or doing
             stated.append(clause.stated)
+            context |= clause.watched
             envs |= clause.environments
         else:
             context |= clause.stated

@@ -271,3 +271,22 @@ def test_a_versions_other_name_in_brackets_is_an_aside(kb: KnowledgeBase) -> Non
     text = "In-place upgrade of the billing cluster from Aurora MySQL 2.11 (5.7) to 3.05 (8.0)"
     assert read(text, kb.knowledge).versions == ("2.11", "3.05")
     assert "major-version" in read(text, kb.knowledge).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[OBS-9] RDS replica lag alert\nOver 30 seconds for 5 minutes -> #db-alerts.",
+        "Add a Karpenter provisioning dashboard",
+        "we got bitten by an expiring cert again - can we alert #platform at 14 days left?",
+    ],
+)
+def test_what_stands_before_an_alert_is_what_it_watches(text: str, kb: KnowledgeBase) -> None:
+    assert _category(text, kb) == "observability"
+    assert _risk(text, kb) == "low"
+
+
+def test_cluster_mode_redistributes_the_data(kb: KnowledgeBase) -> None:
+    text = "Enable cluster mode for the prod sessions ElastiCache Redis"
+    assert {"data-migration", "stateful-data"} <= _traits(text, kb)
+    assert _category(text, kb) == "databases"
