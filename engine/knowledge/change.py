@@ -39,6 +39,13 @@ class ChangeKind(Strict):
         description="Concepts that rule the kind out when said anywhere in the text ('a "
         "constraint that reports ..., dryrun only').",
     )
+    unless_stated: list[str] = Field(
+        default_factory=list,
+        description="Concepts that rule the kind out when the request states them anywhere, but "
+        "not when a reason or an aside gives them as how things are now ('a policy requiring "
+        "requests, audit mode only' is reported, never enforced; 'start enforcing our policies "
+        "(currently audit-only)' still enforces).",
+    )
     phases: list[str] = Field(
         default_factory=list, description="Implementation phase names that show the kind."
     )

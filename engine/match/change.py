@@ -152,7 +152,7 @@ def _kinds_said(
     spoken = reading.concepts | reading.context
     found = []
     for kind in knowledge.change_kinds:
-        if set(kind.unless_anywhere) & spoken:
+        if set(kind.unless_anywhere) & spoken or set(kind.unless_stated) & reading.concepts:
             continue
         # what a change does is said within one clause: "turn on PITR for the DB, and also
         # upgrade it to 16" is a backup and an engine upgrade

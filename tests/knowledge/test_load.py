@@ -68,8 +68,8 @@ def _copy(tmp_path: Path) -> Path:
         ),
         (
             "change-kinds.yaml",
-            "unless_anywhere: [audit-mode]",
-            "unless_anywhere: [audit-mood]",
+            "unless_anywhere: [audit-mode, audit-only]",
+            "unless_anywhere: [audit-mood, audit-only]",
             'unknown vocabulary concept "audit-mood"',
         ),
         (

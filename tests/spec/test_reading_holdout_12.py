@@ -290,3 +290,20 @@ def test_cluster_mode_redistributes_the_data(kb: KnowledgeBase) -> None:
     text = "Enable cluster mode for the prod sessions ElastiCache Redis"
     assert {"data-migration", "stateful-data"} <= _traits(text, kb)
     assert _category(text, kb) == "databases"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add a Kyverno policy requiring CPU and memory requests on all pods, Audit mode only - "
+        "don't enforce yet",
+        "a Kyverno policy to block images from Docker Hub, audit only for now",
+    ],
+)
+def test_a_policy_said_to_only_audit_rejects_nothing(text: str, kb: KnowledgeBase) -> None:
+    assert "admission" not in _traits(text, kb)
+
+
+def test_enforcing_what_is_audit_only_today_is_enforcement(kb: KnowledgeBase) -> None:
+    text = "Start enforcing our Kyverno policies (currently audit-only) on every workload cluster"
+    assert "admission" in _traits(text, kb)
