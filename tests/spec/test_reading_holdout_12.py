@@ -307,3 +307,16 @@ def test_a_policy_said_to_only_audit_rejects_nothing(text: str, kb: KnowledgeBas
 def test_enforcing_what_is_audit_only_today_is_enforcement(kb: KnowledgeBase) -> None:
     text = "Start enforcing our Kyverno policies (currently audit-only) on every workload cluster"
     assert "admission" in _traits(text, kb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Decommission the analytics Aurora cluster: final snapshot first, then remove it",
+        "Delete the old Jenkins server and its artifact bucket after archiving the jobs",
+        "The logs-legacy OpenSearch domain is unused; snapshot it to S3 and then tear it down",
+    ],
+)
+def test_a_deletion_with_a_snapshot_anywhere_keeps_a_way_back(text: str, kb: KnowledgeBase) -> None:
+    traits = _traits(text, kb)
+    assert "one-way" not in traits and "stateful-data" in traits
