@@ -320,3 +320,8 @@ def test_enforcing_what_is_audit_only_today_is_enforcement(kb: KnowledgeBase) ->
 def test_a_deletion_with_a_snapshot_anywhere_keeps_a_way_back(text: str, kb: KnowledgeBase) -> None:
     traits = _traits(text, kb)
     assert "one-way" not in traits and "stateful-data" in traits
+
+
+def test_aws_backup_is_a_backup_tool(kb: KnowledgeBase) -> None:
+    text = "Set up an AWS Backup plan (daily, 35-day retention) with a copy to the backup vault"
+    assert _category(text, kb) == "backup-and-recovery"
