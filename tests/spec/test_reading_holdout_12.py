@@ -325,3 +325,8 @@ def test_a_deletion_with_a_snapshot_anywhere_keeps_a_way_back(text: str, kb: Kno
 def test_aws_backup_is_a_backup_tool(kb: KnowledgeBase) -> None:
     text = "Set up an AWS Backup plan (daily, 35-day retention) with a copy to the backup vault"
     assert _category(text, kb) == "backup-and-recovery"
+
+
+def test_identity_center_admin_access_is_identity(kb: KnowledgeBase) -> None:
+    text = "take AdministratorAccess away from the engineers group (Identity Center)"
+    assert _category(text, kb) == "identity-and-access"
