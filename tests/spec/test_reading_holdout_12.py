@@ -330,3 +330,9 @@ def test_aws_backup_is_a_backup_tool(kb: KnowledgeBase) -> None:
 def test_identity_center_admin_access_is_identity(kb: KnowledgeBase) -> None:
     text = "take AdministratorAccess away from the engineers group (Identity Center)"
     assert _category(text, kb) == "identity-and-access"
+
+
+def test_rotating_the_mesh_trust_anchor_restarts_every_meshed_workload(kb: KnowledgeBase) -> None:
+    text = "Rotate the Linkerd trust anchor and identity issuer on the prod clusters"
+    assert {"request-path", "restarts-workloads"} <= _traits(text, kb)
+    assert _risk(text, kb) == "high"
