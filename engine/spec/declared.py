@@ -42,7 +42,9 @@ def booked_window(text: str, knowledge: Knowledge) -> str:
     lowered = text.lower()
     if re.search(r"\b(?:maintenance|backup|preferred)\s+windows?\s+(?:to|from|at|of)\b", lowered):
         return ""  # "set the RDS maintenance window to Sun 03:00 UTC" is a setting changed
-    found = re.search(rf"{when}{near}\bwindows?\b|\bwindows?\b{near}{when}(?:{near}{when})*", lowered)
+    found = re.search(
+        rf"{when}{near}\bwindows?\b|\bwindows?\b{near}{when}(?:{near}{when})*", lowered
+    )
     if found is None:
         return ""
     start, end = found.span()

@@ -91,14 +91,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     # The LA bill is huge" negates nothing on the second line)
     text = re.sub(r"(?<![.;:!?,])[ \t]*\n\s*", " . ", text.strip())
     lowered = normalized(text, rules, early)
-    # protocol versions ("TLS 1.2", "HTTP/2") are not versions of what the change upgrades
     versions = version_change(
-        # "from 2.11 (5.7) to 3.05 (8.0)": a version's other name in brackets is an aside
-        re.sub(
-            r"\(\s*v?\d+(?:\.\d+)*\s*\)",
-            " ",
-            re.sub(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?", " ", lowered),
-        ),
+        lowered,
         set(rules.quantity_units),
         set(rules.versioned_products),
         set(rules.quantity_words),

@@ -7,6 +7,14 @@ import re
 
 from engine.spec.terms import singular
 
+# numbers that are no version of what changes, blanked before reading: protocol versions ("TLS
+# 1.2", "HTTP/2"), a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)"), a
+# number that is part of a name ("to Route 53")
+_NOT_VERSIONS = [
+    (re.compile(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?"), " "),
+    (re.compile(r"\(\s*v?\d+(?:\.\d+)*\s*\)"), " "),
+    (re.compile(r"\broute\s*53\b"), "route53"),
+]
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
     re.compile(
@@ -38,6 +46,9 @@ def version_change(
 ) -> tuple[str, ...]:
     """The version change a lower-cased text names: (from, to), (to,) or (); counts ("max from
     20 to 40", "from 6 to 3 data nodes") and sizes are not versions."""
+
+    for pattern, blank in _NOT_VERSIONS:
+        text = pattern.sub(blank, text)
 
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]

@@ -336,3 +336,14 @@ def test_rotating_the_mesh_trust_anchor_restarts_every_meshed_workload(kb: Knowl
     text = "Rotate the Linkerd trust anchor and identity issuer on the prod clusters"
     assert {"request-path", "restarts-workloads"} <= _traits(text, kb)
     assert _risk(text, kb) == "high"
+
+
+def test_route_53_is_a_name_not_a_version(kb: KnowledgeBase) -> None:
+    text = "Move the acme.com DNS zone from Cloudflare to Route 53 and switch the NS records"
+    assert read(text, kb.knowledge).versions == ()
+    assert _category(text, kb) == "networking"
+
+
+def test_a_dns_cache_on_every_node_is_in_the_request_path(kb: KnowledgeBase) -> None:
+    text = "Roll out NodeLocal DNSCache on the prod clusters"
+    assert "request-path" in _traits(text, kb) and "additive" not in _traits(text, kb)
