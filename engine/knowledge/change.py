@@ -174,6 +174,20 @@ class IntakeSettings(Strict):
         "`watched_markers` after them is what they watch, not what changes ('a CloudWatch alarm "
         "on the ALB 5xx rate', 'a dashboard for Route 53 health checks').",
     )
+    phrase_ends: list[str] = Field(
+        default_factory=list,
+        description="Words that end a noun phrase ('and', 'for', 'on'): what stands before an "
+        "alert is watched only within its own phrase ('an ACM certificate expiry alert').",
+    )
+    kept_states: list[str] = Field(
+        default_factory=list,
+        description="Gerunds after 'keep' that keep a state ('staging keeps using Secrets "
+        "Manager'); any other gerund after it is a symptom ('prod keeps hitting IP exhaustion').",
+    )
+    numbered_names: list[str] = Field(
+        default_factory=list,
+        description="Names with a number in them ('Route 53'): the number is no version.",
+    )
     watched_kept: list[str] = Field(
         default_factory=list,
         description="Concepts that stay the change when an alert or dashboard watches them: a "

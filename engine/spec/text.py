@@ -45,12 +45,6 @@ class Reading:
         return self.versions[-1] if self.versions else ""
 
 
-def _gerund(token: str) -> bool:
-    """'evicting', 'hitting' (not 'using', 'keeping', 'running' which keep a state: "staging
-    keeps using Secrets Manager", "prod keeps running 1.28")."""
-    return token.endswith("ing") and len(token) > 5 and token not in {"using", "keeping", "running"}
-
-
 @dataclass(eq=False)
 class _Clause:
     """One clause as it is read: what it states, and whether a later word takes it back."""
@@ -93,6 +87,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     lowered = normalized(text, rules, early)
     versions = version_change(
         lowered,
+        rules.numbered_names,
         set(rules.quantity_units),
         set(rules.versioned_products),
         set(rules.quantity_words),
@@ -121,7 +116,8 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     watchers = set(rules.watchers)
     watched = [[w] for w in rules.watched_markers]
     kept = set(rules.watched_kept)
-    phrase_ends = {"and", "or", "with", "plus", "to", "in", "on", "for", "of", "from", "by", "via"}
+    phrase_ends = set(rules.phrase_ends)
+    kept_states = set(rules.kept_states)
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -162,7 +158,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
         # "node upgrades keep evicting every replica", "the disk is running out": a problem stated
         # in the present is the reason for the change, not the change
         stating = any(tuple(tokens[i : i + len(m)]) == m for m in states) or (
-            token == "keep" and i + 1 < len(tokens) and _gerund(tokens[i + 1])
+            # "node upgrades keep evicting ...", not "staging keeps using ..."
+            token == "keep"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].endswith("ing")
+            and len(tokens[i + 1]) > 5
+            and tokens[i + 1] not in kept_states
         )
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
@@ -258,7 +259,7 @@ def read(text: str, knowledge: Knowledge) -> Reading:
             # environment ("keep 35 days of backups", "... of workload-prod and keep only the
             # private endpoint" are the change itself)
             # "prod keeps hitting IP exhaustion" is a symptom (a state), not prod left alone
-            symptom = matched[0] in ("keep", "kept", "keeping") and stating
+            symptom = matched[0] == "keep" and stating
             clause.taken_back = clause.taken_back or (clause.subject_environment and not symptom)
         elif meaning == "~non-production":
             clause.environments |= {

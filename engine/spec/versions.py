@@ -8,12 +8,10 @@ import re
 from engine.spec.terms import singular
 
 # numbers that are no version of what changes, blanked before reading: protocol versions ("TLS
-# 1.2", "HTTP/2"), a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)"), a
-# number that is part of a name ("to Route 53")
+# 1.2", "HTTP/2") and a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)")
 _NOT_VERSIONS = [
-    (re.compile(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?"), " "),
-    (re.compile(r"\(\s*v?\d+(?:\.\d+)*\s*\)"), " "),
-    (re.compile(r"\broute\s*53\b"), "route53"),
+    re.compile(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?"),
+    re.compile(r"\(\s*v?\d+(?:\.\d+)*\s*\)"),
 ]
 _NUMBER = r"v?(\d+(?:\.\d+)*)"
 _HOPS = [
@@ -42,13 +40,15 @@ _NAMED_TARGET = re.compile(
 
 
 def version_change(
-    text: str, units: set[str], products: set[str], quantities: set[str]
+    text: str, names: list[str], units: set[str], products: set[str], quantities: set[str]
 ) -> tuple[str, ...]:
     """The version change a lower-cased text names: (from, to), (to,) or (); counts ("max from
     20 to 40", "from 6 to 3 data nodes") and sizes are not versions."""
 
-    for pattern, blank in _NOT_VERSIONS:
-        text = pattern.sub(blank, text)
+    for pattern in _NOT_VERSIONS:
+        text = pattern.sub(" ", text)
+    for name in names:  # "to Route 53": a number in a name (knowledge/intake.yaml numbered_names)
+        text = re.sub(r"\b" + r"\s*".join(map(re.escape, name.split())) + r"\b", " ", text)
 
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
