@@ -4,6 +4,8 @@ phases show it), and how sentences are read."""
 # no `from __future__ import annotations`: pydantic would compile every field annotation
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
+from typing import Literal
+
 from engine.core.modelbase import Field
 from engine.core.models import Strict
 
@@ -224,6 +226,30 @@ class IntakeSettings(Strict):
         "out of IPs', 'we're seeing 5xx'): beside a clause that asks for something, the clause "
         "is the reason, not the change ('keeps' before a gerund says so too: 'node upgrades keep "
         "evicting every replica').",
+    )
+    ticket_fields: dict[
+        Literal["change", "context", "rollback", "window", "risk", "excluded"], list[str]
+    ] = Field(
+        default_factory=dict,
+        description="Labels that open a change ticket's fields ('Change:', 'Reason:', "
+        "'Rollback:'), by role: `change` fields are what is asked, every other field is read "
+        "as context; `excluded` fields are left out, and `rollback`, `window` and `risk` "
+        "fields are declarations too (engine/spec/ticket.py).",
+    )
+    empty_field_values: list[str] = Field(
+        default_factory=list,
+        description="Values that say nothing ('Impact: none', 'Downtime: n/a'): the field "
+        "is dropped.",
+    )
+    no_way_back_openings: list[str] = Field(
+        default_factory=list,
+        description="Openings of a ticket's rollback that say there is none ('Rollback: not "
+        "possible, ...'): the change is declared one-way.",
+    )
+    rollback_needless: list[str] = Field(
+        default_factory=list,
+        description="Words after such an opening that say a rollback is not needed, not that "
+        "it is impossible ('Rollback: none needed').",
     )
     action_labels: list[str] = Field(
         default_factory=list,

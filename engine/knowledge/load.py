@@ -84,6 +84,14 @@ def _cross_check(
                         f'unknown vocabulary concept "{word}"{did_you_mean(word, concepts)}',
                     )
                 )
+        for word, unless in sorted(category.keywords_unless.items()):
+            for bad in [w for w in (word, *unless) if w not in concepts]:
+                problems.append(
+                    smap.problem(
+                        (*path, "keywords_unless", word),
+                        f'unknown vocabulary concept "{bad}"{did_you_mean(bad, concepts)}',
+                    )
+                )
         for i, a in enumerate(category.planning_agents):
             if a.agent not in experts:
                 problems.append(

@@ -69,6 +69,11 @@ class Category(WithAssignments):
     keywords: list[str] = Field(
         default_factory=list, description="Vocabulary concepts that point at this category."
     )
+    keywords_unless: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Keywords that point here only when none of these concepts is said beside "
+        "them ('retention' is a saving unless it is made longer).",
+    )
     common_patterns: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     default_scope: str

@@ -26,6 +26,8 @@ from engine.knowledge.model import Knowledge, Pattern
 from engine.spec.declared import booked_window, named_regimes, several_clusters, stated_risk
 from engine.spec.model import LoadedSpec
 from engine.spec.text import Reading, read, singular
+from engine.spec.ticket import declared as ticket_declared
+from engine.spec.ticket import window_text
 
 __all__ = ["Candidate", "Match", "NoMatch", "match_text", "read", "spec_text"]
 
@@ -96,7 +98,9 @@ def score_categories(
     fallback = {c.id for c in knowledge.categories if c.fallback}
     said = reading.concepts if concepts is None else concepts
     for c in knowledge.categories:
-        hits = sorted(set(c.keywords) & said)
+        hits = sorted(
+            k for k in set(c.keywords) & said if not set(c.keywords_unless.get(k, ())) & said
+        )
         if hits:
             out.append(
                 Candidate(
@@ -334,9 +338,18 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         "planning_agents": [{a.agent: a.task} for a in agents],
         "implementation_phases": [{p.name: p.task} for p in phases],
     }
+    # "Risk: high", "Rollback: not possible, the old keys are revoked": a ticket's fields
+    owners = ticket_declared(text, knowledge.reading_rules)
+    levels = knowledge.reading_rules.stated_risk_levels
+    declared = max(
+        filter(None, (declared, str(owners.pop("risk", "")))), key=levels.index, default=""
+    )
     if declared:  # "the network team rates this change high risk": the owners' floor
         body["risk"] = declared
-    window = booked_window(text, knowledge)
+    body.update(owners)
+    window = booked_window(text, knowledge) or booked_window(
+        window_text(text, knowledge.reading_rules), knowledge
+    )
     if window:  # "cut over in Thursday's 22:00 UTC window": the owners booked it
         body["change_window"] = window
     regimes = named_regimes(text, knowledge)

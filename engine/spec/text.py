@@ -18,31 +18,13 @@ from dataclasses import dataclass, field
 
 from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
+from engine.spec.reading import Reading
 from engine.spec.terms import reading_table, singular, words
+from engine.spec.ticket import read_ticket
 from engine.spec.versions import version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a sentence says, as infraplan reads it."""
-
-    concepts: frozenset[str]  # concepts and plain words stated (not negated)
-    negated: frozenset[str]  # concepts and words in negated clauses
-    environments: tuple[str, ...]  # environment ids stated, in knowledge order
-    versions: tuple[str, ...]  # (from, to) or (to,) when the text names a version change
-    question: bool  # a question about something, not a request to change it
-    clauses: tuple[frozenset[str], ...] = ()  # what each stated clause says, in order
-    context: frozenset[str] = frozenset()  # what reasons and times say ("so it will reboot")
-    # environments a clause excludes and says nothing else about ("nothing in production",
-    # "prod isn't involved"); not "no more uploaded certs on the production ingress"
-    excluded_environments: tuple[str, ...] = ()
-
-    @property
-    def target_version(self) -> str:
-        return self.versions[-1] if self.versions else ""
 
 
 @dataclass(eq=False)
@@ -79,6 +61,12 @@ def _next_meaning(
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
+    """What a text says: a change ticket field by field (engine/spec/ticket.py), any other
+    text as one request."""
+    return read_ticket(text, knowledge, _read) or _read(text, knowledge)
+
+
+def _read(text: str, knowledge: Knowledge) -> Reading:
     rules = knowledge.reading_rules
     early = tuple(name for e in knowledge.environments if not e.prod for name in (e.id, *e.aliases))
     # a line ends a sentence: a ticket's title has no full stop ("... instead of Log Analytics\n
@@ -369,8 +357,12 @@ def read(text: str, knowledge: Knowledge) -> Reading:
     concepts -= undone
     negated |= undone & set().union(*stated, twice)
     first_words = tuple(words(text)[:5])
-    question = text.rstrip().endswith("?") and any(
-        first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words)
+    # "is it possible to add ...?" suggests a change (the opening is taken off before reading)
+    suggests = any(text.lower().lstrip().startswith(o) for o in rules.suggestion_openings)
+    question = (
+        not suggests
+        and text.rstrip().endswith("?")
+        and any(first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words))
     )
     order = [e.id for e in knowledge.environments]
     return Reading(

@@ -47,8 +47,8 @@ def test_a_risk_the_owners_state_is_a_floor_only_upward(
 
 
 def test_a_stated_high_risk_raises_the_plan(kb: KnowledgeBase) -> None:
-    plain = _decisions("Upgrade Traefik from 2.10 to 3.0 in prod", kb)
-    stated = _decisions("Upgrade Traefik from 2.10 to 3.0 in prod; the team rates it high risk", kb)
+    plain = _decisions("Upgrade Traefik from 3.0 to 3.1 in prod", kb)
+    stated = _decisions("Upgrade Traefik from 3.0 to 3.1 in prod; the team rates it high risk", kb)
     assert plain[0] != "high" and stated[0] == "high"
 
 
