@@ -227,6 +227,21 @@ class IntakeSettings(Strict):
         "is the reason, not the change ('keeps' before a gerund says so too: 'node upgrades keep "
         "evicting every replica').",
     )
+    commit_types: list[str] = Field(
+        default_factory=list,
+        description="Conventional-commit types ('feat(redis): ...'): the bracketed scope is the "
+        "area touched, dropped before reading (an environment it names is kept).",
+    )
+    titled_things: list[str] = Field(
+        default_factory=list,
+        description="Words that a quoted title before them names ('an \\'Ingress 5xx by host\\' "
+        "panel'): read as the thing for what its title says, which is context.",
+    )
+    sizes: list[str] = Field(
+        default_factory=list,
+        description="Concepts that name a size of a thing: one for another is a resize, not a "
+        "move ('r6g.large -> r6g.xlarge', 'cache.r6g.xlarge instead of cache.r6g.large').",
+    )
     ticket_fields: dict[
         Literal["change", "context", "rollback", "window", "risk", "excluded"], list[str]
     ] = Field(
@@ -299,6 +314,11 @@ class IntakeSettings(Strict):
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
     quantity_words: list[str] = Field(default_factory=list)
+    counting_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs that, opening a clause, make its whole numbers a count ('increase the "
+        "partitions of the topic from 12 to 48'), unless the clause says 'version'.",
+    )
     size_units: list[str] = Field(default_factory=list)
     cluster_quantifiers: list[str] = Field(default_factory=list)
     cluster_distributives: list[str] = Field(default_factory=list)

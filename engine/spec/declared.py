@@ -70,4 +70,8 @@ def several_clusters(text: str, knowledge: Knowledge, scope_id: str) -> str:
     several = re.compile(
         rf"(?:\b(?:{many})\b|{number}){between}\s+clusters\b|\b(?:{each})\b{between}\s+cluster\b"
     )
-    return wide.id if several.search(text.lower()) else ""
+    # "replicate the topics from the eu-west-1 MSK cluster to the DR cluster": one cluster to another
+    name = r"(?:the\s+|our\s+)?(?:[\w.*-]+\s+){0,3}?clusters?\b"
+    two = re.compile(rf"\bfrom\s+{name}[^.;\n]{{0,60}}?\b(?:to|into|onto)\s+{name}")
+    lowered = text.lower()
+    return wide.id if several.search(lowered) or two.search(lowered) else ""

@@ -82,6 +82,13 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
             lowered = re.sub(rf"\b({verbs})-({settings})\b(?!-)", r"\1 \2", lowered)
         reading = f" {rules.policy_name_reading} "
         lowered = re.sub(rf"\b(?:{verbs})(?:-[a-z0-9]+)+\b", reading, lowered)
+    if rules.titled_things:  # "an 'Ingress 5xx by host' panel": the panel for what it shows
+        things = "|".join(re.escape(w) for w in rules.titled_things)
+        lowered = re.sub(
+            rf"(?:(?<=\s)|^)['\"“‘]([^'\"”’\n]{{1,60}}?)['\"”’]\s+({things})\b",
+            r"\2 for \1",
+            lowered,
+        )
     lowered = _ARROW.sub("→", lowered)
     lowered = re.sub(r"→\s*(?=v?\d)", " to ", lowered)  # "ESXi hosts -> 8.0U2": to a version
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover
@@ -99,6 +106,8 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
             " alongside ",
             lowered,
         )
+    # "point every client at rediss://": a URL's scheme names no store of its own
+    lowered = re.sub(r"\b[a-z][a-z0-9+.-]*://\S*", " url ", lowered)
     lowered = _HOSTNAME.sub(" hostname ", lowered)
     # "reports.internal.acme.io -> the internal NLB": a record pointing at what it names
     lowered = re.sub(r"\bhostname\s*→", "hostname pointing at", lowered)

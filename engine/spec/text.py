@@ -20,7 +20,7 @@ from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
 from engine.spec.reading import Reading
 from engine.spec.terms import reading_table, singular, words
-from engine.spec.ticket import read_ticket
+from engine.spec.ticket import commit_title, read_ticket
 from engine.spec.versions import version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
@@ -63,6 +63,7 @@ def _next_meaning(
 def read(text: str, knowledge: Knowledge) -> Reading:
     """What a text says: a change ticket field by field (engine/spec/ticket.py), any other
     text as one request."""
+    text = commit_title(text, knowledge)
     return read_ticket(text, knowledge, _read) or _read(text, knowledge)
 
 
@@ -79,6 +80,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
         set(rules.quantity_units),
         set(rules.versioned_products),
         set(rules.quantity_words),
+        set(rules.counting_verbs),
     )
     # "16 -> 8 vCPU", "from 32 to 64 GB": a machine's size changes
     units = "|".join(re.escape(u) for u in rules.size_units) or "(?!)"
@@ -106,6 +108,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     kept = set(rules.watched_kept)
     phrase_ends = set(rules.phrase_ends)
     kept_states = set(rules.kept_states)
+    sizes = set(rules.sizes)
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -113,6 +116,9 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     terms: dict[str, set[tuple[str, ...]]] = {}
     i = 0
     previous = ""  # the meaning of the word just read (a name, for compounds)
+    listing = ""  # "Kafka Connect and Elasticsearch": a list of one kind names it once
+    compounded: set[tuple[str, ...]] = set()  # the names of compounds read so far
+    previous_term: tuple[str, ...] = ()  # the words of the meaning just read
     while i < len(tokens):
         token = tokens[i]
         i += token in _BREAK_PUNCTUATION
@@ -167,19 +173,31 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
         if clauses[-1].exception and (token in exception_ends or meaning in actions) and outer:
             clauses.append(outer.pop())  # "every service except payments to ...": goes on
         clause = clauses[-1]
+        listed = meaning == listing and meaning in concept_ids
+        if matched in (("and",), ("or",)):
+            listing = clause.last[0]
+        elif matched not in (("the",), ("a",), ("an",), ("our",)):
+            listing = ""
         if clause.arrow_from[0] and (meaning in concept_ids or meaning.startswith(("~", "env:"))):
             # "Redis -> ElastiCache", "Route 53 → Cloudflare", "runner VMs -> ephemeral ARC
             # runners": one thing replaced by another of its kind (its qualifiers skipped) is a
             # migration; "dev -> staging" or "host -> load balancer" is not
             before, before_words = clause.arrow_from
             if meaning == before and matched != before_words and meaning in concept_ids:
-                clause.stated.add("migration")
+                # "node type r6g.large -> r6g.xlarge": one size for another is a resize
+                clause.stated.add("resize" if meaning in sizes else "migration")
             clause.arrow_from = ("", ())
         # a thing's qualifiers go with it: "AFD classic -> AFD Standard" is one thing for another
         # "ElastiCache Redis", "Aurora PostgreSQL", "Cloud SQL prod Postgres": two names of one
         # kind side by side (an environment between them) are one name
         compound = meaning == previous and meaning in concept_ids
+        if compound:  # "ElastiCache Redis": both words name one thing, wherever else said
+            found = terms.get(meaning, set())
+            if matched in found:  # "redis ... the ElastiCache Redis": said once before
+                found.discard(previous_term)
+            compounded.update((matched, previous_term))
         previous = previous if meaning.startswith("env:") else meaning
+        previous_term = previous_term if meaning.startswith("env:") else matched
         qualifier = clause.last[0] in concept_ids and meaning not in concept_ids
         clause.last = (
             (clause.last[0], clause.last[1] + matched) if qualifier else (meaning, matched)
@@ -199,8 +217,11 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             # alone is its own clause; the upgrade is not taken back with it
             clauses.append(_Clause(set(), set()))
             continue
-        replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()  # "10 nodes instead of 6"
-        if meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
+        # "10 nodes instead of 6", "cache.r6g.xlarge instead of cache.r6g.large": a count or a size
+        replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()
+        if meaning == "~alt" and clause.mode == "stated" and clause.last[0] in sizes:
+            clause.stated.add("resize")
+        elif meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
             # "host it in Route 53 instead of GoDaddy": the clause replaces something
             clause.stated.add("migration")
         if not clause.words:
@@ -269,7 +290,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             elif meaning in concept_ids:
                 clause.phrase.append(meaning)
             clause.stated.add(meaning)
-            if not compound:
+            if not compound and not listed and matched not in compounded:
                 terms.setdefault(meaning, set()).add(matched)
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's
                 clause.stated.add("version-hop")

@@ -46,6 +46,31 @@ class Ticket:
         )
 
 
+_COMMIT = re.compile(r"(?<![\w-])([a-z]+)\(([^)\n]{1,40})\)(!?):\s*")
+
+
+def commit_title(text: str, knowledge: Knowledge) -> str:
+    """A conventional-commit title without its scope: "perf(redis): switch the rate-limiter
+    ElastiCache to cluster mode" names the area it touches in brackets, not a second thing the
+    change moves between; an environment the scope names is kept ("feat(opensearch/prod-logs):
+    ..." is in prod)."""
+    title = text.partition("\n")[0]
+    found = _COMMIT.search(title)  # "[INFRA] perf(redis): ...": after a label too
+    if found is None or found.group(1) not in knowledge.reading_rules.commit_types:
+        return text
+    scope = set(re.findall(r"[a-z0-9]+", found.group(2).lower()))
+    named = [
+        e.id
+        for e in knowledge.environments
+        if scope & {w for name in (e.id, *e.aliases) for w in [name.lower()] if " " not in w}
+    ]
+    rest = text[found.end() :]
+    line, newline, after = rest.partition("\n")
+    where = "".join(f" in {env}" for env in named)
+    kept = f"{text[: found.start()]}{found.group(1)}{found.group(3)}: "
+    return f"{kept}{line}{where}{newline}{after}"
+
+
 def _roles(rules: IntakeSettings) -> dict[str, str]:
     return {
         " ".join(label.lower().split()): role

@@ -40,10 +40,16 @@ _NAMED_TARGET = re.compile(
 
 
 def version_change(
-    text: str, names: list[str], units: set[str], products: set[str], quantities: set[str]
+    text: str,
+    names: list[str],
+    units: set[str],
+    products: set[str],
+    quantities: set[str],
+    counting: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[str, ...]:
     """The version change a lower-cased text names: (from, to), (to,) or (); counts ("max from
-    20 to 40", "from 6 to 3 data nodes") and sizes are not versions."""
+    20 to 40", "from 6 to 3 data nodes", "increase the partitions of the topic from 12 to 48":
+    a clause opening with one of `counting`) and sizes are not versions."""
 
     for pattern in _NOT_VERSIONS:
         text = pattern.sub(" ", text)
@@ -58,6 +64,9 @@ def version_change(
         "replication factor from 2 to 3")."""
         if "." in m.group(1) + m.group(2):
             return False
+        clause = re.split(r"[.;:,!?]", text[: m.start()])[-1].split()
+        if clause and clause[0] in counting and "version" not in clause:
+            return True  # "increase the partitions of the topic from 12 to 48": no version
         before = re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.start()])
         said = [w for w in before if w != "from"][-2:]
         # "from 6 to 3 data nodes": a unit a word after the numbers
