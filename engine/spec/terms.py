@@ -103,3 +103,11 @@ def reading_tables(knowledge: Knowledge) -> dict[tuple[object, ...], Table]:
 
 def remember_tables(tables: dict[tuple[object, ...], Table]) -> None:
     _TABLES.update(tables)
+
+
+def next_meaning(tokens: list[str], i: int, table: Table) -> str:
+    """What the words at position i mean: the concept of the term starting there, else the word."""
+    if i >= len(tokens):
+        return ""
+    candidates = table.get(tokens[i], ())
+    return next((c for t, c in candidates if tuple(tokens[i : i + len(t)]) == t), tokens[i])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from engine.knowledge.model import Knowledge
 from engine.spec.normalize import is_condition, normalized
 from engine.spec.reading import Reading
-from engine.spec.terms import reading_table, singular, words
+from engine.spec.terms import next_meaning, reading_table, singular, words
 from engine.spec.ticket import commit_title, read_ticket
 from engine.spec.versions import version_change
 
@@ -48,16 +48,6 @@ class _Clause:
     asks: bool = False  # it opens with an ask ("turn on ...", "let's ...", "please ...")
     phrase: list[str] = field(default_factory=list)  # concepts of the noun phrase read so far
     watched: set[str] = field(default_factory=set)  # "ACM certificate expiry alert": certificate
-
-
-def _next_meaning(
-    tokens: list[str], i: int, table: dict[str, list[tuple[tuple[str, ...], str]]]
-) -> str:
-    """What the words at position i mean: the concept of the term starting there, else the word."""
-    if i >= len(tokens):
-        return ""
-    candidates = table.get(tokens[i], ())
-    return next((c for t, c in candidates if tuple(tokens[i : i + len(t)]) == t), tokens[i])
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
@@ -208,11 +198,11 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             # replaced; what follows "and" (or the means: "by", "using") is the change again
             clauses.append(_Clause(set(), set()))
             continue
-        if token == "and" and length == 1 and _next_meaning(tokens, i, table) in actions:
+        if token == "and" and length == 1 and next_meaning(tokens, i, table) in actions:
             # "enable PITR and upgrade the DB": an action after "and" starts a new clause
             clauses.append(_Clause(set(), set()))
             continue
-        if token == "and" and length == 1 and _next_meaning(tokens, i, table) == "~take-back":
+        if token == "and" and length == 1 and next_meaning(tokens, i, table) == "~take-back":
             # "upgrade the control plane and leave the node groups as they are": what is left
             # alone is its own clause; the upgrade is not taken back with it
             clauses.append(_Clause(set(), set()))
@@ -230,7 +220,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             clause.asks = any(tuple(tokens[start : start + len(v)]) == v for v in asks)
         clause.past = clause.past or matched in pasts
         clause.state = clause.state or stating
-        following = (_next_meaning(tokens, i, table), _next_meaning(tokens, i + 1, table))
+        following = (next_meaning(tokens, i, table), next_meaning(tokens, i + 1, table))
         if matched == ("without",) and is_condition(clause.stated, following, rules):
             pass  # "deny pods without limits": what the rule looks for, not a negation
         elif meaning == "~except":
@@ -248,7 +238,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             meaning == "~context"
             and matched in consequences
             and (
-                _next_meaning(tokens, i + (tokens[i : i + 1] == ["please"]), table) in actions
+                next_meaning(tokens, i + (tokens[i : i + 1] == ["please"]), table) in actions
                 or any(tuple(tokens[i : i + len(v)]) == v for v in asks)
             )
         ):
