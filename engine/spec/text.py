@@ -112,9 +112,10 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     while i < len(tokens):
         token = tokens[i]
         i += token in _BREAK_PUNCTUATION
-        if token == "(":
+        if token == "(":  # an aside in a reason is part of the reason ("which points at ... (X)")
             outer.append(clauses[-1])
-            clauses.append(_Clause(set(), set()))
+            mode = "context" if clauses[-1].mode == "context" else "stated"
+            clauses.append(_Clause(set(), set(), mode=mode))
             continue
         if token == ")":  # an aside ends: the interrupted clause goes on
             clauses.append(outer.pop() if outer else _Clause(set(), set()))
@@ -180,6 +181,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
         # a thing's qualifiers go with it: "AFD classic -> AFD Standard" is one thing for another
         # "ElastiCache Redis", "Aurora PostgreSQL", "Cloud SQL prod Postgres": two names of one
         # kind side by side (an environment between them) are one name
+        before = previous  # the meaning of the word before this one
         compound = meaning == previous and meaning in concept_ids
         if compound:  # "ElastiCache Redis": both words name one thing, wherever else said
             found = terms.get(meaning, set())
@@ -251,7 +253,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             pass  # "..., which only ran search, ...": an adverb in a reason, not a new clause
         elif meaning == "~break":
             clauses.append(_Clause(set(), set()))
-        elif meaning == "~take-back":
+        elif meaning == "~take-back" and before != "enforce":  # not "an SCP denying leaving"
             clause.taken_back = True
         elif meaning == "~env-take-back":
             # "staging and prod keep using Secrets Manager": only when the clause is about an
