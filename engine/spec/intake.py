@@ -27,7 +27,7 @@ from engine.spec.declared import booked_window, named_regimes, several_clusters,
 from engine.spec.model import LoadedSpec
 from engine.spec.text import Reading, read, singular
 from engine.spec.ticket import declared as ticket_declared
-from engine.spec.ticket import window_text
+from engine.spec.ticket import ticket, window_text
 
 __all__ = ["Candidate", "Match", "NoMatch", "match_text", "read", "spec_text"]
 
@@ -339,7 +339,8 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
         "implementation_phases": [{p.name: p.task} for p in phases],
     }
     # "Risk: high", "Rollback: not possible, the old keys are revoked": a ticket's fields
-    owners = ticket_declared(text, knowledge.reading_rules)
+    fields = ticket(text, knowledge.reading_rules)  # parsed once for both
+    owners = ticket_declared(fields, knowledge.reading_rules)
     levels = knowledge.reading_rules.stated_risk_levels
     declared = max(
         filter(None, (declared, str(owners.pop("risk", "")))), key=levels.index, default=""
@@ -347,9 +348,7 @@ def spec_draft(text: str, knowledge: Knowledge, repos: list[str] | None = None) 
     if declared:  # "the network team rates this change high risk": the owners' floor
         body["risk"] = declared
     body.update(owners)
-    window = booked_window(text, knowledge) or booked_window(
-        window_text(text, knowledge.reading_rules), knowledge
-    )
+    window = booked_window(text, knowledge) or booked_window(window_text(fields), knowledge)
     if window:  # "cut over in Thursday's 22:00 UTC window": the owners booked it
         body["change_window"] = window
     regimes = named_regimes(text, knowledge)

@@ -62,13 +62,19 @@ def commit_title(text: str, knowledge: Knowledge) -> str:
     named = [
         e.id
         for e in knowledge.environments
-        if scope & {w for name in (e.id, *e.aliases) for w in [name.lower()] if " " not in w}
+        if scope & {name.lower() for name in (e.id, *e.aliases)}
     ]
     rest = text[found.end() :]
     line, newline, after = rest.partition("\n")
     where = "".join(f" in {env}" for env in named)
     kept = f"{text[: found.start()]}{found.group(1)}{found.group(3)}: "
     return f"{kept}{line}{where}{newline}{after}"
+
+
+def _says_nothing(value: str, rules: IntakeSettings) -> bool:
+    """ "Impact: none", "Window: not needed": a value that says nothing."""
+    said = " ".join(value.lower().strip(" .!").split())
+    return said in {" ".join(v.lower().split()) for v in rules.empty_field_values}
 
 
 def _roles(rules: IntakeSettings) -> dict[str, str]:
@@ -84,7 +90,6 @@ def ticket(text: str, rules: IntakeSettings) -> Ticket | None:
     roles = _roles(rules)
     if not roles:
         return None
-    empty = {" ".join(v.lower().split()) for v in rules.empty_field_values}
     fields: list[list[str]] = []
     labelled = False
     for line in text.strip().splitlines():
@@ -107,7 +112,7 @@ def ticket(text: str, rules: IntakeSettings) -> Ticket | None:
         for role, label, value in fields
         # "Impact: none", "Downtime: n/a": a field that says nothing (a rollback that says
         # "none" says there is no way back)
-        if role == "rollback" or " ".join(value.lower().strip(" .!").split()) not in empty
+        if role == "rollback" or not _says_nothing(value, rules)
     )
     if not any(role == "change" and value for role, _, value in kept):
         return None  # "Reason: ..." alone asks for nothing: read as it is
@@ -141,13 +146,12 @@ def read_ticket(
     )
 
 
-def declared(text: str, rules: IntakeSettings) -> dict[str, object]:
+def declared(fields: Ticket | None, rules: IntakeSettings) -> dict[str, object]:
     """What a ticket's owners declare in its fields, as spec declarations: a rollback that says
     there is none ("Rollback: not possible, the old keys are revoked") makes the change
     one-way (`reversible: false`), any other is the spec's `rollback`; a risk field at a level
     taken as a floor ("Risk: high") is the spec's `risk`. Windows are read by
     engine/spec/declared.py's booked_window, from `window_text`."""
-    fields = ticket(text, rules)
     if fields is None:
         return {}
     out: dict[str, object] = {}
@@ -161,7 +165,7 @@ def declared(text: str, rules: IntakeSettings) -> dict[str, object]:
         )
         if none:
             out["reversible"] = False
-        elif lowered.strip(" .") not in {v.lower() for v in rules.empty_field_values}:
+        elif not _says_nothing(rollback, rules):
             out["rollback"] = rollback
     risk = fields.text("risk").lower().split()
     if risk and risk[0].strip(".,;") in rules.stated_risk_levels:
@@ -169,8 +173,7 @@ def declared(text: str, rules: IntakeSettings) -> dict[str, object]:
     return out
 
 
-def window_text(text: str, rules: IntakeSettings) -> str:
+def window_text(fields: Ticket | None) -> str:
     """A ticket's window fields as "window <value>" (so "Schedule: Sat 02:00 UTC" reads as a
     window beside a time), else ""."""
-    fields = ticket(text, rules)
     return "\n".join(f"window {v}" for v in fields.text("window").splitlines()) if fields else ""
