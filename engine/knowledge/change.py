@@ -295,6 +295,12 @@ class IntakeSettings(Strict):
         description="Short forms that mean one thing only beside a companion word ('CA' is the "
         "cluster autoscaler beside Karpenter, a certificate authority elsewhere).",
     )
+    forbidding_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs of a rule that forbids ('an SCP denying org exit and trail deletion'):"
+        " said after a clause's first word, the actions that follow are what the rule forbids, "
+        "not what the change does.",
+    )
     policy_name_verbs: list[str] = Field(
         default_factory=list,
         description="Verbs that begin a hyphenated policy name ('require-team-label', "

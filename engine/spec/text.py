@@ -48,6 +48,7 @@ class _Clause:
     asks: bool = False  # it opens with an ask ("turn on ...", "let's ...", "please ...")
     phrase: list[str] = field(default_factory=list)  # concepts of the noun phrase read so far
     watched: set[str] = field(default_factory=set)  # "ACM certificate expiry alert": certificate
+    forbids: bool = False  # "an SCP denying org exit": the actions after the verb are its rule
 
 
 def read(text: str, knowledge: Knowledge) -> Reading:
@@ -99,6 +100,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     phrase_ends = set(rules.phrase_ends)
     kept_states = set(rules.kept_states)
     sizes = set(rules.sizes)
+    forbidding = set(rules.forbidding_verbs)
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
     outer: list[_Clause] = []  # the clauses a parenthesis interrupted
@@ -281,7 +283,12 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
                 clause.phrase = []
             elif meaning in concept_ids:
                 clause.phrase.append(meaning)
-            clause.stated.add(meaning)
+            if clause.forbids and meaning in actions:
+                clause.watched.add(meaning)  # what a rule forbids is not what the change does
+            else:
+                clause.stated.add(meaning)
+            forbidden = meaning == "enforce" and clause.words and matched[0] in forbidding
+            clause.forbids = clause.forbids or bool(forbidden)
             if not compound and not listed and matched not in compounded:
                 terms.setdefault(meaning, set()).add(matched)
             if versions and re.fullmatch(r"v?\d+", meaning):  # the version change is this clause's

@@ -41,3 +41,43 @@ def test_turning_off_the_old_one_retires_it(kb: KnowledgeBase) -> None:
     assert _category("Turn off the old Nomad cluster now that everything runs on EKS", kb) == (
         "decommissioning"
     )
+
+
+def test_a_node_group_moved_to_another_instance_size_is_sized_for_cost(kb: KnowledgeBase) -> None:
+    for text in (
+        "dev: c5.2xlarge node group -> c5.large",
+        "The dev c5.2xlarge node group is far too big, switch it to c5.large instances",
+        "Change the instance type of the batch node group to m6i.2xlarge",
+    ):
+        assert _category(text, kb) == "cost-optimization", text
+
+
+def test_a_policy_that_blocks_today_is_the_reason_not_the_change(kb: KnowledgeBase) -> None:
+    # the admission kinds read the whole text, but what is asked must name one of their parts
+    stated = "the nightly Jobs in batch need an owner label, the Kyverno require-owner policy blocks them"
+    assert "admission" not in _traits(stated, kb)
+    assert _risk(stated, kb) == "low"
+    assert "admission" in _traits("Enforce the Kyverno require-owner policy in prod", kb)
+
+
+def test_what_a_rule_forbids_is_not_what_the_change_does(kb: KnowledgeBase) -> None:
+    scp = "Each member account gets an SCP denying account closure and GuardDuty stop/delete"
+    assert "decommission" not in read(scp, kb.knowledge).concepts
+    assert _category(scp, kb) != "decommissioning"
+    # as the clause's first word the verb is the change itself
+    assert _category("Block public access on the logs bucket and delete the old exports", kb) == (
+        "decommissioning"
+    )
+
+
+def test_an_enforced_service_control_policy_is_reviewed_for_security(kb: KnowledgeBase) -> None:
+    text = "Add an SCP that denies ec2:RunInstances outside eu-central-1 in every account"
+    assert {"admission", "access-control"} <= _traits(text, kb)
+
+
+def test_a_database_made_highly_available_is_a_change_to_the_store(kb: KnowledgeBase) -> None:
+    for text in (
+        "Make the ledger Cloud SQL MySQL highly available",
+        "Turn on HA for the ledger Cloud SQL MySQL instance",
+    ):
+        assert {"stateful-data", "cost-impact"} <= _traits(text, kb), text
