@@ -88,6 +88,16 @@ class IntakeSettings(Strict):
         description="Words that take their clause back only after an environment was named in "
         "it ('prod keeps nginx', 'staging waits'; but 'keep 35 days of backups' is a change).",
     )
+    complement_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs whose 'that' opens what is asked, not a relative clause or a reason "
+        "('the auditor requires that the bucket use Object Lock'): the 'that' is taken out.",
+    )
+    explanation_openings: list[str] = Field(
+        default_factory=list,
+        description="Openings that ask for an explanation ('explain what RPO means', 'tell me "
+        "about ...'): the text is a question even without a question mark.",
+    )
     suggestion_openings: list[str] = Field(
         default_factory=list,
         description="Openings that make a request of a suggestion ('why don't we add ...'): "

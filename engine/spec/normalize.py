@@ -89,6 +89,9 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
             r"\2 for \1",
             lowered,
         )
+    if rules.complement_verbs:  # "the auditor requires that the bucket use ...": what is asked
+        verbs = "|".join(re.escape(v) for v in rules.complement_verbs)
+        lowered = re.sub(rf"\b({verbs})\s+that\b", r"\1", lowered)
     lowered = _ARROW.sub("→", lowered)
     lowered = re.sub(r"→\s*(?=v?\d)", " to ", lowered)  # "ESXi hosts -> 8.0U2": to a version
     lowered = re.sub(r"\bover-(?=[a-z])", "over", lowered)  # "cut over-provisioning" is no cutover

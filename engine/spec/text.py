@@ -379,10 +379,13 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     first_words = tuple(words(text)[:5])
     # "is it possible to add ...?" suggests a change (the opening is taken off before reading)
     suggests = any(text.lower().lstrip().startswith(o) for o in rules.suggestion_openings)
-    question = (
-        not suggests
-        and text.rstrip().endswith("?")
-        and any(first_words[: len(q)] == q for q in (tuple(words(w)) for w in rules.question_words))
+
+    def opens(said: list[str]) -> bool:
+        return any(first_words[: len(q)] == q for q in (tuple(words(w)) for w in said))
+
+    # "Explain what RPO means": a request for an explanation, with or without a question mark
+    question = opens(rules.explanation_openings) or (
+        not suggests and text.rstrip().endswith("?") and opens(rules.question_words)
     )
     order = [e.id for e in knowledge.environments]
     return Reading(

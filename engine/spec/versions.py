@@ -30,6 +30,10 @@ _DOTTED = re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\b")
 _NAMED_HOP = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)\s+to\s+v?(\d+)(?!\d|\.\d)(\s+\w+)?")
 # "13 -> 16" (arrows read as "to") in a text naming a product whose releases are whole numbers
 _WHOLE_HOP = re.compile(r"\bv?(\d+)\s+to\s+v?(\d+)(?!\d|\.\d)(\s+\w+)?")
+# "Aurora PostgreSQL 12 leaves standard support: upgrade the cluster to 16": a product's whole
+# version named first, then a whole number it moves up to
+_NAMED_FROM = re.compile(r"\b([a-z][a-z0-9-]*)\s+v?(\d+)(?![.\d])")
+_WHOLE_TARGET = re.compile(r"\bto\s+(?:version\s+)?v?(\d+)(?![\d.]\d)(\s+\w+)?")
 _TARGET = re.compile(
     r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
 )
@@ -73,6 +77,12 @@ def version_change(
         after = [singular(w) for w in re.findall(r"[a-z]+", text[m.end() : m.end() + 30])[:1]]
         return bool(quantities & {*said, *re.findall(r"[a-z]+", m.group(0))} or units & {*after})
 
+    def counted_target(m: re.Match[str]) -> bool:
+        """A target after a word that counts ("max to 20", "scale the replicas to 6")."""
+        clause = re.split(r"[.;:,!?]", text[: m.start()])[-1].split()
+        said = [singular(w) for w in clause[-3:]]
+        return bool(clause and clause[0] in counting) or bool(quantities & set(said))
+
     for n, pattern in enumerate(_HOPS):
         for m in pattern.finditer(text):
             if not quantity(m.group(3)) and not counted(m):
@@ -85,6 +95,14 @@ def version_change(
         for m in _WHOLE_HOP.finditer(text):
             if not quantity(m.group(3)) and not counted(m):
                 return (m.group(1), m.group(2))
+    for m in _NAMED_FROM.finditer(text):
+        if m.group(1) not in products:
+            continue
+        for hop in _WHOLE_TARGET.finditer(text, m.end()):
+            # a newer release a few majors on, not a count ("to 40 connections")
+            newer = int(m.group(2)) < int(hop.group(1)) <= int(m.group(2)) + 10
+            if newer and not quantity(hop.group(2)) and not counted_target(hop):
+                return (m.group(2), hop.group(1))
     for m in _TARGET.finditer(text):
         if not quantity(m.group(3)):
             return (m.group(1) or m.group(2),)
