@@ -8,9 +8,10 @@ import re
 from engine.spec.terms import singular
 
 # numbers that are no version of what changes, blanked before reading: protocol versions ("TLS
-# 1.2", "HTTP/2") and a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)")
+# 1.2", "HTTP/2"), IP addresses and ranges ("0.0.0.0/0") and a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)")
 _NOT_VERSIONS = [
     re.compile(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?"),
+    re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![.\d])"),  # addresses: "0.0.0.0/0"
     re.compile(r"\(\s*v?\d+(?:\.\d+)*\s*\)"),
 ]
 _NUMBER = r"v?(\d+(?:\.\d+)*)"

@@ -81,3 +81,27 @@ def test_a_database_made_highly_available_is_a_change_to_the_store(kb: Knowledge
         "Turn on HA for the ledger Cloud SQL MySQL instance",
     ):
         assert {"stateful-data", "cost-impact"} <= _traits(text, kb), text
+
+
+def test_a_restore_into_a_scratch_account_is_a_drill(kb: KnowledgeBase) -> None:
+    text = (
+        "Every month, restore the newest billing DB snapshot in a scratch AWS account and test it"
+    )
+    assert "data-migration" not in _traits(text, kb)
+
+
+def test_colder_storage_classes_are_lifecycle_tiering(kb: KnowledgeBase) -> None:
+    reading = read("Send GCS backup objects older than 60 days to Nearline", kb.knowledge)
+    assert "lifecycle" in reading.concepts
+
+
+def test_read_only_for_a_group_is_an_access_grant(kb: KnowledgeBase) -> None:
+    text = "reports GCS bucket: read-only for the finance Google group"
+    assert "iam" in read(text, kb.knowledge).concepts
+    assert _category(text, kb) == "identity-and-access"
+
+
+def test_a_parameter_read_at_start_restarts_the_database(kb: KnowledgeBase) -> None:
+    text = "Turn on pgaudit for the claims RDS Postgres instance in prod"
+    assert "stateful-data" in _traits(text, kb)
+    assert _risk(text, kb) == "medium"

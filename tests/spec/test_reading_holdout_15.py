@@ -116,3 +116,32 @@ def test_a_log_archive_bucket_is_a_bucket_not_an_archive_taken(kb: KnowledgeBase
     text = "Send the VPC flow logs of every account to the central log-archive bucket"
     assert "final-snapshot" not in read(text, kb.knowledge).concepts
     assert "removes-infrastructure" not in _traits(text, kb)
+
+
+def test_signing_and_verifying_images_is_security_sensitive(kb: KnowledgeBase) -> None:
+    text = "Sign the build images with cosign in CI and verify signatures before deploy"
+    assert "security-sensitive" in _traits(text, kb)
+
+
+def test_a_zone_that_went_down_is_no_live_incident(kb: KnowledgeBase) -> None:
+    text = "When us-east-1a went down all cart pods were there; add topology spread constraints to cart"
+    assert "incident" not in _traits(text, kb)
+    live = "Roll back the ingress-nginx upgrade, the controller pods are crash-looping"
+    assert "incident" in _traits(live, kb)
+
+
+def test_an_ip_address_or_range_is_no_version(kb: KnowledgeBase) -> None:
+    for text in (
+        "Our Redis instances accept 0.0.0.0/0; restrict them to the VPC",
+        "Allow 10.0.0.0/8 and 192.168.0.0/16 on the internal ALB",
+    ):
+        assert read(text, kb.knowledge).versions == (), text
+    assert read("Upgrade nginx from 1.25.3 to 1.27.0", kb.knowledge).versions == (
+        "1.25.3",
+        "1.27.0",
+    )
+
+
+def test_re_addressing_the_service_range_is_a_cluster_cidr_change(kb: KnowledgeBase) -> None:
+    text = "Re-IP the Kubernetes service range on the prod GKE cluster to 172.21.0.0/16"
+    assert "core-replacement" in _traits(text, kb)
