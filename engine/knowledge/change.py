@@ -198,7 +198,8 @@ class IntakeSettings(Strict):
     )
     numbered_names: list[str] = Field(
         default_factory=list,
-        description="Names with a number in them ('Route 53'): the number is no version.",
+        description="Names with a number in them ('Route 53') and labels whose number follows "
+        "them ('Finding 7', 'incident 42'): the number is no version.",
     )
     watched_kept: list[str] = Field(
         default_factory=list,

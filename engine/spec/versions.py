@@ -58,8 +58,9 @@ def version_change(
 
     for pattern in _NOT_VERSIONS:
         text = pattern.sub(" ", text)
-    for name in names:  # "to Route 53": a number in a name (knowledge/intake.yaml numbered_names)
-        text = re.sub(r"\b" + r"\s*".join(map(re.escape, name.split())) + r"\b", " ", text)
+    for name in names:  # "to Route 53", "Finding 7": a number in a name or a label's number
+        words = r"\s*".join(map(re.escape, name.split()))
+        text = re.sub(rf"\b{words}(?:\s*#?\d+)?\b", " ", text)
 
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]

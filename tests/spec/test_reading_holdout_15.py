@@ -145,3 +145,12 @@ def test_an_ip_address_or_range_is_no_version(kb: KnowledgeBase) -> None:
 def test_re_addressing_the_service_range_is_a_cluster_cidr_change(kb: KnowledgeBase) -> None:
     text = "Re-IP the Kubernetes service range on the prod GKE cluster to 172.21.0.0/16"
     assert "core-replacement" in _traits(text, kb)
+
+
+def test_the_number_after_a_label_is_no_version(kb: KnowledgeBase) -> None:
+    for text in (
+        "We need to finding 12 (ISO 27001): turn on GuardDuty in every account",
+        "Per incident 42, move the checkout alerts to tier 1",
+    ):
+        assert read(text, kb.knowledge).versions == (), text
+    assert read("Step 2: upgrade Postgres from 14 to 16", kb.knowledge).versions == ("14", "16")
