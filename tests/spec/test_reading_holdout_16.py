@@ -1,0 +1,46 @@
+"""Faults found by held-out set 16's first run (an acquisition's integration year: Azure and
+AWS side by side, moves, cutovers and what is left behind), each checked on sentences of our
+own."""
+
+from __future__ import annotations
+
+from engine.decide.base import KnowledgeBase
+from engine.spec.intake import read
+from tests.spec.plans import category as _category
+from tests.spec.plans import plan as _plan
+from tests.spec.plans import risk as _risk
+from tests.spec.plans import traits as _traits
+
+
+def test_deleting_a_whole_subscription_is_one_way(kb: KnowledgeBase) -> None:
+    gone = "The migration is done, so delete the old Fabrikam production Azure subscription"
+    assert "one-way" in _traits(gone, kb)
+    # a thing named in a subscription is what goes, not the subscription
+    inside = "Delete the unused managed disks in the old Fabrikam subscription"
+    sources = {e.source for e in _plan(inside, kb).change_model}
+    assert not any("account-deletion" in s for s in sources), sources
+
+
+def test_moving_the_name_servers_replaces_the_dns_provider(kb: KnowledgeBase) -> None:
+    text = "Switch fabrikam.com's name servers to Route 53 so the shop is served from AWS"
+    assert "core-replacement" in _traits(text, kb)
+
+
+def test_a_waf_counting_first_rejects_nothing(kb: KnowledgeBase) -> None:
+    for text in (
+        "Put AWS WAF in front of the shop API, in count mode first",
+        "Attach a WAF web ACL to the shop API, counting only to begin with",
+    ):
+        assert "traffic-enforcement" not in _traits(text, kb), text
+
+
+def test_a_page_that_explains_is_documentation(kb: KnowledgeBase) -> None:
+    text = "Write a page that maps GCP words to AWS ones - project, VPC, Secret Manager, IAM"
+    assert _category(text, kb) == "documentation"
+    assert _risk(text, kb) == "low"
+
+
+def test_a_private_endpoint_for_a_documents_account_is_networking(kb: KnowledgeBase) -> None:
+    text = "We need a PE for the documents storage account so pods stop using the public endpoint"
+    assert "documentation" not in read(text, kb.knowledge).concepts
+    assert _category(text, kb) != "documentation"
