@@ -44,3 +44,31 @@ def test_a_private_endpoint_for_a_documents_account_is_networking(kb: KnowledgeB
     text = "We need a PE for the documents storage account so pods stop using the public endpoint"
     assert "documentation" not in read(text, kb.knowledge).concepts
     assert _category(text, kb) != "documentation"
+
+
+def test_joining_two_networks_widens_access(kb: KnowledgeBase) -> None:
+    for text in (
+        "Connect the Fabrikam GCP VPC to our AWS Transit Gateway with a site-to-site VPN in prod",
+        "Peer the prod VPC with the analytics VPC (VPC peering)",
+    ):
+        assert {"access-control", "security-sensitive"} <= _traits(text, kb), text
+
+
+def test_wal_archiving_is_a_backup_not_an_archive_taken_before_a_deletion(
+    kb: KnowledgeBase,
+) -> None:
+    text = "Point-in-time recovery for the billing Postgres VMs with WAL archiving to S3"
+    assert "removes-infrastructure" not in _traits(text, kb)
+    assert "backup" in read(text, kb.knowledge).concepts
+
+
+def test_objects_that_expire_after_a_time_are_a_retention(kb: KnowledgeBase) -> None:
+    text = "Ask: move the build logs bucket to Glacier at 30 days and expire at 365 days"
+    assert "retention" in read(text, kb.knowledge).concepts
+
+
+def test_a_waf_in_count_mode_is_no_policy_engine_change(kb: KnowledgeBase) -> None:
+    assert _category("WAF in front of the shop API, count mode, not blocking", kb) == "security"
+    assert _category("Kyverno require-labels in audit mode, not blocking", kb) == (
+        "policy-enforcement"
+    )

@@ -153,7 +153,7 @@ def test_shipping_a_cdns_logs_changes_no_request(kb: KnowledgeBase) -> None:
     ("text", "concept"),
     [
         ("Require IMDSv2 on every launch template", "imds"),
-        ("Set up a site-to-site VPN to the Munich office", "network"),
+        ("Set up a site-to-site VPN to the Munich office", "network-link"),
         ("No container may run as root in the payments namespace", "pod-hardening"),
         ("Alert on the SLO burn rate instead of raw 5xx counts", "alert"),
         ("AKS dev node pools -> 0 nights and weekends", "off-hours"),
