@@ -156,7 +156,8 @@ def _kinds_said(
             continue
         # what a change does is said within one clause: "turn on PITR for the DB, and also
         # upgrade it to 16" is a backup and an engine upgrade
-        scopes = [spoken] if kind.anywhere or whole else list(reading.clauses)
+        across = kind.anywhere or whole
+        scopes = [spoken] if across else list(reading.clauses)
         # said anywhere, a kind of two or more concepts still has one of them in what is asked:
         # "the require-team-label policy blocks them" is why a label is added, no enforcing
         shown = next(
@@ -166,7 +167,7 @@ def _kinds_said(
                 if not set(kind.unless) & scope
                 for group in kind.when
                 if set(group) <= scope
-                and (scope is not spoken or len(group) == 1 or set(group) & reading.concepts)
+                and (not across or len(group) == 1 or set(group) & reading.concepts)
             ),
             None,
         )

@@ -8,7 +8,8 @@ import re
 from engine.spec.terms import singular
 
 # numbers that are no version of what changes, blanked before reading: protocol versions ("TLS
-# 1.2", "HTTP/2"), IP addresses and ranges ("0.0.0.0/0") and a version's other name in brackets ("from 2.11 (5.7) to 3.05 (8.0)")
+# 1.2", "HTTP/2"), IP addresses and ranges ("0.0.0.0/0") and a version's other name in
+# brackets ("from 2.11 (5.7) to 3.05 (8.0)")
 _NOT_VERSIONS = [
     re.compile(r"\b(tls|ssl|http)\s*/?\s*v?\d+(\.\d+)*\+?"),
     re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![.\d])"),  # addresses: "0.0.0.0/0"
@@ -65,12 +66,16 @@ def version_change(
     def quantity(tail: str | None) -> bool:
         return bool(tail) and singular(tail.strip()) in units  # type: ignore[union-attr]
 
+    def clause_before(m: re.Match[str]) -> list[str]:
+        """The words of the clause up to a match."""
+        return re.split(r"[.;:,!?]", text[: m.start()])[-1].split()
+
     def counted(m: re.Match[str]) -> bool:
         """Whole numbers after a word that counts ("max from 20 to 40", "size 2 to size 3",
         "replication factor from 2 to 3")."""
         if "." in m.group(1) + m.group(2):
             return False
-        clause = re.split(r"[.;:,!?]", text[: m.start()])[-1].split()
+        clause = clause_before(m)
         if clause and clause[0] in counting and "version" not in clause:
             return True  # "increase the partitions of the topic from 12 to 48": no version
         before = re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.start()])
@@ -81,7 +86,7 @@ def version_change(
 
     def counted_target(m: re.Match[str]) -> bool:
         """A target after a word that counts ("max to 20", "scale the replicas to 6")."""
-        clause = re.split(r"[.;:,!?]", text[: m.start()])[-1].split()
+        clause = clause_before(m)
         said = [singular(w) for w in clause[-3:]]
         return bool(clause and clause[0] in counting) or bool(quantities & set(said))
 
