@@ -72,3 +72,40 @@ def test_a_waf_in_count_mode_is_no_policy_engine_change(kb: KnowledgeBase) -> No
     assert _category("Kyverno require-labels in audit mode, not blocking", kb) == (
         "policy-enforcement"
     )
+
+
+def test_cutting_over_a_databases_primary_is_critical_in_production(kb: KnowledgeBase) -> None:
+    # writes stop, the apps are repointed, and once writes land on the new primary there is no
+    # way back without losing them
+    for text in (
+        "Cut over the prod primary orders Postgres from the VMs to Cloud SQL in Sunday's window",
+        "Move the primary billing database from self-managed MySQL to Aurora MySQL in prod",
+    ):
+        assert {"one-way", "data-migration", "downtime"} <= _traits(text, kb), text
+        assert _risk(text, kb) == "critical", text
+    # a read replica of the primary, an alert on it, and a page about its cutover move no writes
+    for text in (
+        "Add a read replica of the primary orders database in prod",
+        "Alert when the primary database's CPU is above 80% in prod",
+        "Document the cutover of the primary database",
+    ):
+        assert "one-way" not in _traits(text, kb), text
+
+
+def test_promoting_a_replica_ends_its_replication_for_good(kb: KnowledgeBase) -> None:
+    text = "Promote the Cloud SQL read replica in europe-west3 to primary in prod"
+    assert "one-way" in _traits(text, kb)
+    assert _category(text, kb) == "databases"
+    assert _risk(text, kb) in ("high", "critical")
+    drill = "Run a failover drill: promote the replica in the scratch project and time it"
+    assert "one-way" not in _traits(drill, kb)
+
+
+def test_what_a_database_is_for_is_the_reason_not_the_change(kb: KnowledgeBase) -> None:
+    # "It is the primary for every card transaction" describes the database the ask acts on
+    text = (
+        "RDS Postgres 12 reaches end of life next month and our payments database still runs "
+        "it. Please take it to 16, staging first. It is the primary for every card transaction."
+    )
+    assert "database" in read(text, kb.knowledge).concepts
+    assert "one-way" in _traits(text, kb)
