@@ -9,6 +9,7 @@ from engine.facts.schema import Fact, make_fact, unique
 from engine.knowledge.model import Knowledge, Pattern
 from engine.match.change import TraitEvidence, change_model, phases_are_evidence
 from engine.match.choose import phases_for
+from engine.spec.declared import spec_regimes
 from engine.spec.model import LoadedSpec
 
 
@@ -31,6 +32,7 @@ def spec_facts(
     agents = [(a, knowledge.expert(a.agent)) for a in spec.planning_agents]
     phases, phase_source = phases_for(loaded, pattern, knowledge)
     evidence = change_model(loaded, knowledge, pattern, phases) if evidence is None else evidence
+    regimes = spec_regimes(spec, knowledge)
     facts = [
         make_fact(
             "enhancement",
@@ -84,7 +86,7 @@ def spec_facts(
             or bool(pattern and pattern.feature_flag and spec.feature_flag is None),
             has_change_window=bool(spec.change_window and spec.change_window.strip()),
             has_owners=bool(spec.owners),
-            compliance_count=len(set(spec.compliance)),
+            compliance_count=len(regimes),
             authored=not loaded.request,
             phases_authored=phases_are_evidence(loaded, pattern, knowledge),
             urgency=spec.urgency or "",
@@ -162,10 +164,9 @@ def spec_facts(
                     prod=env.prod,
                 )
             )
-    for regime in sorted(set(spec.compliance)):
-        facts.append(
-            make_fact("compliance", regime, origins={"name": at("compliance")}, name=regime)
-        )
+    for regime, said in regimes.items():
+        where = at("compliance") if said == "compliance" else at("enhancement", "summary")
+        facts.append(make_fact("compliance", regime, origins={"name": where}, name=regime))
     day = today or datetime.now(UTC).date()
     for i, waiver in enumerate(spec.waivers):
         where = at("waivers", i)

@@ -61,6 +61,7 @@ from engine.plan.wording import (
     rewriter,
     still_applies,
 )
+from engine.spec.declared import spec_regimes
 from engine.spec.model import LoadedSpec
 
 if TYPE_CHECKING:
@@ -217,7 +218,7 @@ def build_plan(
             rollback=spec.rollback,
             feature_flag=spec.feature_flag,
             change_window=spec.change_window,
-            compliance=sorted(set(spec.compliance)),
+            compliance=list(spec_regimes(spec, k)),
             owners=sorted(set(spec.owners)),
         ),
         pattern=pattern_ref(pattern, choice),

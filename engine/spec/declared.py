@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.knowledge.model import Knowledge
+from engine.spec.model import Spec
 
 
 def named_regimes(text: str, knowledge: Knowledge) -> list[str]:
@@ -18,6 +19,15 @@ def named_regimes(text: str, knowledge: Knowledge) -> list[str]:
         for regime, phrases in knowledge.reading_rules.compliance_regimes.items()
         if any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", lowered) for p in phrases)
     )
+
+
+def spec_regimes(spec: Spec, knowledge: Knowledge) -> dict[str, str]:
+    """Every regime a spec is made under, with where it says so: its `compliance` list
+    ("compliance"), else its name or summary ("summary": "..., as the PCI DSS retention control
+    requires"), as a request's words are read; sorted by regime."""
+    named = named_regimes(f"{spec.enhancement.name}. {spec.enhancement.summary}", knowledge)
+    found = {r: "summary" for r in named} | {r: "compliance" for r in spec.compliance}
+    return dict(sorted(found.items()))
 
 
 def stated_risk(text: str, knowledge: Knowledge) -> str:

@@ -43,6 +43,8 @@ def _first(early: tuple[str, ...]) -> re.Pattern[str]:
 def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) -> str:
     """The text as the reading sees it (knowledge/intake.yaml says which words do what);
     `early`: the names of the environments before production."""
+    # a ticket's key says where it was filed, never a version: "REL-2231", "INC-2291: ..."
+    text = re.sub(r"\b(?!CVE-|GHSA-|SEV-)[A-Z][A-Z0-9]{1,9}-\d+\b", "ticket", text)
     lowered = text.lower().replace("’", "'").strip()
     for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
         if re.match(rf"{re.escape(opening)}\b", lowered):

@@ -25,6 +25,7 @@ from engine.spec.versions import version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
+_OWN = {"version-hop", "major-version"}  # a version names its thing: "X 1.13 -> 1.14 on eks-prod"
 
 
 @dataclass(eq=False)
@@ -347,15 +348,14 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             if clause.state:  # "prod keeps timing out; raise its HPA max": the fix goes there
                 envs |= clause.environments
         elif clause.mode == "stated":
-            # "delete the server, its volumes and its bucket": a list item goes on with the
-            # action before it
+            # "delete the server, its volumes and its bucket": a list item takes the action before
             if clause.stated & concept_ids and not clause.stated & actions:
                 clause.stated |= doing
             elif any(stated) and not (clause.stated & concept_ids) - actions:
                 # "the old cluster, which only ran search, should be deleted": an action with no
                 # subject of its own is done to what the sentence named before
                 next(s for s in reversed(stated) if s).update(clause.stated)
-            doing = clause.stated & actions or doing
+            doing = (clause.stated & actions) - _OWN or doing
             stated.append(clause.stated)
             context |= clause.watched
             envs |= clause.environments

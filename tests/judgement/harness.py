@@ -20,6 +20,7 @@ HERE = Path(__file__).parent
 CASE_FILES = sorted(HERE.glob("cases*.yaml"))
 DISAGREEMENTS_FILE = HERE / "disagreements.yaml"
 ORDERED = ("category", "risk", "implementation_strategy", "deployment_strategy")
+REFUSAL = "refusal"  # a request case whose writer expects no plan (`expect: {refuse: true}`)
 SETS = ("assessment", "design", "testing", "reviews", "development")
 STABLE = ("risk", "implementation_strategy", "deployment_strategy")
 
@@ -127,7 +128,37 @@ def _judged_category(case: dict[str, Any], chosen: Any) -> bool:
     return not case.get("seed_categories_only") or chosen in SEED_CATEGORIES
 
 
+def _refused(case: dict[str, Any], variant: Any = None) -> str:
+    """ "" when the request is refused (nothing to plan), else what was planned instead."""
+    from engine.spec.intake import NoMatch
+
+    try:
+        plan = plan_case(case, variant)
+    except NoMatch:
+        return ""
+    return f"planned as {_value(plan, 'category')} ({_value(plan, 'risk')} risk)"
+
+
+def _judge_refusal(case: dict[str, Any]) -> Outcome:
+    """A question, a meeting or a task outside infrastructure: the request and each of its
+    rewordings are refused."""
+    out = Outcome(case=case["id"], decisions={REFUSAL: True})
+    out.checked[REFUSAL] += 1
+    planned = _refused(case)
+    if planned:
+        out.decisions[REFUSAL] = False
+        out.disagreements.append(f"{REFUSAL}: {planned}, expected a refusal")
+    else:
+        out.agreed[REFUSAL] += 1
+    for variant in case.get("variants") or []:
+        if (_refused(case, variant) == "") != out.decisions[REFUSAL]:
+            out.unstable.append(f"variant {variant!r} moved refusal")
+    return out
+
+
 def judge(case: dict[str, Any]) -> Outcome:
+    if case["expect"].get("refuse"):
+        return _judge_refusal(case)
     out = Outcome(case=case["id"], decisions={})
     try:
         plan = plan_case(case)
@@ -212,7 +243,7 @@ def agreement_report(outcomes: tuple[Outcome, ...], judged: list[dict[str, Any]]
         checked.update(o.checked)
         agreed.update(o.agreed)
     lines = ["judgement agreement per dimension (decisions within the expected sets):"]
-    for dim in (*ORDERED, *SETS):
+    for dim in (*ORDERED, *SETS, REFUSAL):
         if checked[dim]:
             lines.append(
                 f"  {dim:<24} {agreed[dim]:>3}/{checked[dim]:<3} {100 * agreed[dim] / checked[dim]:5.1f}%"

@@ -19,9 +19,11 @@ def _unknown(case_id: str, found: list[str]) -> list[str]:
     return [d for d in found if not any(d.startswith(k) for k in known)]
 
 
-def judgement_tests(case_file: str) -> tuple[Test, Test, Test]:
+def judgement_tests(case_file: str, floor: float = 0.95) -> tuple[Test, Test, Test]:
     """(decisions within the expected sets, variants that do not move decisions, known
-    disagreements and agreement) for the cases of `case_file`."""
+    disagreements and agreement) for the cases of `case_file`. `floor`: the share of decisions
+    that must agree: the acceptance bar (95%), or, for a set still below it, the share it has
+    reached, so that no change lowers it (its README says so)."""
     ids = [c["id"] for c in cases(case_file)]
     assert ids, f"no cases in {case_file}"
 
@@ -49,7 +51,7 @@ def judgement_tests(case_file: str) -> tuple[Test, Test, Test]:
                 assert any(d.startswith(k["about"]) for d in found[k["case"]]), f"stale: {k}"
         agreed = sum(sum(o.agreed.values()) for o in outcomes)
         checked = sum(sum(o.checked.values()) for o in outcomes)
-        assert agreed >= 0.95 * checked, (case_file, agreed, checked)
+        assert agreed >= floor * checked, (case_file, agreed, checked)
 
     return (
         test_decisions_within_the_expected_sets,

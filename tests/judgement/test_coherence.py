@@ -40,7 +40,8 @@ def _sentences() -> list[str]:
         for c in yaml.safe_load(path.read_text("utf-8"))
         if not c.get("refuse") and not c.get("known_disagreement")
     }
-    return sorted(planned | {c["request"] for c in cases() if "request" in c})
+    requests = {c["request"] for c in cases() if "request" in c and not c["expect"].get("refuse")}
+    return sorted(planned | requests)
 
 
 @cache
@@ -93,7 +94,12 @@ def test_new_writes_a_spec_that_passes_check(sentence: str) -> None:
 
 
 # Sentences whose drafted spec is known to plan differently, and why; a fix makes the mark fail.
-DRAFT_DIFFERS = {}
+DRAFT_DIFFERS = {
+    "REL-2231\nChange: cert-manager 1.13.3 -> 1.14.5\nClusters: fra1-prod, ams1-prod, eks-prod "
+    "(staging first)\nDowntime: none expected\nRollback: helm rollback to 1.13.3": "the draft joins "
+    "the ticket's fields into sentences, and 'Downtime: none expected' is then read as downtime "
+    "(the ticket reader leaves that field out)",
+}
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def test_every_case_file_has_its_test_module() -> None:
     named = {
         m.group(1)
         for module in HERE.glob("test_judgement_*.py")
-        for m in re.finditer(r'judgement_tests\("([^"]+)"\)', module.read_text("utf-8"))
+        for m in re.finditer(r'judgement_tests\("([^"]+)"', module.read_text("utf-8"))
     }
     assert named == {p.name for p in CASE_FILES}
 
