@@ -118,6 +118,11 @@ class IntakeSettings(Strict):
         description="Words that end a ticket's label before a colon ('Platform ticket: ...', "
         "'Ops request: ...'): the label is dropped, it says where a request was filed.",
     )
+    identifier_prefixes: list[str] = Field(
+        default_factory=list,
+        description="Prefixes of KEY-123 identifiers that name what a request is about ('CVE', "
+        "'SEV'); any other upper-case key ('REL-2231', 'INC-2291') is a ticket's, no version.",
+    )
     addition_openings: list[str] = Field(
         default_factory=list,
         description="Words that, opening a request, ask for something to be added, as ticket "

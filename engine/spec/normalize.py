@@ -44,7 +44,8 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
     """The text as the reading sees it (knowledge/intake.yaml says which words do what);
     `early`: the names of the environments before production."""
     # a ticket's key says where it was filed, never a version: "REL-2231", "INC-2291: ..."
-    text = re.sub(r"\b(?!CVE-|GHSA-|SEV-)[A-Z][A-Z0-9]{1,9}-\d+\b", "ticket", text)
+    kept = "".join(f"(?!{re.escape(p)}-)" for p in rules.identifier_prefixes)
+    text = re.sub(rf"\b{kept}[A-Z][A-Z0-9]{{1,9}}-\d+\b", "ticket", text)
     lowered = text.lower().replace("’", "'").strip()
     for opening in rules.suggestion_openings:  # "why don't we add a PDB" asks for a PDB
         if re.match(rf"{re.escape(opening)}\b", lowered):
