@@ -8,8 +8,7 @@ Text is lower-cased and stripped of plurals; every vocabulary term (longest firs
 concept, other words stay words. A negator (knowledge/intake.yaml: not, no, without, skip, ...)
 negates what follows it up to the end of its clause (punctuation or a clause-break word such as
 "but" or "just"). A version change written as numbers ("from 13 to 15", "to 1.31", "5.7 to 8.0")
-adds the concept `version-hop`. Deterministic: the same text always reads the same.
-"""
+adds the concept `version-hop`. Deterministic: the same text always reads the same."""
 
 from __future__ import annotations
 
@@ -153,6 +152,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             and len(tokens[i + 1]) > 5
             and tokens[i + 1] not in kept_states
         )
+        past = any(tuple(tokens[i : i + len(m)]) == m for m in pasts)  # "... last quarter"
         matched: tuple[str, ...] = (token,)
         meaning, length = token, 1
         for term, concept in table.get(token, ()):
@@ -223,7 +223,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             clause.opens = meaning
             start = i - length
             clause.asks = any(tuple(tokens[start : start + len(v)]) == v for v in asks)
-        clause.past = clause.past or matched in pasts
+        clause.past = clause.past or past
         clause.state = clause.state or stating
         following = (next_meaning(tokens, i, table), next_meaning(tokens, i + 1, table))
         if matched == ("without",) and is_condition(clause.stated, following, rules):

@@ -113,3 +113,26 @@ def test_paging_words_and_quotas_are_read(kb: KnowledgeBase) -> None:
         _category("Raise the growth team's ResourceQuota on eks-prod to 32 CPU", kb)
         == "developer-experience"
     )
+
+
+def test_a_locked_retention_policy_is_one_way_and_saves_nothing(kb: KnowledgeBase) -> None:
+    text = (
+        "For SOC 2 evidence: add lifecycle to the audit-logs bucket (Coldline after 90 days), "
+        "a 7-year retention policy, and lock the retention policy."
+    )
+    assert "one-way" in _traits(text, kb)
+    assert _category(text, kb) == "backup-and-recovery"  # not cost: the lock is the change
+    assert _category("Move the audit-logs bucket to Coldline after 90 days", kb) == (
+        "cost-optimization"
+    )
+
+
+def test_a_thing_named_alone_is_the_only_thing_not_taken_back(kb: KnowledgeBase) -> None:
+    text = (
+        "Please add the data-eng group as BigQuery Data Viewer on the eu_reporting dataset "
+        "alone, without a project-level grant."
+    )
+    assert _category(text, kb) == "identity-and-access"
+    assert _risk(text, kb) == "low"  # a read-only role on one dataset
+    # "leave ... alone" still leaves it out
+    assert "env:prod" in read("Resize the staging DB, leave prod alone", kb.knowledge).negated
