@@ -258,6 +258,12 @@ class IntakeSettings(Strict):
         description="Concepts that name a size of a thing: one for another is a resize, not a "
         "move ('r6g.large -> r6g.xlarge', 'cache.r6g.xlarge instead of cache.r6g.large').",
     )
+    amounts: list[str] = Field(
+        default_factory=list,
+        description="Words that open an amount or a frequency: what 'instead of' replaces with "
+        "one is a setting's value, not a thing moved to another ('refresh every 5 minutes "
+        "instead of every hour').",
+    )
     ticket_fields: dict[
         Literal["change", "context", "rollback", "window", "risk", "excluded"], list[str]
     ] = Field(
@@ -290,7 +296,7 @@ class IntakeSettings(Strict):
     rollback_says: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Traits a spec's rollback text states, by phrase ('the authentication mode "
-        "cannot go back': one-way).",
+        "cannot go back': one-way); '...' in a phrase stands for up to four words, a leading '^' for the text's start.",
     )
     left_out: list[str] = Field(
         default_factory=list,
@@ -305,6 +311,12 @@ class IntakeSettings(Strict):
         default_factory=list,
         description="Negators that name what is replaced ('instead of X'): they negate only up "
         "to the next 'and'.",
+    )
+    region_codes: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for a cloud's region codes ('eu-west-1', "
+        "'europe-west4', 'westeurope'): each is read as 'cloud region', so a store moved from "
+        "one to another is moved to another location.",
     )
     abbreviations: list[Abbreviation] = Field(
         default_factory=list,

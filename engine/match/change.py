@@ -13,6 +13,8 @@ Counting phases, agents or clusters never gives a trait.
 # no `from __future__ import annotations`: pydantic would compile every field annotation
 # from a string at each start-up (docs/performance.md, `check` start-up)
 
+import re
+
 from engine.core.models import Out, Phase
 from engine.knowledge.change import ChangeKind
 from engine.knowledge.model import Knowledge, Pattern
@@ -140,8 +142,20 @@ def _rollback_evidence(loaded: LoadedSpec, knowledge: Knowledge) -> list[TraitEv
         TraitEvidence(trait=trait, source=f'rollback says "{said}"', at=loaded.origin("rollback"))
         for trait, phrases in sorted(knowledge.reading_rules.rollback_says.items())
         for said in phrases
-        if said in rollback
+        if _says(rollback, said)
     ]
+
+
+def _says(text: str, phrase: str) -> bool:
+    """Whether `text` says `phrase`; "..." in a phrase stands for up to four words ("restore ...
+    snapshot" is said by "restore the pre-upgrade snapshot"), and a "^" before it means the text
+    opens with it (a rollback that is a restore, not one that ends in one)."""
+    if "..." not in phrase and not phrase.startswith("^"):
+        return phrase in text
+    gap = r"(?:\W+\w+){0,4}?\W+"
+    start = "^" if phrase.startswith("^") else ""
+    parts = phrase.removeprefix("^").split("...")
+    return bool(re.search(start + gap.join(rf"\b{re.escape(p.strip())}\b" for p in parts), text))
 
 
 def _kinds_said(

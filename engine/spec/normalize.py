@@ -73,6 +73,8 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
     )
     # a TTL that moves data ("TTL ... TO VOLUME 'cold'", "a TTL MOVE rule") tiers it, deletes nothing
     lowered = re.sub(r"\bttl\s+(?=move\b|to\s+(?:volume|disk)\b)", "tiering ", lowered)
+    for code in rules.region_codes:  # "from europe-west1 to europe-west4": a place, not words
+        lowered = re.sub(code, "cloud region", lowered)
     for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler
         if not short.beside or any(
             re.search(rf"\b{re.escape(w)}\b", lowered) for w in short.beside

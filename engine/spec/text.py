@@ -24,6 +24,7 @@ from engine.spec.versions import version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
+_KEPT = {"~take-back", "~env-take-back"}  # "... and leave/keep the config as it is"
 _OWN = {"version-hop", "major-version"}  # a version names its thing: "X 1.13 -> 1.14 on eks-prod"
 
 
@@ -99,7 +100,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     kept = set(rules.watched_kept)
     phrase_ends = set(rules.phrase_ends)
     kept_states = set(rules.kept_states)
-    sizes = set(rules.sizes)
+    sizes, amounts = set(rules.sizes), set(rules.amounts)
     forbidding = set(rules.forbidding_verbs)
     concept_ids = {t.id for t in knowledge.terms}
     clauses = [_Clause(set(), set())]
@@ -207,13 +208,12 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             # "enable PITR and upgrade the DB": an action after "and" starts a new clause
             clauses.append(_Clause(set(), set()))
             continue
-        if token == "and" and length == 1 and next_meaning(tokens, i, table) == "~take-back":
-            # "upgrade the control plane and leave the node groups as they are": what is left
-            # alone is its own clause; the upgrade is not taken back with it
+        if token == "and" and length == 1 and next_meaning(tokens, i, table) in _KEPT:
+            # "upgrade X and leave/keep Y as it is": what is left alone is its own clause
             clauses.append(_Clause(set(), set()))
             continue
-        # "10 nodes instead of 6", "cache.r6g.xlarge instead of cache.r6g.large": a count or a size
-        replaced_is_a_number = i < len(tokens) and tokens[i].isdigit()
+        # "10 nodes instead of 6", "every 5m instead of every hour", "r6g.xlarge instead of ...":
+        replaced_is_a_number = i < len(tokens) and (tokens[i].isdigit() or tokens[i] in amounts)
         if meaning == "~alt" and clause.mode == "stated" and clause.last[0] in sizes:
             clause.stated.add("resize")
         elif meaning == "~alt" and clause.mode == "stated" and not replaced_is_a_number:
