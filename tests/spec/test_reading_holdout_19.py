@@ -138,3 +138,17 @@ def test_routing_grants_and_admission_words_are_read(kb: KnowledgeBase) -> None:
     assert _category(text, kb) == "policy-enforcement"
     assert _risk(text, kb) != "low"
     assert _category("Let the prod node group grow to 10 nodes instead of 6", kb) == "reliability"
+
+
+def test_the_clusters_of_a_fleet_are_several_and_no_plaintext_enforces(kb: KnowledgeBase) -> None:
+    from engine.spec.declared import several_clusters
+
+    text = "Upgrade k3s from v1.28 to v1.29 on the store clusters, ring 0 first"
+    assert several_clusters(text, kb.knowledge, "cluster-wide") == "multi-cluster"
+    assert (
+        several_clusters("Upgrade k3s on the store cluster", kb.knowledge, "single-environment")
+        == ""
+    )
+    text = "mTLS between the POS lanes and the payments gateway with Linkerd, no plaintext fallback"
+    assert "enforce" in read(text, kb.knowledge).concepts
+    assert _category(text, kb) == "security"
