@@ -73,6 +73,10 @@ def normalized(text: str, rules: IntakeSettings, early: tuple[str, ...] = ()) ->
     )
     # a TTL that moves data ("TTL ... TO VOLUME 'cold'", "a TTL MOVE rule") tiers it, deletes nothing
     lowered = re.sub(r"\bttl\s+(?=move\b|to\s+(?:volume|disk)\b)", "tiering ", lowered)
+    # "+1 node per DC", "image: + monai, + pydicom" add (not "snapshot + delete": that is "and")
+    lowered = re.sub(
+        r"(^|[,(:]\s*)\+\s?(?=\w)|(?<=\s)\+(?=\d)", lambda m: (m[1] or "") + "add ", lowered
+    )
     for code in rules.region_codes:  # "from europe-west1 to europe-west4": a place, not words
         lowered = re.sub(code, "cloud region", lowered)
     for short in rules.abbreviations:  # "swap CA for Karpenter": the cluster autoscaler

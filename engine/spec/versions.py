@@ -75,6 +75,8 @@ def version_change(
         "replication factor from 2 to 3")."""
         if "." in m.group(1) + m.group(2):
             return False
+        if int(m.group(2)) > int(m.group(1)) + 10:
+            return True  # "from 24 to 400", "256 -> 512": no release jumps ten majors
         clause = clause_before(m)
         if clause and clause[0] in counting and "version" not in clause:
             return True  # "increase the partitions of the topic from 12 to 48": no version

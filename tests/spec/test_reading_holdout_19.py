@@ -152,3 +152,44 @@ def test_the_clusters_of_a_fleet_are_several_and_no_plaintext_enforces(kb: Knowl
     text = "mTLS between the POS lanes and the payments gateway with Linkerd, no plaintext fallback"
     assert "enforce" in read(text, kb.knowledge).concepts
     assert _category(text, kb) == "security"
+
+
+def test_sets_21_and_22_words_are_read(kb: KnowledgeBase) -> None:
+    assert _category("Set the Keycloak realm's log level to DEBUG on dev", kb) == "observability"
+    assert _category("Raise the vCPU quota of the prod account from 256 to 512", kb) == (
+        "reliability"
+    )
+    assert read("Raise the vCPU quota from 256 to 512", kb.knowledge).versions == ()
+    assert read("Upgrade Postgres from 9 to 16", kb.knowledge).versions == ("9", "16")
+    assert _category("Apply the Db2 11.5.9 fix pack to the prod ledger HADR pair", kb) == (
+        "databases"
+    )
+    assert _category("Patch OpenSSL on all RHEL 8 VMs, vendor advisory", kb) == "security"
+    assert _category("Shut the dev node groups down outside office hours", kb) == (
+        "cost-optimization"
+    )
+    assert _category("Write a plain-English page on where citizen data is kept", kb) == (
+        "documentation"
+    )
+    assert _category("Make sure there are enough game servers for the launch", kb) == (
+        "reliability"
+    )
+    assert _category("Add 10 Windows runners for cert builds", kb) != "encryption"
+
+
+def test_a_threshold_keeps_nothing_as_it_is(kb: KnowledgeBase) -> None:
+    text = "Page on-call from Splunk if the queue depth stays above 5000 for 10 min"
+    assert "alert" in read(text, kb.knowledge).concepts
+    assert "retention" in read("Loki retention stays at 90 days", kb.knowledge).negated
+
+
+def test_more_partitions_for_a_topic_cannot_be_undone(kb: KnowledgeBase) -> None:
+    text = "Increase the match-events topic from 48 to 96 partitions on the prod MSK cluster"
+    assert "one-way" in _traits(text, kb)
+    assert "one-way" not in _traits("Alert on under-replicated partitions in prod MSK", kb)
+
+
+def test_a_plus_before_a_thing_adds_it(kb: KnowledgeBase) -> None:
+    assert "add" in read("research notebook image: + monai, + pydicom", kb.knowledge).concepts
+    assert "add" in read("Scylla: +1 node per DC", kb.knowledge).concepts
+    assert "add" not in read("snapshot + delete the unattached disks", kb.knowledge).concepts
