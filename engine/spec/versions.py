@@ -41,7 +41,9 @@ _TARGET = re.compile(
 )
 # "go to Postgres 15": a version after the name of what moves to it (not "to port 8080")
 _NAMED_TARGET = re.compile(
-    r"\bto\s+(?!(?:port|a|an|the)\b)[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
+    r"\bto\s+(?!(?:port|a|an|the|add|raise|increase|grow|scale|set|get|keep|have|run|make|give"
+    r"|reduce|cut|allow|bump|take|buy|order|provision)\b)"  # "need to add 10 more runners"
+    r"[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
 )
 
 

@@ -193,3 +193,8 @@ def test_a_plus_before_a_thing_adds_it(kb: KnowledgeBase) -> None:
     assert "add" in read("research notebook image: + monai, + pydicom", kb.knowledge).concepts
     assert "add" in read("Scylla: +1 node per DC", kb.knowledge).concepts
     assert "add" not in read("snapshot + delete the unattached disks", kb.knowledge).concepts
+
+
+def test_a_count_after_a_verb_is_no_version(kb: KnowledgeBase) -> None:
+    assert read("We need to add 10 more Windows runners", kb.knowledge).versions == ()
+    assert read("Take the orders database to Postgres 15", kb.knowledge).versions == ("15",)
