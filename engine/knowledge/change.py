@@ -353,6 +353,17 @@ class IntakeSettings(Strict):
         description="Verbs that, opening a clause, make its whole numbers a count ('increase the "
         "partitions of the topic from 12 to 48'), unless the clause says 'version'.",
     )
+    not_version_names: list[str] = Field(
+        default_factory=list,
+        description="Words that, after 'to', name nothing that has a version: 'to port 8080', "
+        "'we need to add 10 more runners' name no target version.",
+    )
+    max_version_jump: int = Field(
+        10,
+        ge=1,
+        description="Whole numbers further apart than this are a count, not a version: no "
+        "release jumps more majors ('from 24 to 400').",
+    )
     size_units: list[str] = Field(default_factory=list)
     cluster_quantifiers: list[str] = Field(default_factory=list)
     cluster_distributives: list[str] = Field(default_factory=list)

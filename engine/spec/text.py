@@ -66,14 +66,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     # The LA bill is huge" negates nothing on the second line)
     text = re.sub(r"(?<![.;:!?,])[ \t]*\n\s*", " . ", text.strip())
     lowered = normalized(text, rules, early)
-    versions = version_change(
-        lowered,
-        rules.numbered_names,
-        set(rules.quantity_units),
-        set(rules.versioned_products),
-        set(rules.quantity_words),
-        set(rules.counting_verbs),
-    )
+    versions = version_change(lowered, rules)
     # "16 -> 8 vCPU", "from 32 to 64 GB": a machine's size changes
     units = "|".join(re.escape(u) for u in rules.size_units) or "(?!)"
     size_hop = rf"\b(\d+)\s+to\s+(\d+)\s*(?:{units})s?\b(?!\s*(?:of|per)\b)"

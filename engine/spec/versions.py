@@ -3,9 +3,14 @@ to 16"), told apart from counts and sizes ("from 6 to 3 data nodes", "max from 2
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from engine.spec.terms import singular
+
+if TYPE_CHECKING:
+    from engine.knowledge.change import IntakeSettings
 
 # numbers that are no version of what changes, blanked before reading: protocol versions ("TLS
 # 1.2", "HTTP/2"), IP addresses and ranges ("0.0.0.0/0") and a version's other name in
@@ -39,29 +44,33 @@ _WHOLE_TARGET = re.compile(r"\bto\s+(?:version\s+)?v?(\d+)(?![\d.]\d)(\s+\w+)?")
 _TARGET = re.compile(
     r"\bto\s+(?:version\s+)?(?:v(\d+(?:\.\d+)*)|(\d+\.\d+(?:\.\d+)*))(?!\.\d)(\s+\w+)?"
 )
-# "go to Postgres 15": a version after the name of what moves to it (not "to port 8080")
-_NAMED_TARGET = re.compile(
-    r"\bto\s+(?!(?:port|a|an|the|add|raise|increase|grow|scale|set|get|keep|have|run|make|give"
-    r"|reduce|cut|allow|bump|take|buy|order|provision)\b)"  # "need to add 10 more runners"
-    r"[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
-)
+# "go to Postgres 15": a version after the name of what moves to it; words that are no such
+# name ("to port 8080", "need to add 10 more runners") come from knowledge/intake.yaml
+_NAMED_TARGET = r"\bto\s+(?!(?:{})\b)[a-z][a-z0-9]*\s+v?(\d+(?:\.\d+)*)(?![.\d-])(\s+\w+)?"
 
 
-def version_change(
-    text: str,
-    names: list[str],
-    units: set[str],
-    products: set[str],
-    quantities: set[str],
-    counting: set[str] = frozenset(),  # type: ignore[assignment]
-) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=8)
+def _named_target(not_names: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(map(re.escape, not_names)) or "(?!)"
+    return re.compile(_NAMED_TARGET.format(words))
+
+
+def version_change(text: str, rules: IntakeSettings) -> tuple[str, ...]:
     """The version change a lower-cased text names: (from, to), (to,) or (); counts ("max from
     20 to 40", "from 6 to 3 data nodes", "increase the partitions of the topic from 12 to 48":
-    a clause opening with one of `counting`) and sizes are not versions."""
+    a clause opening with a counting verb) and sizes are not versions; whole numbers more than
+    `max_version_jump` apart are a count ("from 24 to 400": no release jumps that many majors).
+    The words and limits are knowledge/intake.yaml's `reading`."""
+
+    units, products = set(rules.quantity_units), set(rules.versioned_products)
+    quantities, counting = set(rules.quantity_words), set(rules.counting_verbs)
+    max_jump = rules.max_version_jump
 
     for pattern in _NOT_VERSIONS:
         text = pattern.sub(" ", text)
-    for name in names:  # "to Route 53", "Finding 7": a number in a name or a label's number
+    for (
+        name
+    ) in rules.numbered_names:  # "to Route 53", "Finding 7": a number in a name or a label's number
         words = r"\s*".join(map(re.escape, name.split()))
         text = re.sub(rf"\b{words}(?:\s*#?\d+)?\b", " ", text)
 
@@ -77,8 +86,8 @@ def version_change(
         "replication factor from 2 to 3")."""
         if "." in m.group(1) + m.group(2):
             return False
-        if int(m.group(2)) > int(m.group(1)) + 10:
-            return True  # "from 24 to 400", "256 -> 512": no release jumps ten majors
+        if int(m.group(2)) > int(m.group(1)) + max_jump:
+            return True  # "from 24 to 400", "256 -> 512"
         clause = clause_before(m)
         if clause and clause[0] in counting and "version" not in clause:
             return True  # "increase the partitions of the topic from 12 to 48": no version
@@ -111,13 +120,13 @@ def version_change(
             continue
         for hop in _WHOLE_TARGET.finditer(text, m.end()):
             # a newer release a few majors on, not a count ("to 40 connections")
-            newer = int(m.group(2)) < int(hop.group(1)) <= int(m.group(2)) + 10
+            newer = int(m.group(2)) < int(hop.group(1)) <= int(m.group(2)) + max_jump
             if newer and not quantity(hop.group(2)) and not counted_target(hop):
                 return (m.group(2), hop.group(1))
     for m in _TARGET.finditer(text):
         if not quantity(m.group(3)):
             return (m.group(1) or m.group(2),)
-    for m in _NAMED_TARGET.finditer(text):
+    for m in _named_target(tuple(rules.not_version_names)).finditer(text):
         if not quantity(m.group(2)) and m.group(0).split()[1] not in quantities:
             return (m.group(1),)
     listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"

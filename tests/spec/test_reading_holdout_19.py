@@ -7,6 +7,7 @@ from engine.decide.base import KnowledgeBase
 from engine.plan.build import build_plan
 from engine.spec.intake import read
 from engine.spec.load import parse_spec
+from engine.spec.versions import version_change
 from tests.spec.plans import category as _category
 from tests.spec.plans import risk as _risk
 from tests.spec.plans import traits as _traits
@@ -198,3 +199,15 @@ def test_a_plus_before_a_thing_adds_it(kb: KnowledgeBase) -> None:
 def test_a_count_after_a_verb_is_no_version(kb: KnowledgeBase) -> None:
     assert read("We need to add 10 more Windows runners", kb.knowledge).versions == ()
     assert read("Take the orders database to Postgres 15", kb.knowledge).versions == ("15",)
+
+
+def test_what_names_no_version_is_knowledge(kb: KnowledgeBase) -> None:
+    """The words after "to" that name nothing with a version, and how far apart two whole
+    numbers may be and still be releases, are knowledge/intake.yaml's, not the engine's."""
+    rules = kb.knowledge.reading_rules
+    assert version_change("we need to add 10 more runners", rules) == ()
+    widened = rules.model_copy(update={"not_version_names": []})
+    assert version_change("we need to add 10 more runners", widened) == ("10",)
+    assert version_change("upgrade redis from 6 to 40", rules) == ()
+    wider = rules.model_copy(update={"max_version_jump": 40})
+    assert version_change("upgrade redis from 6 to 40", wider) == ("6", "40")
