@@ -49,6 +49,8 @@ def ground_report(
     generic = pattern is not None and ("*" in pattern.upgrade_tools or pattern.subject_scoped)
     if not (generic and subjects):
         points = _versioned(report.integration_points, estate)
+        if generic:  # upgrading a tool the knowledge does not know: no other tool's notes apply
+            return report.model_copy(update={"integration_points": points, "upgrades": []})
         return report.model_copy(update={"integration_points": points})
     ids = subject_points(subjects, estate, knowledge)
     tools = {s.tool for s in subjects}

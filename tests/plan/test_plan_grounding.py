@@ -355,3 +355,18 @@ def test_a_metric_is_measured_only_with_the_tools_the_estate_has() -> None:
     # a Flux estate: kubectl reads the clusters Flux delivers to, so its commands stay
     flux = _plan("shared-flux/fleet", ESO)["success_metrics"]
     assert any(re.search(r"\b(flux|kubectl)\b", m["how"]) for m in flux), flux
+
+
+def test_another_tools_removed_api_does_not_rate_an_upgrade_of_a_tool_not_known() -> None:
+    """Upgrading a tool the knowledge base has no notes for (Vault) is not rated by the removed
+    APIs of another tool (an External Secrets PushSecret on v1alpha1): the generic upgrade
+    applies no other tool's notes. Upgrading External Secrets itself still finds the object."""
+    vault = _plan("old-api/manifests", "Upgrade Vault from 1.14 to 1.16 on the Raft cluster")
+    assert "estate.removed-apis" not in _findings(vault)
+    assert "estate.removed-apis" not in {
+        t["rule"] for t in vault["decisions"]["risk"]["trace"]
+    }
+    assert vault["upgrade_findings"] == []
+    eso = _plan("old-api/manifests", "Upgrade External Secrets from 0.9.20 to 0.10.0")
+    assert "estate.removed-apis" in _findings(eso)
+    assert [f["tool"] for f in eso["upgrade_findings"]] == ["external-secrets"]
