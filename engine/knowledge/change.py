@@ -166,6 +166,11 @@ class IntakeSettings(Strict):
         "'UTC'): with a clock time or one of these within a few words of 'window', the request "
         "declares a change window ('cut over in Thursday's 22:00 UTC window').",
     )
+    window_words: list[str] = Field(
+        default_factory=lambda: ["window", "windows"],
+        description="Nouns that name a booked slot when dated ('the 22:00 UTC window', 'the "
+        "quarterly maintenance (cluster drained 07:00-19:00)').",
+    )
     stated_risk_levels: list[str] = Field(
         default_factory=list,
         description="Risk levels a request can state as its owners' floor ('the network team "
@@ -345,6 +350,12 @@ class IntakeSettings(Strict):
         "'require-SSL' asks for SSL to be required.",
     )
     question_words: list[str]
+    errand_words: list[str] = Field(
+        default_factory=list,
+        description="Words that, among a request's first `errand_reach` words, make it an "
+        "errand, not a change: 'book a meeting room', 'prepare the slides'.",
+    )
+    errand_reach: int = Field(8, ge=1)
     ambiguous_environment_words: list[str]
     quantity_units: list[str]
     quantity_words: list[str] = Field(default_factory=list)

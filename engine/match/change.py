@@ -171,7 +171,9 @@ def _kinds_said(
         # what a change does is said within one clause: "turn on PITR for the DB, and also
         # upgrade it to 16" is a backup and an engine upgrade
         across = kind.anywhere or whole
-        scopes = [spoken] if across else list(reading.clauses)
+        # "a panel showing unplanned downtime": what is watched is said, and not done
+        heard = spoken - (reading.watched - reading.concepts)
+        scopes = [heard] if across else list(reading.clauses)
         # said anywhere, a kind of two or more concepts still has one of them in what is asked:
         # "the require-team-label policy blocks them" is why a label is added, no enforcing
         shown = next(

@@ -42,8 +42,9 @@ def stated_risk(text: str, knowledge: Knowledge) -> str:
 
 def booked_window(text: str, knowledge: Knowledge) -> str:
     """The change window a request says is booked ("cut over in Thursday's 22:00 UTC window",
-    "Window booked Sat 22:00-02:00 UTC"): a clock time or a day within a few words of "window",
-    in one clause; else ""."""
+    "Window booked Sat 22:00-02:00 UTC", "during the quarterly maintenance (drained 07:00-19:00)"):
+    a clock time or a day within a few words of a window word (knowledge/intake.yaml), in one
+    clause; else ""."""
     days = "|".join(map(re.escape, knowledge.reading_rules.window_times))
     if not days:
         return ""
@@ -52,8 +53,9 @@ def booked_window(text: str, knowledge: Knowledge) -> str:
     lowered = text.lower()
     if re.search(r"\b(?:maintenance|backup|preferred)\s+windows?\s+(?:to|from|at|of)\b", lowered):
         return ""  # "set the RDS maintenance window to Sun 03:00 UTC" is a setting changed
+    slot = "|".join(map(re.escape, knowledge.reading_rules.window_words)) or "(?!)"
     found = re.search(
-        rf"{when}{near}\bwindows?\b|\bwindows?\b{near}{when}(?:{near}{when})*", lowered
+        rf"{when}{near}\b(?:{slot})\b|\b(?:{slot})\b{near}{when}(?:{near}{when})*", lowered
     )
     if found is None:
         return ""

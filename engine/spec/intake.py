@@ -188,7 +188,7 @@ def _match(text: str, knowledge: Knowledge) -> Match:
     pattern, confidence, why = choose(patterns, knowledge)
     rules = knowledge.reading_rules
     category = next((c for c in categories if c.score >= rules.min_category_score), None)
-    if pattern is None and category is None and not reading.question:
+    if pattern is None and category is None and not (reading.question or reading.errand):
         # "a required check that validates manifests in pull requests", "..., so the old
         # cluster can be removed": when what the request states names nothing, the clauses
         # describing it ("that ...", "so ...") are read too
@@ -209,7 +209,7 @@ def _match(text: str, knowledge: Knowledge) -> Match:
         text=text,
         concepts=sorted(reading.concepts & concept_ids),
         negated=sorted(reading.negated & concept_ids),
-        chosen=None if reading.question else pattern or category,
+        chosen=None if reading.question or reading.errand else pattern or category,
         confidence=confidence if pattern else 0.0,
         candidates=patterns + categories,
         why_category_level=why,
@@ -240,6 +240,8 @@ class NoMatch(InputError):
         self.categories = [c.id for c in knowledge.categories]
         if reading.question:
             why = "it is a question, not a change to plan"
+        elif reading.errand:
+            why = "it asks for an errand (a meeting, slides, a form), not a change to plan"
         elif reading.negated and not (reading.concepts & {t.id for t in knowledge.terms}):
             why = "it says what not to do, and nothing to do"
         else:

@@ -15,8 +15,10 @@ class Reading:
     environments: tuple[str, ...]  # environment ids stated, in knowledge order
     versions: tuple[str, ...]  # (from, to) or (to,) when the text names a version change
     question: bool  # a question about something, not a request to change it
+    errand: bool = False  # an office task (a meeting, slides, a form), not a change
     clauses: tuple[frozenset[str], ...] = ()  # what each stated clause says, in order
     context: frozenset[str] = frozenset()  # what reasons and times say ("so it will reboot")
+    watched: frozenset[str] = frozenset()  # what an alert or dashboard watches: not changed
     # environments a clause excludes and says nothing else about ("nothing in production",
     # "prod isn't involved"); not "no more uploaded certs on the production ingress"
     excluded_environments: tuple[str, ...] = ()

@@ -20,7 +20,7 @@ from engine.spec.normalize import is_condition, normalized
 from engine.spec.reading import Reading
 from engine.spec.terms import next_meaning, reading_table, singular, words
 from engine.spec.ticket import commit_title, read_ticket
-from engine.spec.versions import version_change
+from engine.spec.versions import sized_numbers, version_change
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:!?()→]|\.(?=\s|$)")
 _BREAK_PUNCTUATION = {",", ";", ":", "!", "?", "(", ")", "."}
@@ -39,6 +39,7 @@ class _Clause:
     alternative: bool = False  # "instead of GoDaddy": negates only up to the next "and"
     exception: bool = False  # "every service except payments": negates only what it names
     relative: bool = False  # a relative clause ("that holds sessions"): ends at the main verb
+    watching: bool = False  # what an alert or dashboard watches ("a panel showing downtime")
     last: tuple[str, tuple[str, ...]] = ("", ())  # the last meaning read and its words
     arrow_from: tuple[str, tuple[str, ...]] = ("", ())  # what an arrow points away from
     words: int = 0  # tokens read into the clause so far
@@ -67,10 +68,7 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     text = re.sub(r"(?<![.;:!?,])[ \t]*\n\s*", " . ", text.strip())
     lowered = normalized(text, rules, early)
     versions = version_change(lowered, rules)
-    # "16 -> 8 vCPU", "from 32 to 64 GB": a machine's size changes
-    units = "|".join(re.escape(u) for u in rules.size_units) or "(?!)"
-    size_hop = rf"\b(\d+)\s+to\s+(\d+)\s*(?:{units})s?\b(?!\s*(?:of|per)\b)"
-    sized = {n for m in re.finditer(size_hop, lowered) for n in m.group(1, 2)}
+    sized = sized_numbers(lowered, rules)
     leading = [v.lstrip("v").split(".")[0] for v in versions]
     major = len(leading) == 2 and leading[0] != leading[1]
     table = reading_table(knowledge)
@@ -295,10 +293,11 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
         if meaning in watchers and clause.mode == "stated" and tokens[i : i + 1] in watched:
             # "a CloudWatch alarm on the ALB 5xx rate": what the alarm watches is context (and
             # "alert on buckets without encryption" still states what the alert looks for)
-            clauses.append(_Clause({meaning}, set(), mode="context"))
+            clauses.append(_Clause({meaning}, set(), mode="context", watching=True))
             i += 1
     stated: list[set[str]] = []
     context: set[str] = set()
+    seen_watched: set[str] = set()  # what an alert or a dashboard watches ("a panel of downtime")
     envs: set[str] = set()
     doing: set[str] = set()  # the actions of the last stated clause
     excluded: set[str] = set()
@@ -351,9 +350,11 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
             doing = (clause.stated & actions) - _OWN or doing
             stated.append(clause.stated)
             context |= clause.watched
+            seen_watched |= clause.watched
             envs |= clause.environments
         else:
             context |= clause.stated
+            seen_watched |= clause.stated if clause.watching else set()
             if clause.environments and not clause.stated & concept_ids and clause.words <= 2:
                 # "staging before prod", "dev first, then prod after the freeze": an environment
                 # the rollout reaches later is still reached
@@ -380,6 +381,9 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
     question = opens(rules.explanation_openings) or (
         not suggests and text.rstrip().endswith("?") and opens(rules.question_words)
     )
+    errands = [tuple(words(e)) for e in rules.errand_words]  # "book a meeting room for ..."
+    opening = tuple(words(text)[: rules.errand_reach])
+    errand = any(opening[i : i + len(e)] == e for e in errands for i in range(len(opening)))
     order = [e.id for e in knowledge.environments]
     return Reading(
         concepts=frozenset(concepts),
@@ -387,7 +391,9 @@ def _read(text: str, knowledge: Knowledge) -> Reading:
         environments=tuple(e for e in order if e in envs),
         versions=versions,
         question=question,
+        errand=errand,
         clauses=tuple(frozenset((c | twice) - undone) for c in stated if c),
         context=frozenset(context),
+        watched=frozenset(seen_watched),
         excluded_environments=tuple(e for e in order if e in excluded),
     )

@@ -26,7 +26,7 @@ _HOPS = [
         rf"\bto\s+(?:version\s+)?{_NUMBER}\s+from\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
     ),
     re.compile(
-        rf"\bfrom\s+(?:[a-z]+\s+)?{_NUMBER}\s+to\s+(?:[a-z]+\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
+        rf"\bfrom\s+(?:[a-z][a-z.]*\s+)?{_NUMBER}\s+to\s+(?:[a-z][a-z.]*\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"
     ),
     re.compile(rf"\bversion\s+{_NUMBER}\s+to\s+(?:version\s+)?{_NUMBER}(?!\.\d)(\s+\w+)?"),
     re.compile(r"\bv?(\d+\.\d+(?:\.\d+)*)\s*(?:→|->|to)\s*v?(\d+\.\d+(?:\.\d+)*)(?!\.\d)(\s+\w+)?"),
@@ -131,3 +131,13 @@ def version_change(text: str, rules: IntakeSettings) -> tuple[str, ...]:
             return (m.group(1),)
     listed = _DOTTED.findall(text)  # "1.29, then 1.30, then 1.31"
     return (listed[0], listed[-1]) if len(listed) >= 2 else ()
+
+
+def sized_numbers(text: str, rules: IntakeSettings) -> set[str]:
+    """The numbers of a machine's or store's size that changes ("16 -> 8 vCPU", "from 32 to 64
+    GB", "from 5 GB to 13 GB"): a resize, not a version or a count."""
+    units = "|".join(re.escape(u) for u in rules.size_units) or "(?!)"
+    hop = (
+        rf"\b(\d+)\s*(?:(?:{units})s?\s*)?(?:to|->|→)\s*(\d+)\s*(?:{units})s?\b(?!\s*(?:of|per)\b)"
+    )
+    return {n for m in re.finditer(hop, text) for n in m.group(1, 2)}

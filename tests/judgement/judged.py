@@ -33,7 +33,8 @@ def judgement_tests(case_file: str, floor: float = 0.95) -> tuple[Test, Test, Te
     @pytest.mark.parametrize("case_id", ids)
     def test_decisions_within_the_expected_sets(case_id: str) -> None:
         found = outcome(case_id)
-        assert not found.error, found.error
+        # a request infraplan refuses disagrees on every decision: known only when recorded
+        assert _unknown(case_id, [found.error] if found.error else []) == [], found.error
         assert _unknown(case_id, found.disagreements) == []
 
     @pytest.mark.parametrize("case_id", ids)
@@ -44,7 +45,9 @@ def judgement_tests(case_file: str, floor: float = 0.95) -> tuple[Test, Test, Te
         """A known disagreement that no longer occurs is removed from the list; the list stays
         small (acceptance: at least 95% of the set's decisions agree)."""
         outcomes = outcomes_of(case_file)
-        found = {o.case: o.disagreements + o.unstable for o in outcomes}
+        found = {
+            o.case: ([o.error] if o.error else []) + o.disagreements + o.unstable for o in outcomes
+        }
         for k in known_disagreements():
             if k["case"] in found:
                 assert k["why"], k

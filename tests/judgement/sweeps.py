@@ -24,17 +24,24 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:]
 
 
+def _ask(opening: str, text: str, close: str = "") -> str:
+    """`opening` before a request that opens with what to do; a request that opens with how
+    things are ("Line 2 at Gyor is stopped, ... put back the rule") is left as it is: "We need
+    to line 2 at Gyor is stopped" is no rewrite of it."""
+    if re.match(r"[^,.;:!?]*?\b(?:is|are|was|were|keeps?|has|have)\b", text):
+        return text
+    return opening + (_lower_first(text).rstrip(".") + close if close else _lower_first(text))
+
+
 def _sub(pattern: str, replacement: str) -> Callable[[str], str]:
     return lambda text: re.sub(pattern, replacement, text, count=1)
 
 
 REWRITES: dict[str, Callable[[str], str]] = {
-    "please": lambda t: "Please " + _lower_first(t),
-    "could-we": lambda t: "Could we " + _lower_first(t).rstrip(".") + "?",
-    "would-it-be-possible": lambda t: (
-        "Would it be possible to " + _lower_first(t).rstrip(".") + "?"
-    ),
-    "we-need-to": lambda t: "We need to " + _lower_first(t),
+    "please": lambda t: _ask("Please ", t),
+    "could-we": lambda t: _ask("Could we ", t, "?"),
+    "would-it-be-possible": lambda t: _ask("Would it be possible to ", t, "?"),
+    "we-need-to": lambda t: _ask("We need to ", t),
     "ticket-label": lambda t: "[INFRA] " + t,
     "ticket-key": lambda t: "OPS-4711: " + t,
     "thanks": lambda t: t.rstrip(".") + ". Thanks!",
@@ -48,8 +55,8 @@ REWRITES: dict[str, Callable[[str], str]] = {
     "staging-stage-env": _sub(r"\bstaging\b", "stage env"),
     "lowercase": str.lower,
     "no-full-stop": lambda t: t.rstrip(".!"),
-    "i-would-like": lambda t: "I'd like to " + _lower_first(t),
-    "can-you": lambda t: "Can you " + _lower_first(t).rstrip(".") + "?",
+    "i-would-like": lambda t: _ask("I'd like to ", t),
+    "can-you": lambda t: _ask("Can you ", t, "?"),
     "hey-team": lambda t: "Hey team, " + _lower_first(t),
     "todo": lambda t: "TODO: " + t,
     "ampersand": _sub(r" and ", " & "),
@@ -67,7 +74,10 @@ def moved(case: dict[str, Any], name: str) -> str:
     text = REWRITES[name](case["request"])
     if text == case["request"]:
         return ""
-    base = harness.plan_case(case)
+    try:
+        base = harness.plan_case(case)
+    except Exception:  # a case infraplan refuses has no decisions to keep (it is a recorded miss)
+        return ""
     try:
         plan = harness.plan_case(case, text)
     except Exception as error:  # a rewrite that is refused moved everything

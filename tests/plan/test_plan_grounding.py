@@ -363,9 +363,7 @@ def test_another_tools_removed_api_does_not_rate_an_upgrade_of_a_tool_not_known(
     applies no other tool's notes. Upgrading External Secrets itself still finds the object."""
     vault = _plan("old-api/manifests", "Upgrade Vault from 1.14 to 1.16 on the Raft cluster")
     assert "estate.removed-apis" not in _findings(vault)
-    assert "estate.removed-apis" not in {
-        t["rule"] for t in vault["decisions"]["risk"]["trace"]
-    }
+    assert "estate.removed-apis" not in {t["rule"] for t in vault["decisions"]["risk"]["trace"]}
     assert vault["upgrade_findings"] == []
     eso = _plan("old-api/manifests", "Upgrade External Secrets from 0.9.20 to 0.10.0")
     assert "estate.removed-apis" in _findings(eso)
