@@ -164,6 +164,8 @@ def _kinds_said(
     """The change kinds a reading shows, each with the concepts that show it; `whole` reads
     the text as one clause (a phase's task is one step)."""
     spoken = reading.concepts | reading.context
+    # "a panel showing unplanned downtime": what is watched is said, and not done
+    heard = spoken - (reading.watched - reading.concepts)
     found = []
     for kind in knowledge.change_kinds:
         if set(kind.unless_anywhere) & spoken or set(kind.unless_stated) & reading.concepts:
@@ -171,8 +173,6 @@ def _kinds_said(
         # what a change does is said within one clause: "turn on PITR for the DB, and also
         # upgrade it to 16" is a backup and an engine upgrade
         across = kind.anywhere or whole
-        # "a panel showing unplanned downtime": what is watched is said, and not done
-        heard = spoken - (reading.watched - reading.concepts)
         scopes = [heard] if across else list(reading.clauses)
         # said anywhere, a kind of two or more concepts still has one of them in what is asked:
         # "the require-team-label policy blocks them" is why a label is added, no enforcing
